@@ -1,0 +1,70 @@
+/// Whether a service, or one of its components, can serve calls.
+public enum ServingStatus: String, Codable, Sendable, Equatable {
+    /// Ready to serve.
+    case serving
+    /// Running but unable to serve (a dependency is down, shutting down...).
+    case notServing
+    /// The status has not been determined yet.
+    case unknown
+}
+
+/// The request of the standard `health` method.
+public struct HealthCheckRequest: Codable, Sendable, Equatable {
+    /// A component to check, or nil for the whole service.
+    public var component: String?
+
+    public init(component: String? = nil) { self.component = component }
+}
+
+/// The answer of the standard `health` method.
+public struct HealthCheckResponse: Codable, Sendable, Equatable {
+    /// The overall status (or the status of the requested component).
+    public var status: ServingStatus
+    /// The service's name, e.g. `config`.
+    public var service: String
+    /// The build's version.
+    public var version: String
+    /// Seconds since the process started.
+    public var uptimeSeconds: Double
+    /// The status of each component, with an optional explanation.
+    public var components: [String: ComponentHealth]
+
+    public init(
+        status: ServingStatus, service: String, version: String, uptimeSeconds: Double,
+        components: [String: ComponentHealth] = [:]
+    ) {
+        self.status = status
+        self.service = service
+        self.version = version
+        self.uptimeSeconds = uptimeSeconds
+        self.components = components
+    }
+}
+
+/// The health of one component of a service.
+public struct ComponentHealth: Codable, Sendable, Equatable {
+    public var status: ServingStatus
+    public var detail: String?
+
+    public init(status: ServingStatus, detail: String? = nil) {
+        self.status = status
+        self.detail = detail
+    }
+}
+
+/// The request of the standard `listMethods` method.
+public struct ListMethodsRequest: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// The answer of the standard `listMethods` method: every method the server serves.
+public struct ListMethodsResponse: Codable, Sendable, Equatable {
+    public var methods: [MethodDescriptor]
+    public init(methods: [MethodDescriptor]) { self.methods = methods }
+}
+
+/// The message of the standard `echo` method, used by probes and benchmarks.
+public struct EchoMessage: Codable, Sendable, Equatable {
+    public var text: String
+    public init(text: String) { self.text = text }
+}

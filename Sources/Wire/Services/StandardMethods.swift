@@ -1,0 +1,16 @@
+/// Methods every Wire server serves, whatever its service.
+public enum StandardMethods {
+    /// The service name under which the standard methods are registered.
+    public static let service = "wire"
+
+    /// Reports whether the server (or one component) is serving.
+    public static let health = Method<HealthCheckRequest, HealthCheckResponse>(service: service, name: "health")
+    /// Lists every method the server serves.
+    public static let listMethods = Method<ListMethodsRequest, ListMethodsResponse>(
+        service: service, name: "listMethods")
+    /// Returns its request unchanged (latency probes and benchmarks).
+    public static let echo = Method<EchoMessage, EchoMessage>(service: service, name: "echo")
+
+    /// All standard methods.
+    public static let all: [MethodDescriptor] = [health.descriptor, listMethods.descriptor, echo.descriptor]
+}

@@ -1,0 +1,9 @@
+/// Receives a channel's events. Every method is called on the channel's event loop thread, one at a time.
+public protocol ChannelHandler: AnyObject {
+    /// The connection is established (after the TLS handshake, for TLS).
+    func channelActive(_ channel: Channel)
+    /// New bytes arrived. Consume what can be processed; the rest stays for the next call.
+    func channelRead(_ channel: Channel, buffer: inout InboundBuffer)
+    /// The connection is closed; `error` says why, nil for an orderly close by either side.
+    func channelInactive(_ channel: Channel, error: (any Error)?)
+}

@@ -1,0 +1,86 @@
+import CLinux
+import Glibc
+
+/// Thin, non-blocking wrappers over the socket system calls.
+enum Socket {
+    /// Creates a non-blocking, close-on-exec stream socket.
+    static func makeStream(family: Int32) throws(NetworkError) -> Int32 {
+        let fd = Glibc.socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .io(.last("socket")) }
+        return fd
+    }
+
+    static func setOption(_ fd: Int32, level: Int32, name: Int32, value: Int32) {
+        var value = value
+        _ = setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// Binds and listens. For Unix sockets a stale socket file is removed first.
+    static func listen(on address: SocketAddress, backlog: Int32 = 1024) throws(NetworkError) -> Int32 {
+        let resolved = try address.resolve()
+        var lastError = NetworkError.invalidAddress(address.description)
+        for candidate in resolved {
+            let fd = try makeStream(family: candidate.family)
+            if case .unix(let path) = address {
+                unlink(path)
+            } else {
+                setOption(fd, level: SOL_SOCKET, name: SO_REUSEADDR, value: 1)
+            }
+            let bound = candidate.withSockAddr { Glibc.bind(fd, $0, $1) }
+            guard bound == 0 else {
+                lastError = .io(.last("bind", detail: address.description))
+                Glibc.close(fd)
+                continue
+            }
+            guard Glibc.listen(fd, backlog) == 0 else {
+                lastError = .io(.last("listen", detail: address.description))
+                Glibc.close(fd)
+                continue
+            }
+            return fd
+        }
+        throw lastError
+    }
+
+    /// The port a TCP socket is bound to (useful after binding port 0).
+    static func localPort(_ fd: Int32) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard result == 0 else { return nil }
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Starts a non-blocking connect. Returns the socket and whether the connect already completed.
+    static func startConnect(to candidate: ResolvedAddress) throws(NetworkError) -> (fd: Int32, connected: Bool) {
+        let fd = try makeStream(family: candidate.family)
+        if candidate.family != AF_UNIX { setOption(fd, level: Int32(IPPROTO_TCP), name: TCP_NODELAY, value: 1) }
+        let result = candidate.withSockAddr { Glibc.connect(fd, $0, $1) }
+        if result == 0 { return (fd, true) }
+        let code = errno
+        if code == EINPROGRESS || code == EAGAIN { return (fd, false) }
+        Glibc.close(fd)
+        throw .io(IOError("connect", code: code))
+    }
+
+    /// The pending error of a socket (after a non-blocking connect completes).
+    static func pendingError(_ fd: Int32) -> Int32 {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length)
+        return value
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import NetworkCore
+import ServiceLogging
+import Wire
+import WireRPC
+
+/// Runs one service process: Wire server, health, signals and graceful shutdown.
+///
+/// `SIGTERM`/`SIGINT` start a graceful shutdown (running calls finish, new ones are refused, the process
+/// exits within the grace period); a second signal exits at once. `SIGHUP` calls the reload hook.
+public struct ServiceHost: Sendable {
+    /// The service being run.
+    public let service: ServiceName
+    /// The parsed options.
+    public let options: CommandLineOptions
+    /// The process's logger.
+    public let logger: Logger
+    /// The health of the service's components.
+    public let health: HealthReporter
+
+    /// Creates a host for `service` from the process's arguments and environment.
+    public init(service: ServiceName, options: CommandLineOptions = CommandLineOptions()) {
+        self.service = service
+        self.options = options
+        self.logger = Logger(component: service.rawValue)
+        self.health = HealthReporter(service: service.rawValue, version: BuildInfo.version)
+    }
+
+    /// The server configuration from options: `--listen`, TLS files (`--tls-cert`, `--tls-key`,
+    /// `--tls-ca`, `--tls-require-client-cert`) and limits.
+    public func serverConfiguration() throws -> RPCServerConfiguration {
+        let endpoints = ServiceEndpoints(options: options)
+        let addresses = try endpoints.listenAddresses(for: service)
+        for case .unix(let path) in addresses {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        }
+        var configuration = RPCServerConfiguration(addresses: addresses)
+        if let certificate = options.value("tls-cert", environment: "WIRE_TLS_CERT"),
+           let key = options.value("tls-key", environment: "WIRE_TLS_KEY") {
+            let tls = TLSConfiguration.server(
+                certificateChainPath: certificate, privateKeyPath: key,
+                trustRootsPath: options.value("tls-ca", environment: "WIRE_TLS_CA"),
+                requireClientCertificate: options.flag("tls-require-client-cert", environment: "WIRE_TLS_REQUIRE_CLIENT_CERT"))
+            configuration.tls = try TLSContext(configuration: tls, isServer: true)
+        }
+        if let limit = options.value("max-concurrent-calls", environment: "WIRE_MAX_CONCURRENT_CALLS").flatMap(Int.init) {
+            configuration.maximumConcurrentCalls = limit
+        }
+        if let grace = options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE") {
+            configuration.shutdownGracePeriod = grace
+        }
+        return configuration
+    }
+
+    /// Starts the server with `router` (standard methods added) and runs until a termination signal.
+    /// - Parameter onReload: called on `SIGHUP`.
+    public func run(router: RPCRouter, onReload: (@Sendable () async -> Void)? = nil) async -> Int32 {
+        let signals = SignalWatcher()
+        var router = router
+        router.registerStandardMethods(health: health)
+        let server: RPCServer
+        do {
+            server = try RPCServer(configuration: try serverConfiguration(), router: router, logger: logger)
+            try await server.start()
+        } catch {
+            logger.critical("cannot start: \(error)")
+            return 1
+        }
+        health.set("wire", .serving)
+        logger.info("\(service.executableName) \(BuildInfo.version) serving (pid \(getpid()))")
+        var shuttingDown = false
+        for await signal in signals.signals {
+            if signal == SIGHUP {
+                logger.info("SIGHUP: reloading")
+                await onReload?()
+                continue
+            }
+            if shuttingDown {
+                logger.warning("\(SignalWatcher.name(signal)) during shutdown: exiting now")
+                return 130
+            }
+            shuttingDown = true
+            logger.info("\(SignalWatcher.name(signal)): shutting down gracefully")
+            health.set("wire", .notServing, detail: "shutting down")
+            Task {
+                await server.shutdownGracefully()
+                signals.finish()
+            }
+        }
+        logger.info("stopped")
+        return 0
+    }
+}

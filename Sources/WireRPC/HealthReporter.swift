@@ -1,0 +1,55 @@
+import NetworkCore
+import Wire
+
+/// The serving status of a service and its components, reported by the standard `health` method.
+///
+/// The overall status is `serving` only when every component is; a draining server reports `notServing`.
+public final class HealthReporter: Sendable {
+    private let components = LockedState<[String: ComponentHealth]>([:])
+    private let startTime = MonotonicTime.now()
+    /// The service name reported.
+    public let service: String
+    /// The version reported.
+    public let version: String
+
+    /// Creates a reporter.
+    public init(service: String, version: String) {
+        self.service = service
+        self.version = version
+    }
+
+    /// Sets a component's status.
+    public func set(_ component: String, _ status: ServingStatus, detail: String? = nil) {
+        components.withLock { $0[component] = ComponentHealth(status: status, detail: detail) }
+    }
+
+    /// The current report, for the whole service or one component.
+    public func report(component: String?) throws(RPCError) -> HealthCheckResponse {
+        let snapshot = components.withLock { $0 }
+        let uptime = Double(MonotonicTime.now() - startTime) / 1e9
+        if let component, !component.isEmpty {
+            guard let health = snapshot[component] else {
+                throw RPCError(.notFound, "unknown component '\(component)'")
+            }
+            return HealthCheckResponse(status: health.status, service: service, version: version,
+                                       uptimeSeconds: uptime, components: [component: health])
+        }
+        let overall: ServingStatus = snapshot.values.allSatisfy { $0.status == .serving } ? .serving : .notServing
+        return HealthCheckResponse(status: overall, service: service, version: version, uptimeSeconds: uptime,
+                                   components: snapshot)
+    }
+}
+
+extension RPCRouter {
+    /// Registers the standard methods every server serves, `health` and `echo`, unless the service
+    /// registered its own (`listMethods` is added by the server itself).
+    public mutating func registerStandardMethods(health: HealthReporter) {
+        if handler(for: StandardMethods.health.fullName) == nil {
+            register(StandardMethods.health) { request, _ in try health.report(component: request.component) }
+        }
+        if handler(for: StandardMethods.echo.fullName) == nil {
+            register(StandardMethods.echo) { request, _ in request }
+        }
+        // listMethods reports the router as it is when the server starts (see RPCServer).
+    }
+}

@@ -1,0 +1,96 @@
+import NetworkCore
+import Synchronization
+import Wire
+
+/// A Wire RPC client for one service, which may run on several endpoints.
+///
+/// Calls are spread round-robin over the endpoints; a call that could not reach an endpoint (refused
+/// connection, server draining) is retried on the next one within its deadline. Connections are made
+/// lazily, shared by all concurrent calls, and re-established after the server restarts.
+///
+/// ```swift
+/// let client = RPCClient(endpoints: [try SocketAddress(parsing: "unix:/run/config.sock")])
+/// let health = try await client.call(StandardMethods.health, HealthCheckRequest())
+/// ```
+public final class RPCClient: Sendable {
+    /// The client's settings.
+    public let configuration: RPCClientConfiguration
+    private let subchannels: [Subchannel]
+    private let counter = Atomic<Int>(0)
+
+    /// Creates a client for the given endpoints (at least one).
+    public init(endpoints: [SocketAddress], configuration: RPCClientConfiguration = RPCClientConfiguration(),
+                group: EventLoopGroup = .shared) {
+        self.configuration = configuration
+        self.subchannels = endpoints.map { Subchannel(address: $0, configuration: configuration, group: group) }
+    }
+
+    /// The endpoints, in order.
+    public var endpoints: [SocketAddress] { subchannels.map(\.address) }
+
+    /// Calls `method` with `request`.
+    /// - Parameters:
+    ///   - metadata: metadata to send (the configured caller name is added).
+    ///   - timeout: the call's timeout; the configuration's default when nil.
+    /// - Throws: ``RPCError``: the server's error, or `unavailable`, `deadlineExceeded`, `cancelled`,
+    ///   `internal` (for a response that cannot be decoded).
+    public func call<Request, Response>(
+        _ method: Method<Request, Response>, _ request: Request, metadata: Metadata = Metadata(),
+        timeout: Duration? = nil
+    ) async throws(RPCError) -> Response {
+        let payload: [UInt8]
+        do {
+            payload = try BinaryEncoder().encode(request)
+        } catch {
+            throw RPCError(.internal, "cannot encode \(Request.self): \(error)")
+        }
+        var metadata = metadata
+        if let caller = configuration.callerName, metadata.caller == nil { metadata.caller = caller }
+        let response = try await callRaw(method: method.fullName, payload: payload, metadata: metadata, timeout: timeout)
+        do {
+            return try BinaryDecoder().decode(Response.self, from: response)
+        } catch {
+            throw RPCError(.internal, "cannot decode \(Response.self) from \(method.fullName): \(error)")
+        }
+    }
+
+    /// Calls a method with an already-encoded request and returns the encoded response.
+    public func callRaw(
+        method: String, payload: [UInt8], metadata: Metadata, timeout: Duration?
+    ) async throws(RPCError) -> [UInt8] {
+        guard !subchannels.isEmpty else { throw RPCError(.unavailable, "no endpoints configured") }
+        let effectiveTimeout = timeout ?? configuration.defaultTimeout
+        let deadline = effectiveTimeout.map { MonotonicTime.now() &+ MonotonicTime.nanoseconds($0) }
+        let first = counter.add(1, ordering: .relaxed).oldValue
+        var lastFailure = RPCError(.unavailable, "no endpoint reachable")
+        let attempts = subchannels.count + 1
+        for attempt in 0..<attempts {
+            if let deadline, MonotonicTime.now() >= deadline {
+                throw RPCError(.deadlineExceeded, "deadline exceeded before the call could be sent")
+            }
+            let subchannel = subchannels[(first &+ attempt) % subchannels.count]
+            switch await subchannel.connection(deadline: deadline) {
+            case .failure(let failure):
+                lastFailure = failure.error
+                continue
+            case .success(let connection):
+                switch await connection.call(method: method, payload: payload, metadata: metadata, deadline: deadline) {
+                case .success(let response):
+                    return response
+                case .failure(let failure):
+                    if failure.retriable {
+                        lastFailure = failure.error
+                        continue
+                    }
+                    throw failure.error
+                }
+            }
+        }
+        throw lastFailure
+    }
+
+    /// Closes all connections. Calls made afterwards reconnect.
+    public func close() {
+        for subchannel in subchannels { subchannel.close() }
+    }
+}

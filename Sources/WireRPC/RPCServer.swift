@@ -1,0 +1,132 @@
+import Foundation
+import NetworkCore
+import ServiceLogging
+import Synchronization
+import Wire
+
+/// A Wire RPC server: listens on Unix and TCP addresses, decodes frames, runs each call's handler in
+/// its own task with the caller's deadline, and shuts down gracefully.
+///
+/// ```swift
+/// var router = RPCRouter()
+/// router.register(MyAPI.getThing) { request, context in ... }
+/// let server = RPCServer(configuration: .init(addresses: [address]), router: router, logger: logger)
+/// try await server.start()
+/// ...
+/// await server.shutdownGracefully()
+/// ```
+public final class RPCServer: Sendable {
+    /// The configuration the server was created with.
+    public let configuration: RPCServerConfiguration
+    let router: RPCRouter
+    let logger: Logger
+    let group: EventLoopGroup
+    private let ownsGroup: Bool
+    private let listeners = LockedState<[Listener]>([])
+    let connections = LockedState<[ObjectIdentifier: ServerConnection]>([:])
+    let inFlight = Atomic<Int>(0)
+    let draining = Atomic<Bool>(false)
+    private let drained = LockedState<[CheckedContinuation<Void, Never>]>([])
+
+    /// Creates a server; `start()` binds it.
+    public init(
+        configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger, group: EventLoopGroup? = nil
+    ) throws(NetworkError) {
+        self.configuration = configuration
+        var router = router
+        let methods = router.methods + [StandardMethods.listMethods.descriptor]
+        router.register(StandardMethods.listMethods) { _, _ in ListMethodsResponse(methods: methods) }
+        self.router = router
+        self.logger = logger
+        if let group {
+            self.group = group
+            ownsGroup = false
+        } else {
+            let cores = Int(ProcessInfo.processInfo.activeProcessorCount)
+            self.group = try EventLoopGroup(loopCount: configuration.loopCount ?? min(4, max(1, cores)), name: "wire")
+            ownsGroup = true
+        }
+    }
+
+    /// The addresses actually bound (with real ports for TCP port 0).
+    public var boundAddresses: [SocketAddress] { listeners.withLock { $0.map(\.address) } }
+
+    /// Binds every configured address and starts accepting calls.
+    public func start() async throws(NetworkError) {
+        for address in configuration.addresses {
+            let tls = address.isTCP ? configuration.tls : nil
+            let listener = try await Listener.bind(to: address, group: group, tls: tls) { [self] channel in
+                let connection = ServerConnection(server: self, channel: channel)
+                connections.withLock { $0[ObjectIdentifier(connection)] = connection }
+                return connection
+            }
+            listeners.withLock { $0.append(listener) }
+            logger.info("listening on \(listener.address)\(tls != nil ? " (TLS)" : "")")
+        }
+    }
+
+    /// Replaces the TLS context for TCP connections accepted from now on.
+    public func updateTLS(_ context: TLSContext) {
+        for listener in listeners.withLock({ $0 }) where listener.address.isTCP { listener.updateTLS(context) }
+    }
+
+    /// Stops accepting connections and calls, lets running calls finish (up to the grace period), then
+    /// closes every connection. New calls meanwhile fail with `unavailable`.
+    public func shutdownGracefully() async {
+        guard !draining.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        for listener in listeners.withLock({ $0 }) { listener.close() }
+        let open = connections.withLock { Array($0.values) }
+        for connection in open { connection.sendGoaway() }
+        logger.info("shutting down: \(inFlight.load(ordering: .relaxed)) calls in flight")
+        let grace = configuration.shutdownGracePeriod
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilDrained() }
+            group.addTask { try? await Task.sleep(for: grace) }
+            await group.next()
+            group.cancelAll()
+            self.resumeDrainWaiters()
+        }
+        for connection in connections.withLock({ Array($0.values) }) { connection.closeConnection() }
+        if inFlight.load(ordering: .relaxed) > 0 {
+            logger.warning("closed with \(inFlight.load(ordering: .relaxed)) calls still running after \(grace)")
+        }
+        // Let the loops run the closes before stopping them.
+        try? await Task.sleep(for: .milliseconds(20))
+        if ownsGroup { group.shutdown() }
+    }
+
+    private func waitUntilDrained() async {
+        await withCheckedContinuation { continuation in
+            let done = drained.withLock { waiters -> Bool in
+                if inFlight.load(ordering: .acquiring) == 0 { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func resumeDrainWaiters() {
+        for waiter in drained.withLock({ waiters in defer { waiters = [] }; return waiters }) { waiter.resume() }
+    }
+
+    // MARK: Used by connections
+
+    func callStarted() -> Bool {
+        let previous = inFlight.add(1, ordering: .acquiringAndReleasing).oldValue
+        if previous >= configuration.maximumConcurrentCalls {
+            callFinished()
+            return false
+        }
+        return true
+    }
+
+    func callFinished() {
+        let remaining = inFlight.subtract(1, ordering: .acquiringAndReleasing).newValue
+        if remaining == 0 && draining.load(ordering: .acquiring) { resumeDrainWaiters() }
+    }
+
+    func connectionClosed(_ connection: ServerConnection) {
+        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(connection)) }
+    }
+}

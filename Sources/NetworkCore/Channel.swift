@@ -286,6 +286,7 @@ public final class Channel: Selectable, @unchecked Sendable {
         var received = 0
         var endOfStream = false
         var failure: IOError?
+        var drained = false
         for _ in 0..<64 {
             var space = 0
             let count = inbound.writeWithUnsafeMutableBytes(minimumSpace: 16 * 1024) { raw in
@@ -294,15 +295,22 @@ public final class Channel: Selectable, @unchecked Sendable {
             }
             if count > 0 {
                 received += count
-                if count < space { break }
+                if count < space {
+                    drained = true
+                    break
+                }
                 continue
             }
+            drained = true
             if count == 0 {
                 endOfStream = true
                 break
             }
             let code = errno
-            if code == EINTR { continue }
+            if code == EINTR {
+                drained = false
+                continue
+            }
             if code != EAGAIN && code != EWOULDBLOCK { failure = IOError("read", code: code) }
             break
         }
@@ -311,6 +319,10 @@ public final class Channel: Selectable, @unchecked Sendable {
             closeNow(error: NetworkError.io(failure))
         } else if endOfStream {
             closeNow(error: nil)
+        } else if !drained {
+            // Edge-triggered: no new event comes for data already waiting, so come back for it
+            // after the other channels of this loop had their turn.
+            eventLoop.execute { [self] in if phase == .active { readPlain() } }
         }
     }
 
@@ -472,6 +484,7 @@ public final class Channel: Selectable, @unchecked Sendable {
     private func driveTLS() {
         enum Result { case none, activated, failed(String), closedByPeer, closeChannel }
         var received = false
+        var drained = false
         let result = writer.withLock { state -> Result in
             guard let tls = state.tls, !state.closed else { return .none }
             var activated = false
@@ -492,7 +505,9 @@ public final class Channel: Selectable, @unchecked Sendable {
                 }
                 switch progress {
                 case .done: received = true
-                case .wantRead, .wantWrite: break readLoop
+                case .wantRead, .wantWrite:
+                    drained = true
+                    break readLoop
                 case .closed: return .closedByPeer
                 case .failed(let message): return .failed(message)
                 }
@@ -508,7 +523,9 @@ public final class Channel: Selectable, @unchecked Sendable {
         case .failed(let message): closeNow(error: NetworkError.tls(message))
         case .closedByPeer: closeNow(error: nil)
         case .closeChannel: closeNow(error: nil)
-        case .none, .activated: break
+        case .none, .activated:
+            // Records may still wait in the socket or inside OpenSSL; no new edge will announce them.
+            if !drained && phase == .active { eventLoop.execute { [self] in if phase == .active { driveTLS() } } }
         }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NetworkCore
 import Wire
 
@@ -32,11 +33,11 @@ public final class HealthReporter: Sendable {
                 throw RPCError(.notFound, "unknown component '\(component)'")
             }
             return HealthCheckResponse(status: health.status, service: service, version: version,
-                                       uptimeSeconds: uptime, components: [component: health])
+                                       uptimeSeconds: uptime, components: [component: health], processID: getpid())
         }
         let overall: ServingStatus = snapshot.values.allSatisfy { $0.status == .serving } ? .serving : .notServing
         return HealthCheckResponse(status: overall, service: service, version: version, uptimeSeconds: uptime,
-                                   components: snapshot)
+                                   components: snapshot, processID: getpid())
     }
 }
 

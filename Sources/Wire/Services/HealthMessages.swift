@@ -28,16 +28,19 @@ public struct HealthCheckResponse: Codable, Sendable, Equatable {
     public var uptimeSeconds: Double
     /// The status of each component, with an optional explanation.
     public var components: [String: ComponentHealth]
+    /// The serving process's id (added in 0.1; absent from older servers).
+    public var processID: Int32?
 
     public init(
         status: ServingStatus, service: String, version: String, uptimeSeconds: Double,
-        components: [String: ComponentHealth] = [:]
+        components: [String: ComponentHealth] = [:], processID: Int32? = nil
     ) {
         self.status = status
         self.service = service
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.components = components
+        self.processID = processID
     }
 }
 

@@ -1,0 +1,117 @@
+import Foundation
+import NetworkCore
+import ServiceLogging
+import ServiceRuntime
+import Wire
+import WireRPC
+
+// launcher: runs the whole system on one host.
+//
+// Starts the five services on Unix sockets under the run directory (default `.run`), with embedded
+// defaults (no Redis, no PostgreSQL), waits until each answers `health` as serving, restarts any that
+// exits, and on Ctrl-C (SIGINT) or SIGTERM stops them all gracefully, in reverse start order.
+//
+//   launcher [--run-dir DIR] [--bin-dir DIR] [--startup-timeout 30s]
+
+let options = CommandLineOptions()
+let logger = Logger(component: "launcher")
+let signals = SignalWatcher([SIGINT, SIGTERM])
+
+let runDirectory = URL(fileURLWithPath: options.value("run-dir", environment: "WIRE_RUN_DIR") ?? ".run").standardizedFileURL
+let binDirectory = options.value("bin-dir").map { URL(fileURLWithPath: $0) }
+    ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let startupTimeout = options.duration("startup-timeout") ?? .seconds(30)
+
+do {
+    try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+} catch {
+    logger.critical("cannot create run directory \(runDirectory.path): \(error)")
+    exit(1)
+}
+
+var environment = ProcessInfo.processInfo.environment
+environment["WIRE_RUN_DIR"] = runDirectory.path
+var addresses: [ServiceName: SocketAddress] = [:]
+for service in ServiceName.allCases {
+    let address = SocketAddress.unix(path: runDirectory.appendingPathComponent("\(service.rawValue).sock").path)
+    addresses[service] = address
+    environment[service.addressVariable] = address.description
+}
+
+let startOrder: [ServiceName] = [.config, .rag, .media, .agent, .gateway]
+var processes: [SupervisedProcess] = []
+for service in startOrder {
+    let executable = binDirectory.appendingPathComponent(service.executableName)
+    guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+        logger.critical("\(executable.path) not found; build first (swift build -c release)")
+        exit(1)
+    }
+    let process = SupervisedProcess(service: service, executable: executable, environment: environment, logger: logger)
+    do {
+        try process.start()
+    } catch {
+        logger.critical("cannot start \(service.executableName): \(error)")
+        for started in processes.reversed() { started.terminate() }
+        exit(1)
+    }
+    processes.append(process)
+}
+
+/// Polls every service's health until all serve or the startup timeout passes.
+@MainActor func waitUntilServing() async -> [ServiceName: String] {
+    var pending = Set(startOrder)
+    var failures: [ServiceName: String] = [:]
+    let deadline = ContinuousClock.now + startupTimeout
+    let clients = addresses.mapValues { RPCClient(endpoints: [$0], configuration: RPCClientConfiguration(
+        connectTimeout: .seconds(1), initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(100),
+        callerName: "launcher")) }
+    while !pending.isEmpty && ContinuousClock.now < deadline {
+        for service in pending {
+            guard let client = clients[service] else { continue }
+            do {
+                let report = try await client.call(StandardMethods.health, HealthCheckRequest(), timeout: .seconds(1))
+                if report.status == .serving {
+                    pending.remove(service)
+                    failures[service] = nil
+                } else {
+                    failures[service] = "reports \(report.status.rawValue)"
+                }
+            } catch {
+                failures[service] = error.message
+            }
+        }
+        if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(100)) }
+    }
+    for client in clients.values { client.close() }
+    return failures.filter { pending.contains($0.key) }
+}
+
+let failures = await waitUntilServing()
+if failures.isEmpty {
+    let cli = binDirectory.appendingPathComponent("wire-cli").path
+    FileHandle.standardOutput.write(Data("""
+
+    All five services are serving (run directory: \(runDirectory.path)).
+      gateway (Wire): \(addresses[.gateway]?.description ?? "")
+      config: \(addresses[.config]?.description ?? "")   agent: \(addresses[.agent]?.description ?? "")
+      rag: \(addresses[.rag]?.description ?? "")   media: \(addresses[.media]?.description ?? "")
+    Check them:  \(cli) health-all --run-dir \(runDirectory.path)
+    Stop with Ctrl-C.
+
+    """.utf8))
+} else {
+    for (service, reason) in failures.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+        logger.error("\(service.executableName) is not serving after \(startupTimeout): \(reason)")
+    }
+}
+
+for await signal in signals.signals {
+    logger.info("\(SignalWatcher.name(signal)): stopping all services")
+    break
+}
+for process in processes.reversed() {
+    process.terminate()
+    process.waitForExit(timeout: 15)
+}
+logger.info("all services stopped")
+exit(0)

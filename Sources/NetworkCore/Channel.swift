@@ -21,6 +21,7 @@ public final class Channel: Selectable, @unchecked Sendable {
         var closed = false
         var descriptorClosed = false
         var closeWhenFlushed = false
+        var flushScheduled = false
         var tls: TLSSession?
 
         var pendingCount: Int { pending.count - pendingOffset }
@@ -102,6 +103,7 @@ public final class Channel: Selectable, @unchecked Sendable {
     @discardableResult
     public func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard !bytes.isEmpty else { return isOpen }
+        if eventLoop.inEventLoop { return writeDeferred(bytes) }
         if isTLS { return writeTLS(bytes) }
         enum Action { case closed, queued, send }
         let action = writer.withLock { state -> Action in
@@ -416,6 +418,46 @@ public final class Channel: Selectable, @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// On the loop thread: queue the bytes and send everything queued once, at the end of the iteration.
+    private func writeDeferred(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        enum Action { case closed, queued, schedule }
+        let action = writer.withLock { state -> Action in
+            if state.closed || state.closeWhenFlushed { return .closed }
+            state.appendPending(bytes)
+            if state.flushScheduled { return .queued }
+            state.flushScheduled = true
+            return .schedule
+        }
+        switch action {
+        case .closed: return false
+        case .queued: return true
+        case .schedule:
+            eventLoop.deferFlush(self)
+            return true
+        }
+    }
+
+    /// Sends what ``writeDeferred(_:)`` queued (loop thread, end of iteration).
+    func flushDeferred() {
+        if isTLS {
+            let failure = writer.withLock { state -> String? in
+                state.flushScheduled = false
+                guard !state.closed, let tls = state.tls, tls.handshakeComplete,
+                      !state.waitingForWritable, !state.tlsWriteWantsRead else { return nil }
+                return Self.flushTLS(&state)
+            }
+            if let failure { closeNow(error: failure.isEmpty ? nil : NetworkError.tls(failure)) }
+            return
+        }
+        let flush = writer.withLock { state -> Bool in
+            state.flushScheduled = false
+            guard !state.closed, !state.flushing, !state.waitingForWritable, state.pendingCount > 0 else { return false }
+            state.flushing = true
+            return true
+        }
+        if flush { continueFlushing() }
     }
 
     private func failFromAnyThread(_ error: IOError) {

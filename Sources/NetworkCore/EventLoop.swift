@@ -18,6 +18,7 @@ protocol Selectable: AnyObject {
 public final class EventLoop: @unchecked Sendable {
     private struct Pending {
         var tasks: [@Sendable () -> Void] = []
+        var jobs: [UnownedJob] = []
         var timers: [ScheduledTask] = []
         /// When the loop sleeps in `epoll_wait`: the deadline it sleeps until (`.max` = indefinitely).
         /// Zero while it is awake and will look at pending work before sleeping again.
@@ -33,6 +34,7 @@ public final class EventLoop: @unchecked Sendable {
 
     // Loop-thread state.
     private var registrations: [UInt64: any Selectable] = [:]
+    private var flushQueue: [Channel] = []
     private var timers = TimerHeap()
     private let nextRegistrationID = Atomic<UInt64>(1)
     private var thread: Thread?
@@ -94,6 +96,21 @@ public final class EventLoop: @unchecked Sendable {
         return scheduled
     }
 
+    /// Queues a Swift concurrency job (see the `TaskExecutor` conformance).
+    fileprivate func enqueueJob(_ job: UnownedJob) {
+        let wake = pending.withLock { state -> Bool in
+            state.jobs.append(job)
+            return state.sleepingUntil != 0
+        }
+        if wake { wakeUp() }
+    }
+
+    /// Asks the loop to flush `channel`'s pending writes at the end of this iteration, so that several
+    /// writes made on the loop thread leave in one system call (loop thread only).
+    func deferFlush(_ channel: Channel) {
+        flushQueue.append(channel)
+    }
+
     private func wakeUp() {
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
@@ -148,22 +165,38 @@ public final class EventLoop: @unchecked Sendable {
         var events = [UInt32](repeating: 0, count: capacity)
         var data = [UInt64](repeating: 0, count: capacity)
         var stop = false
+        let executor = asUnownedTaskExecutor()
         while !stop {
-            // 1. Take submitted work and timers.
-            let (tasks, newTimers, stopping) = pending.withLock { state in
-                defer {
-                    state.tasks.removeAll(keepingCapacity: true)
-                    state.timers.removeAll(keepingCapacity: true)
+            // 1. Run submitted work and jobs, including the work they submit, a bounded number of rounds.
+            var stopping = false
+            var ranWork = false
+            for _ in 0..<16 {
+                let (tasks, jobs, newTimers, isStopping) = pending.withLock { state in
+                    defer {
+                        state.tasks.removeAll(keepingCapacity: true)
+                        state.jobs.removeAll(keepingCapacity: true)
+                        state.timers.removeAll(keepingCapacity: true)
+                    }
+                    return (state.tasks, state.jobs, state.timers, state.stopping)
                 }
-                return (state.tasks, state.timers, state.stopping)
+                stopping = isStopping
+                for timer in newTimers { timers.push(timer) }
+                for task in tasks { task() }
+                for job in jobs { job.runSynchronously(on: executor) }
+                ranWork = ranWork || !tasks.isEmpty || !jobs.isEmpty
+                if tasks.isEmpty && jobs.isEmpty { break }
             }
-            for timer in newTimers { timers.push(timer) }
-            for task in tasks { task() }
             // 2. Fire due timers.
             let now = MonotonicTime.now()
             while let due = timers.popDue(now: now) { due.fire() }
-            if stopping && tasks.isEmpty { stop = true; break }
-            // 3. Decide how long to sleep; sleep only if nothing arrived meanwhile.
+            // 3. Send what was written on this thread during the iteration.
+            if !flushQueue.isEmpty {
+                let channels = flushQueue
+                flushQueue.removeAll(keepingCapacity: true)
+                for channel in channels { channel.flushDeferred() }
+            }
+            if stopping && !ranWork { stop = true; break }
+            // 4. Decide how long to sleep; sleep only if nothing arrived meanwhile.
             let deadline = timers.earliest ?? .max
             let timeout: Int32
             if deadline == .max {
@@ -173,7 +206,9 @@ public final class EventLoop: @unchecked Sendable {
                 timeout = Int32(min((remaining + 999_999) / 1_000_000, 60_000))
             }
             let mayBlock = pending.withLock { state -> Bool in
-                guard state.tasks.isEmpty && state.timers.isEmpty && !state.stopping else { return false }
+                guard state.tasks.isEmpty && state.jobs.isEmpty && state.timers.isEmpty && !state.stopping else {
+                    return false
+                }
                 state.sleepingUntil = deadline
                 return true
             }
@@ -202,5 +237,14 @@ public final class EventLoop: @unchecked Sendable {
         Glibc.close(wakeFD)
         Glibc.close(epollFD)
         finished.signal()
+    }
+}
+
+/// The loop is also a Swift concurrency task executor: tasks created with
+/// `Task(executorPreference: loop)` run on the loop thread, so a handler that reads a request and writes
+/// a response never changes threads, and its writes are batched with the loop's other output.
+extension EventLoop: TaskExecutor {
+    public func enqueue(_ job: consuming ExecutorJob) {
+        enqueueJob(UnownedJob(job))
     }
 }

@@ -19,13 +19,27 @@ public struct RPCServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration
     /// The number of event loop threads. Defaults to the number of cores, at most 4.
     public var loopCount: Int?
+    /// Where handlers run. `.eventLoop` (the default) runs each call on its connection's loop thread: no
+    /// thread hop between reading the request and writing the response, and responses are batched.
+    /// Use `.globalExecutor` for handlers that compute for long stretches without suspending.
+    public var handlerExecution: HandlerExecution
+
+    /// Where call handlers run.
+    public enum HandlerExecution: Sendable {
+        /// On the event loop thread of the call's connection.
+        case eventLoop
+        /// On Swift's global concurrent executor.
+        case globalExecutor
+    }
 
     /// Creates a configuration.
     public init(
         addresses: [SocketAddress], tls: TLSContext? = nil, maximumFrameSize: Int = FrameCodec.defaultMaximumFrameSize,
         maximumConcurrentCalls: Int = 4_096, keepaliveInterval: Duration = .seconds(30),
-        keepaliveTimeout: Duration = .seconds(10), shutdownGracePeriod: Duration = .seconds(10), loopCount: Int? = nil
+        keepaliveTimeout: Duration = .seconds(10), shutdownGracePeriod: Duration = .seconds(10), loopCount: Int? = nil,
+        handlerExecution: HandlerExecution = .eventLoop
     ) {
+        self.handlerExecution = handlerExecution
         self.addresses = addresses
         self.tls = tls
         self.maximumFrameSize = maximumFrameSize

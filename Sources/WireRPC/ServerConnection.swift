@@ -114,9 +114,14 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
             let timer = channel.eventLoop.schedule(atNanoseconds: deadline) { [self] in expire(streamID) }
             calls.withLock { $0[streamID]?.timer = timer }
         }
-        let task = Task { [self] in
+        let operation: @Sendable () async -> Void = { [self] in
             let result = await handler(payload, context)
             finish(streamID, result)
+        }
+        let task: Task<Void, Never>
+        switch server.configuration.handlerExecution {
+        case .eventLoop: task = Task(executorPreference: channel.eventLoop, operation: operation)
+        case .globalExecutor: task = Task(operation: operation)
         }
         calls.withLock { $0[streamID]?.task = task }
     }

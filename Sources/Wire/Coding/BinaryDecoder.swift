@@ -16,7 +16,23 @@ public struct BinaryDecoder: Sendable {
     }
 
     /// Decodes a `T` from `bytes`, which must hold exactly one top-level value.
-    public func decode<T: Decodable>(_ type: T.Type, from bytes: some Collection<UInt8>) throws(BinaryCodingError) -> T {
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws(BinaryCodingError) -> T {
+        try bytes.withUnsafeBytes { raw in Result { () throws(BinaryCodingError) -> T in try decode(type, from: raw) } }.get()
+    }
+
+    /// Decodes a `T` from `bytes`, which must hold exactly one top-level value.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: Data) throws(BinaryCodingError) -> T {
+        try bytes.withUnsafeBytes { raw in Result { () throws(BinaryCodingError) -> T in try decode(type, from: raw) } }.get()
+    }
+
+    /// Decodes a `T` from `bytes`, which must hold exactly one top-level value.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: ArraySlice<UInt8>) throws(BinaryCodingError) -> T {
+        try bytes.withUnsafeBytes { raw in Result { () throws(BinaryCodingError) -> T in try decode(type, from: raw) } }.get()
+    }
+
+    /// Decodes a `T` from `bytes`, which must hold exactly one top-level value. The bytes are copied, so
+    /// the buffer only needs to stay valid during the call.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws(BinaryCodingError) -> T {
         let state = BinaryDecodingState(copying: bytes, maximumDepth: maximumDepth)
         do {
             var offset = 0

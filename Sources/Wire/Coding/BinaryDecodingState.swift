@@ -17,17 +17,21 @@ final class BinaryDecodingState {
     let storage: UnsafeMutableRawBufferPointer
     let maximumDepth: Int
     /// The keys of the values being decoded, innermost last; its count is the current depth.
-    var path: [any CodingKey] = []
+    /// (Only the decoding run that owns this object touches it, so exclusivity checks are skipped.)
+    @exclusivity(unchecked) var path: [any CodingKey] = []
+    /// The entries of every keyed container scanned so far (see `BinaryKeyedDecodingContainer`).
+    @exclusivity(unchecked) var entryPool: [BinaryKeyedEntry] = []
 
     var count: Int { storage.count }
     var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(storage) }
 
-    init(copying bytes: some Collection<UInt8>, maximumDepth: Int) {
+    init(copying bytes: UnsafeRawBufferPointer, maximumDepth: Int) {
         let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 8)
-        _ = storage.initializeMemory(as: UInt8.self, from: bytes)
+        storage.copyMemory(from: bytes)
         self.storage = storage
         self.maximumDepth = maximumDepth
         path.reserveCapacity(16)
+        entryPool.reserveCapacity(64)
     }
 
     deinit { storage.deallocate() }
@@ -106,11 +110,9 @@ final class BinaryDecodingState {
 
     func readString(_ region: BinaryValueRegion) throws(BinaryCodingError) -> String {
         try present(region, String.self)
-        let bytes = UnsafeRawBufferPointer(rebasing: buffer[region.start..<region.end])
-        guard let string = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw codingPathError(.invalidUTF8, "string is not valid UTF-8")
-        }
-        return string
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[region.start..<region.end]).bindMemory(to: UInt8.self)
+        guard UTF8Validation.isValid(bytes) else { throw codingPathError(.invalidUTF8, "string is not valid UTF-8") }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func readBytes(_ region: BinaryValueRegion) throws(BinaryCodingError) -> UnsafeRawBufferPointer {

@@ -15,9 +15,11 @@ final class BinaryEncodingState {
         var isNil: Bool
     }
 
-    var bytes: [UInt8]
-    var stack: [OpenValue] = []
-    var nextID = 0
+    // Hot state: accessed only by the encoding run that owns this object, on one thread, never
+    // overlapping, so the dynamic exclusivity checks are skipped.
+    @exclusivity(unchecked) var bytes: [UInt8]
+    @exclusivity(unchecked) var stack: [OpenValue] = []
+    @exclusivity(unchecked) var nextID = 0
     var deferredError: BinaryCodingError?
     let maximumDepth: Int
 

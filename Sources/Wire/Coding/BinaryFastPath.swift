@@ -31,12 +31,18 @@ enum BinaryFastPath {
         } else if T.self == [UInt8].self {
             unsafeBitCast(value, to: [UInt8].self).withUnsafeBytes { state.writeMarkedBytes($0) }
         } else if T.self == UUID.self {
-            var uuid = unsafeBitCast(value, to: UUID.self).uuid
-            withUnsafeBytes(of: &uuid) { state.writeMarkedBytes($0) }
+            state.bytes.append(17)
+            appendUUID(unsafeBitCast(value, to: UUID.self), to: &state.bytes)
         } else {
             return false
         }
         return true
+    }
+
+    /// Appends the 16 bytes of a UUID (without the generic tuple access `withUnsafeBytes(of:)` would need).
+    static func appendUUID(_ value: UUID, to bytes: inout [UInt8]) {
+        let u = value.uuid
+        bytes.append(contentsOf: [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15])
     }
 
     /// Writes the raw content of `value` (no marker) if it is a directly encodable type.
@@ -57,8 +63,7 @@ enum BinaryFastPath {
         } else if T.self == [UInt8].self {
             state.bytes.append(contentsOf: unsafeBitCast(value, to: [UInt8].self))
         } else if T.self == UUID.self {
-            var uuid = unsafeBitCast(value, to: UUID.self).uuid
-            withUnsafeBytes(of: &uuid) { state.bytes.append(contentsOf: $0) }
+            appendUUID(unsafeBitCast(value, to: UUID.self), to: &state.bytes)
         } else {
             return false
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `Decoder` handed to `init(from:)`: a handle on one value region of the shared state.
 struct BinaryValueDecoder: Decoder {
     let state: BinaryDecodingState
@@ -37,7 +39,10 @@ struct BinaryKeyedEntry {
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let state: BinaryDecodingState
     let depth: Int
-    private let entries: [BinaryKeyedEntry]
+    /// This container's entries live in `state.entryPool[entryStart..<entryStart + entryCount]` (one shared,
+    /// append-only array per decoding run instead of an allocation per container).
+    private let entryStart: Int
+    private let entryCount: Int
     /// For large containers (dictionaries), an index from key to entry position.
     private let stringIndex: [String: Int]?
     private let intIndex: [Int: Int]?
@@ -47,7 +52,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     init(state: BinaryDecodingState, region: BinaryValueRegion, depth: Int) throws(BinaryCodingError) {
         self.state = state
         self.depth = depth
-        var entries: [BinaryKeyedEntry] = []
+        let entryStart = state.entryPool.count
         var offset = region.start
         let buffer = state.buffer
         while offset < region.end {
@@ -67,12 +72,16 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
                 key = .int(Int(truncatingIfNeeded: Varint.unzigzag((header >> 1) - 1)))
             }
             let value = try state.readMarkedValue(at: &offset, end: region.end)
-            entries.append(BinaryKeyedEntry(key: key, value: value))
+            state.entryPool.append(BinaryKeyedEntry(key: key, value: value))
         }
-        if entries.count > 16 {
+        let entryCount = state.entryPool.count - entryStart
+        self.entryStart = entryStart
+        self.entryCount = entryCount
+        let entries = state.entryPool[entryStart...]
+        if entryCount > 16 {
             var strings: [String: Int] = [:]
             var ints: [Int: Int] = [:]
-            for (position, entry) in entries.enumerated() {
+            for (position, entry) in entries.enumerated() {  // positions are relative to entryStart
                 let duplicate: Bool
                 switch entry.key {
                 case .int(let value): duplicate = ints.updateValue(position, forKey: value) != nil
@@ -95,7 +104,6 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             stringIndex = nil
             intIndex = nil
         }
-        self.entries = entries
     }
 
     private static func sameKey(
@@ -104,7 +112,9 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         switch (a, b) {
         case let (.int(x), .int(y)): return x == y
         case let (.string(s1, c1), .string(s2, c2)):
-            return c1 == c2 && buffer[s1..<s1 + c1].elementsEqual(buffer[s2..<s2 + c2])
+            guard c1 == c2 else { return false }
+            guard c1 > 0, let base = buffer.baseAddress else { return true }
+            return memcmp(base + s1, base + s2, c1) == 0
         default: return false
         }
     }
@@ -116,19 +126,23 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     private func find(int: Int) -> BinaryValueRegion? {
-        if let index = intIndex { return index[int].map { entries[$0].value } }
-        for entry in entries { if case .int(int) = entry.key { return entry.value } }
+        if let index = intIndex { return index[int].map { state.entryPool[entryStart + $0].value } }
+        for position in entryStart..<entryStart + entryCount {
+            if case .int(int) = state.entryPool[position].key { return state.entryPool[position].value }
+        }
         return nil
     }
 
     private func find(name: String) -> BinaryValueRegion? {
-        if let index = stringIndex { return index[name].map { entries[$0].value } }
+        if let index = stringIndex { return index[name].map { state.entryPool[entryStart + $0].value } }
         var name = name
         return name.withUTF8 { utf8 -> BinaryValueRegion? in
-            let buffer = state.buffer
-            for entry in entries {
+            let base = state.buffer.baseAddress
+            for position in entryStart..<entryStart + entryCount {
+                let entry = state.entryPool[position]
                 guard case .string(let start, let count) = entry.key, count == utf8.count else { continue }
-                if buffer[start..<start + count].elementsEqual(utf8) { return entry.value }
+                if count == 0 { return entry.value }
+                if let base, let other = utf8.baseAddress, memcmp(base + start, other, count) == 0 { return entry.value }
             }
             return nil
         }
@@ -143,13 +157,13 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     var allKeys: [Key] {
-        entries.compactMap { entry in
+        state.entryPool[entryStart..<entryStart + entryCount].compactMap { entry in
             switch entry.key {
             case .int(let value): return Key(intValue: value)
             case .string(let start, let count):
-                let raw = UnsafeRawBufferPointer(rebasing: state.buffer[start..<start + count])
-                guard let name = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else { return nil }
-                return Key(stringValue: name)
+                let raw = UnsafeRawBufferPointer(rebasing: state.buffer[start..<start + count]).bindMemory(to: UInt8.self)
+                guard UTF8Validation.isValid(raw) else { return nil }
+                return Key(stringValue: String(decoding: raw, as: UTF8.self))
             }
         }
     }

@@ -28,12 +28,22 @@ public struct ServiceHost: Sendable {
 
     /// The server configuration from options: `--listen`, TLS files (`--tls-cert`, `--tls-key`,
     /// `--tls-ca`, `--tls-require-client-cert`) and limits.
-    public func serverConfiguration() throws -> RPCServerConfiguration {
+    public func serverConfiguration() throws(ConfigurationError) -> RPCServerConfiguration {
         let endpoints = ServiceEndpoints(options: options)
-        let addresses = try endpoints.listenAddresses(for: service)
+        let addresses: [SocketAddress]
+        do {
+            addresses = try endpoints.listenAddresses(for: service)
+        } catch {
+            throw ConfigurationError("listen address: \(error)")
+        }
         for case .unix(let path) in addresses {
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            guard !directory.isEmpty else { continue }
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw ConfigurationError("cannot create socket directory \(directory): \(error.localizedDescription)")
+            }
         }
         var configuration = RPCServerConfiguration(addresses: addresses)
         if let certificate = options.value("tls-cert", environment: "WIRE_TLS_CERT"),
@@ -42,7 +52,11 @@ public struct ServiceHost: Sendable {
                 certificateChainPath: certificate, privateKeyPath: key,
                 trustRootsPath: options.value("tls-ca", environment: "WIRE_TLS_CA"),
                 requireClientCertificate: options.flag("tls-require-client-cert", environment: "WIRE_TLS_REQUIRE_CLIENT_CERT"))
-            configuration.tls = try TLSContext(configuration: tls, isServer: true)
+            do {
+                configuration.tls = try TLSContext(configuration: tls, isServer: true)
+            } catch {
+                throw ConfigurationError("WIRE_TLS_CERT/WIRE_TLS_KEY: \(error)")
+            }
         }
         if let limit = options.value("max-concurrent-calls", environment: "WIRE_MAX_CONCURRENT_CALLS").flatMap(Int.init) {
             configuration.maximumConcurrentCalls = limit

@@ -205,12 +205,12 @@ func runBenchmarks() async -> Int32 {
                     ? .unix(path: "\(directory)/bench.sock") : .tcp(host: "127.0.0.1", port: 30_000 + Int.random(in: 0..<10_000))
                 let result = try await benchOurs(address, onLoop: variant.onLoop)
                 ours[variant.key, default: []].append(result)
-                line += " wire \(variant.key) p50 \(format(result.single.p50)) µs, 64-way \(format(result.parallel.callsPerSecond, decimals: 0)) calls/s;"
+                line += " wire \(variant.key) p50 \(format(result.single.p50)) µs, 64-way \(format(result.parallel.callsPerSecond, decimals: 0)) calls/s,"
             }
             if let grpcPath {
                 let peer = try benchGRPC(grpcPath)
                 grpc.append(peer)
-                line += "; grpc tcp p50 \(format(peer.single.p50)) µs, 64-way \(format(peer.parallel.callsPerSecond, decimals: 0)) calls/s"
+                line += " grpc tcp p50 \(format(peer.single.p50)) µs, 64-way \(format(peer.parallel.callsPerSecond, decimals: 0)) calls/s"
             }
             print(line)
         }

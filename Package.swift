@@ -51,6 +51,7 @@ let package = Package(
 
         // MARK: Shared libraries
         .target(name: "Wire", swiftSettings: swiftSettings),
+        .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "ServiceLogging", swiftSettings: swiftSettings),
         .target(
             name: "NetworkCore",
@@ -70,7 +71,8 @@ let package = Package(
             name: "Gateway", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
             path: "Sources/Gateway", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "ConfigService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
+            name: "ConfigService",
+            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging", "NetworkCore", "CryptoPrimitives"],
             path: "Sources/ConfigService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "AgentService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],

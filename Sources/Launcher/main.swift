@@ -31,6 +31,14 @@ do {
 
 var environment = ProcessInfo.processInfo.environment
 environment["WIRE_RUN_DIR"] = runDirectory.path
+if environment["COMPANIES_CONFIG_FILE"] == nil {
+    // The shipped example configuration (four clinics), unless the operator points elsewhere.
+    for candidate in ["companies_config.json", "config/companies_config.json"]
+    where FileManager.default.fileExists(atPath: candidate) {
+        environment["COMPANIES_CONFIG_FILE"] = URL(fileURLWithPath: candidate).standardizedFileURL.path
+        break
+    }
+}
 var addresses: [ServiceName: SocketAddress] = [:]
 for service in ServiceName.allCases {
     let address = SocketAddress.unix(path: runDirectory.appendingPathComponent("\(service.rawValue).sock").path)

@@ -9,9 +9,12 @@ enum ExecutableLocator {
         if let directory = ProcessInfo.processInfo.environment["SERVICE_BIN_DIR"], !directory.isEmpty {
             return URL(fileURLWithPath: directory)
         }
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
         return packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    /// The repository root (for the shipped `config/` files).
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     static func url(_ name: String) throws -> URL {

@@ -28,6 +28,7 @@ import WireRPC
         let launcher = Process()
         launcher.executableURL = try ExecutableLocator.url("launcher")
         launcher.arguments = ["--run-dir", runDirectory]
+        launcher.currentDirectoryURL = ExecutableLocator.packageRoot
         launcher.standardOutput = FileHandle.nullDevice
         launcher.standardError = FileHandle.nullDevice
         try launcher.run()

@@ -1,0 +1,58 @@
+import Foundation
+
+/// One company's configuration, as the config service serves it.
+///
+/// Secrets never travel in this type: API keys are verified by the config service itself, and later
+/// issues add credentials as write-only fields.
+public struct Company: Codable, Sendable, Equatable {
+    public var id: CompanyID
+    public var companyName: String
+    public var businessType: String
+    public var redisPrefix: String
+    public var vectorstoreIndex: String
+    public var scheduleServiceURL: String?
+    public var salesAgentName: String
+    public var services: String
+    /// Treatment name → duration in minutes.
+    public var treatmentDurations: [String: Int]
+    public var chatwootAccountID: String?
+    public var timezone: String
+    public var language: String
+    public var currency: String
+    /// `basic`, `professional` or `enterprise`; selects rate limits and quotas.
+    public var subscriptionTier: String
+    public var maxDocuments: Int
+    public var maxConversations: Int
+    public var isActive: Bool
+    public var createdAt: Date?
+    public var updatedAt: Date?
+
+    public init(
+        id: CompanyID, companyName: String, businessType: String = "general", redisPrefix: String,
+        vectorstoreIndex: String, scheduleServiceURL: String? = nil, salesAgentName: String, services: String,
+        treatmentDurations: [String: Int] = [:], chatwootAccountID: String? = nil, timezone: String = "America/Bogota",
+        language: String = "es", currency: String = "COP", subscriptionTier: String = "basic",
+        maxDocuments: Int = 1_000, maxConversations: Int = 10_000, isActive: Bool = true,
+        createdAt: Date? = nil, updatedAt: Date? = nil
+    ) {
+        self.id = id
+        self.companyName = companyName
+        self.businessType = businessType
+        self.redisPrefix = redisPrefix
+        self.vectorstoreIndex = vectorstoreIndex
+        self.scheduleServiceURL = scheduleServiceURL
+        self.salesAgentName = salesAgentName
+        self.services = services
+        self.treatmentDurations = treatmentDurations
+        self.chatwootAccountID = chatwootAccountID
+        self.timezone = timezone
+        self.language = language
+        self.currency = currency
+        self.subscriptionTier = subscriptionTier
+        self.maxDocuments = maxDocuments
+        self.maxConversations = maxConversations
+        self.isActive = isActive
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

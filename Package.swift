@@ -61,6 +61,7 @@ let package = Package(
             name: "WireRPC",
             dependencies: ["Wire", "NetworkCore", "ServiceLogging"],
             swiftSettings: swiftSettings),
+        .target(name: "HTTPServerCore", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceRuntime",
             dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceLogging"],
@@ -101,6 +102,7 @@ let package = Package(
         .testTarget(
             name: "WireRPCTests", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerCoreTests", dependencies: ["HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SystemLibrariesTests",
             dependencies: ["COpenSSL", "COpenSSLShims", "CCurl", "CCurlShims", "CPostgreSQL", "CHiredis", "CSQLite"],

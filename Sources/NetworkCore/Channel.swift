@@ -157,6 +157,13 @@ public final class Channel: Selectable, @unchecked Sendable {
         }
     }
 
+    /// Hands the bytes already received but not consumed to the handler again (loop thread only), e.g.
+    /// after a protocol finished a response and can look at the next pipelined request.
+    public func redeliverBufferedInput() {
+        guard phase == .active, inbound.readableBytes > 0 else { return }
+        handler?.channelRead(self, buffer: &inbound)
+    }
+
     // MARK: Connecting
 
     /// Connects to `address`, performs the TLS handshake when `tls` is given, and returns the active channel.

@@ -73,7 +73,13 @@ public final class Listener: Selectable, @unchecked Sendable {
     func handleEvents(_ events: UInt32) {
         guard !closed.load(ordering: .relaxed) else { return }
         for _ in 0..<128 {
-            let fd = CLinux_accept_nonblocking(descriptor, nil, nil)
+            var peerAddress = sockaddr_storage()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &peerAddress) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    CLinux_accept_nonblocking(descriptor, $0, &peerLength)
+                }
+            }
             if fd < 0 {
                 let code = errno
                 if code == EINTR || code == ECONNABORTED { continue }
@@ -91,7 +97,7 @@ public final class Listener: Selectable, @unchecked Sendable {
             }
             let target = group.next()
             let channel = Channel(descriptor: fd, eventLoop: target, tls: session, phase: .handshaking,
-                                  peer: address.description)
+                                  peer: Socket.describe(peerAddress))
             let makeHandler = self.makeHandler
             if target === loop {
                 channel.startAccepted(handler: makeHandler(channel))

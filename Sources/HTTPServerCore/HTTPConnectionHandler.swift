@@ -1,0 +1,299 @@
+import NetworkCore
+
+/// One HTTP/1.1 connection: parses requests, enforces limits and timeouts, hands complete requests to
+/// the responder one at a time (pipelined requests wait, answered in order) and writes the responses.
+///
+/// All state is touched on the connection's event loop only; the responder runs as a task on that loop.
+final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
+    private enum State {
+        case awaitingHead
+        case readingBody(HTTPRequestHead, BodyReader)
+        case responding
+        case closing
+    }
+
+    private enum BodyReader {
+        case length(remaining: Int, body: [UInt8])
+        case chunked(ChunkedBodyDecoder, body: [UInt8])
+    }
+
+    private enum TimerPhase { case none, idle, header, body }
+
+    private unowned let server: HTTPServer
+    private let channel: Channel
+    private let info: HTTPConnectionInfo
+    private var state = State.awaitingHead
+    private var parser: HTTPRequestParser
+    private var timer: ScheduledTask?
+    private var timerPhase = TimerPhase.none
+    private var requestsServed = 0
+    private var draining = false
+    private var counted = true
+
+    init(server: HTTPServer, channel: Channel, isTLS: Bool) {
+        self.server = server
+        self.channel = channel
+        self.info = HTTPConnectionInfo(remoteAddress: channel.peerDescription, isTLS: isTLS)
+        self.parser = HTTPRequestParser(maximumHeadSize: server.configuration.maximumHeadSize,
+                                        maximumHeaderCount: server.configuration.maximumHeaderCount)
+    }
+
+    // MARK: ChannelHandler
+
+    func channelActive(_ channel: Channel) {
+        if !server.connectionOpened(self) {
+            counted = false
+            reject(HTTPParseError(503, "too_many_connections", "The server has too many open connections."))
+            return
+        }
+        arm(.idle)
+    }
+
+    func channelRead(_ channel: Channel, buffer: inout InboundBuffer) {
+        process(&buffer)
+    }
+
+    func channelInactive(_ channel: Channel, error: (any Error)?) {
+        timer?.cancel()
+        timer = nil
+        state = .closing
+        if counted { server.connectionClosed(self) }
+    }
+
+    // MARK: Parsing
+
+    private func process(_ buffer: inout InboundBuffer) {
+        while true {
+            switch state {
+            case .closing:
+                buffer.consume(buffer.readableBytes)
+                return
+            case .responding:
+                if buffer.readableBytes > server.configuration.maximumPipelinedBytes {
+                    reject(HTTPParseError(431, "pipeline_too_large", "Too much data sent ahead of the responses."))
+                }
+                return
+            case .awaitingHead:
+                guard buffer.readableBytes > 0 else { return }
+                if timerPhase != .header { arm(.header) }
+                let result: HTTPRequestParser.Result
+                do {
+                    result = try buffer.withReadableBytes { (bytes) throws(HTTPParseError) in try parser.parse(bytes) }
+                } catch {
+                    reject(error)
+                    return
+                }
+                guard case .complete(let head, let consumed) = result else { return }
+                buffer.consume(consumed)
+                parser.reset()
+                do {
+                    try startBody(head)
+                } catch {
+                    reject(error)
+                    return
+                }
+            case .readingBody(let head, var reader):
+                var progressed = false
+                var complete = false
+                do {
+                    switch reader {
+                    case .length(let remaining, var body):
+                        let take = min(remaining, buffer.readableBytes)
+                        if take > 0 {
+                            buffer.withReadableBytes { body.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<take])) }
+                            buffer.consume(take)
+                            progressed = true
+                        }
+                        complete = remaining - take == 0
+                        reader = .length(remaining: remaining - take, body: body)
+                    case .chunked(var decoder, var body):
+                        let consumed = try buffer.withReadableBytes { (bytes) throws(HTTPParseError) in
+                            try decoder.decode(bytes, into: &body)
+                        }
+                        buffer.consume(consumed)
+                        progressed = consumed > 0
+                        complete = decoder.isComplete
+                        reader = .chunked(decoder, body: body)
+                    }
+                } catch {
+                    reject(error)
+                    return
+                }
+                if complete {
+                    switch reader {
+                    case .length(_, let body), .chunked(_, let body): dispatch(head, body: body)
+                    }
+                    return
+                }
+                state = .readingBody(head, reader)
+                if progressed { arm(.body) }
+                if buffer.readableBytes == 0 { return }
+            }
+        }
+    }
+
+    private func startBody(_ head: HTTPRequestHead) throws(HTTPParseError) {
+        let framing = try head.bodyFraming()
+        let limit = server.responder.bodyLimit(for: head)
+        switch framing {
+        case .none:
+            dispatch(head, body: [])
+            return
+        case .contentLength(let length):
+            guard length <= limit else {
+                throw HTTPParseError(413, "payload_too_large", "The request body exceeds \(limit) bytes.")
+            }
+            if length == 0 {
+                dispatch(head, body: [])
+                return
+            }
+            if head.expectsContinue { channel.write(Self.continueLine) }
+            var body: [UInt8] = []
+            body.reserveCapacity(min(length, 1 << 20))
+            state = .readingBody(head, .length(remaining: length, body: body))
+        case .chunked:
+            if head.expectsContinue { channel.write(Self.continueLine) }
+            state = .readingBody(head, .chunked(ChunkedBodyDecoder(limit: limit), body: []))
+        }
+        arm(.body)
+    }
+
+    private static let continueLine = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    // MARK: Responding
+
+    private func dispatch(_ head: HTTPRequestHead, body: [UInt8]) {
+        disarm()
+        state = .responding
+        let request = HTTPRequest(method: head.method, target: head.target, minorVersion: head.minorVersion,
+                                  headers: head.headers, body: body)
+        let responder = server.responder
+        let info = self.info
+        Task(executorPreference: channel.eventLoop) { [self] in
+            let response = await responder.respond(to: request, connection: info)
+            if channel.eventLoop.inEventLoop {
+                finish(request, response)
+            } else {
+                channel.eventLoop.execute { [self] in finish(request, response) }
+            }
+        }
+    }
+
+    private func finish(_ request: HTTPRequest, _ response: HTTPResponse) {
+        guard case .responding = state else { return }
+        requestsServed += 1
+        let keepAlive = request.wantsKeepAlive && !response.closesConnection && !draining && !server.isDraining
+            && requestsServed < server.configuration.maximumRequestsPerConnection
+        write(response, headOnly: request.method == "HEAD", keepAlive: keepAlive, minorVersion: request.minorVersion)
+        if keepAlive {
+            state = .awaitingHead
+            arm(.idle)
+            channel.redeliverBufferedInput()
+        } else {
+            state = .closing
+            channel.closeAfterFlush()
+        }
+    }
+
+    private func write(_ response: HTTPResponse, headOnly: Bool, keepAlive: Bool, minorVersion: Int) {
+        var output: [UInt8] = []
+        output.reserveCapacity(192 + response.body.count)
+        output.append(contentsOf: minorVersion == 0 ? Self.http10 : Self.http11)
+        output.append(contentsOf: Array(String(response.status).utf8))
+        output.append(0x20)
+        output.append(contentsOf: Array(HTTPResponse.reasonPhrase(response.status).utf8))
+        output.append(contentsOf: Self.dateHeader)
+        output.append(contentsOf: server.dateCache.current())
+        output.append(contentsOf: Self.contentLengthHeader)
+        output.append(contentsOf: Array(String(response.body.count).utf8))
+        for field in response.headers.fields {
+            if HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length")
+                || HTTPHeaders.equalsIgnoringCase(field.name, "Connection") { continue }
+            output.append(0x0D)
+            output.append(0x0A)
+            output.append(contentsOf: Array(field.name.utf8))
+            output.append(0x3A)
+            output.append(0x20)
+            // Header values never carry CR or LF (response splitting).
+            output.append(contentsOf: field.value.utf8.filter { $0 != 0x0D && $0 != 0x0A })
+        }
+        if !keepAlive {
+            output.append(contentsOf: Self.connectionClose)
+        } else if minorVersion == 0 {
+            output.append(contentsOf: Self.connectionKeepAlive)
+        }
+        output.append(contentsOf: Self.headEnd)
+        if !headOnly { output.append(contentsOf: response.body) }
+        channel.write(output)
+    }
+
+    private static let http11 = Array("HTTP/1.1 ".utf8)
+    private static let http10 = Array("HTTP/1.0 ".utf8)
+    private static let dateHeader = Array("\r\nDate: ".utf8)
+    private static let contentLengthHeader = Array("\r\nContent-Length: ".utf8)
+    private static let connectionClose = Array("\r\nConnection: close".utf8)
+    private static let connectionKeepAlive = Array("\r\nConnection: keep-alive".utf8)
+    private static let headEnd = Array("\r\n\r\n".utf8)
+
+    /// Answers a request the server refused, then closes the connection.
+    private func reject(_ error: HTTPParseError) {
+        disarm()
+        server.responder.requestRejected(error, connection: info)
+        state = .closing
+        write(error.response(), headOnly: false, keepAlive: false, minorVersion: 1)
+        channel.closeAfterFlush()
+    }
+
+    // MARK: Timers
+
+    private func arm(_ phase: TimerPhase) {
+        timer?.cancel()
+        timerPhase = phase
+        let configuration = server.configuration
+        let delay: Duration
+        switch phase {
+        case .none: timer = nil; return
+        case .idle: delay = configuration.keepAliveIdleTimeout
+        case .header: delay = configuration.headerReadTimeout
+        case .body: delay = configuration.bodyIdleTimeout
+        }
+        timer = channel.eventLoop.schedule(after: delay) { [weak self] in self?.timerFired(phase) }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+        timerPhase = .none
+    }
+
+    private func timerFired(_ phase: TimerPhase) {
+        guard phase == timerPhase else { return }
+        timer = nil
+        timerPhase = .none
+        switch phase {
+        case .none: return
+        case .idle:
+            state = .closing
+            channel.close()
+        case .header:
+            reject(HTTPParseError(408, "request_timeout", "The request headers were not received in time."))
+        case .body:
+            reject(HTTPParseError(408, "request_timeout", "The request body stalled."))
+        }
+    }
+
+    // MARK: Shutdown
+
+    /// Stops keeping the connection alive: an idle connection closes now, a busy one after its response.
+    func drain() {
+        channel.eventLoop.execute { [self] in
+            draining = true
+            if case .awaitingHead = state, timerPhase != .header {
+                state = .closing
+                channel.close()
+            }
+        }
+    }
+
+    func forceClose() { channel.close() }
+}

@@ -1,0 +1,94 @@
+/// A complete HTTP/1.x request, body included.
+public struct HTTPRequest: Sendable {
+    /// The method, as sent (`GET`, `POST`...).
+    public var method: String
+    /// The request target as sent (path and query).
+    public var target: String
+    /// The percent-decoded path, without the query.
+    public var path: String
+    /// The raw query string (after `?`), if any.
+    public var query: String?
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    public var minorVersion: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+
+    /// Creates a request (the server does; tests may too).
+    public init(method: String, target: String, minorVersion: Int = 1, headers: HTTPHeaders = HTTPHeaders(),
+                body: [UInt8] = []) {
+        self.method = method
+        self.target = target
+        self.minorVersion = minorVersion
+        self.headers = headers
+        self.body = body
+        let (path, query) = HTTPRequest.split(target)
+        self.path = path
+        self.query = query
+    }
+
+    /// The decoded query parameters, in order (`+` is a space).
+    public var queryItems: [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let name = PercentDecoding.decode(String(parts[0]), plusIsSpace: true) ?? String(parts[0])
+            let value = parts.count > 1 ? (PercentDecoding.decode(String(parts[1]), plusIsSpace: true) ?? String(parts[1])) : ""
+            return (name, value)
+        }
+    }
+
+    /// Every value of query parameter `name`.
+    public func queryValues(_ name: String) -> [String] { queryItems.filter { $0.name == name }.map(\.value) }
+
+    /// Whether the client asked to keep the connection open.
+    public var wantsKeepAlive: Bool {
+        if headers.hasToken("close", in: "Connection") { return false }
+        return minorVersion >= 1 || headers.hasToken("keep-alive", in: "Connection")
+    }
+
+    static func split(_ target: String) -> (path: String, query: String?) {
+        let pathPart: Substring
+        let query: String?
+        if let mark = target.firstIndex(of: "?") {
+            pathPart = target[..<mark]
+            query = String(target[target.index(after: mark)...])
+        } else {
+            pathPart = Substring(target)
+            query = nil
+        }
+        return (PercentDecoding.decode(String(pathPart), plusIsSpace: false) ?? String(pathPart), query)
+    }
+}
+
+/// Percent-decoding for paths and query strings.
+public enum PercentDecoding {
+    /// Decodes `%XX` escapes (and `+` as space when asked); nil for malformed escapes or invalid UTF-8.
+    public static func decode(_ text: String, plusIsSpace: Bool) -> String? {
+        guard text.utf8.contains(where: { $0 == 0x25 || (plusIsSpace && $0 == 0x2B) }) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == 0x25 {
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
+                    return nil
+                }
+                bytes.append(high << 4 | low)
+            } else if plusIsSpace && byte == 0x2B {
+                bytes.append(0x20)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
+    }
+}

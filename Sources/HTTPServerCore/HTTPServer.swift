@@ -1,0 +1,97 @@
+import Foundation
+import NetworkCore
+import Synchronization
+
+/// An HTTP/1.1 server (plain and TLS listeners side by side) on the project's event loops.
+///
+/// Keep-alive, pipelining with in-order responses, Content-Length and chunked bodies, `Expect:
+/// 100-continue`, HEAD, a cached `Date` header, limits and timeouts from ``HTTPServerConfiguration``,
+/// refusal of request-smuggling shapes, and graceful shutdown.
+public final class HTTPServer: Sendable {
+    /// The configuration the server was created with.
+    public let configuration: HTTPServerConfiguration
+    let responder: any HTTPResponder
+    let dateCache = DateHeaderCache()
+    private let group: EventLoopGroup
+    private let ownsGroup: Bool
+    private let listeners = LockedState<[Listener]>([])
+    private let connections = LockedState<[ObjectIdentifier: HTTPConnectionHandler]>([:])
+    private let draining = Atomic<Bool>(false)
+
+    /// Creates a server; ``start()`` binds it.
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
+                group: EventLoopGroup? = nil) throws(NetworkError) {
+        self.configuration = configuration
+        self.responder = responder
+        if let group {
+            self.group = group
+            ownsGroup = false
+        } else {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            self.group = try EventLoopGroup(loopCount: configuration.loopCount ?? min(4, max(1, cores)), name: "http")
+            ownsGroup = true
+        }
+    }
+
+    /// The bound addresses: plain first, then TLS (real ports for port 0).
+    public var boundAddresses: (plain: [SocketAddress], tls: [SocketAddress]) {
+        let all = listeners.withLock { $0 }
+        let plainCount = configuration.plainAddresses.count
+        return (all.prefix(plainCount).map(\.address), all.dropFirst(plainCount).map(\.address))
+    }
+
+    /// Binds every listener.
+    public func start() async throws(NetworkError) {
+        if !configuration.tlsAddresses.isEmpty && configuration.tls == nil {
+            throw .tls("TLS listeners need a certificate and key")
+        }
+        for (address, tls) in configuration.plainAddresses.map({ ($0, nil as TLSContext?) })
+            + configuration.tlsAddresses.map({ ($0, configuration.tls) }) {
+            let isTLS = tls != nil
+            let listener = try await Listener.bind(to: address, group: group, tls: tls) { [self] channel in
+                HTTPConnectionHandler(server: self, channel: channel, isTLS: isTLS)
+            }
+            listeners.withLock { $0.append(listener) }
+        }
+    }
+
+    /// Uses `context` for TLS connections accepted from now on (certificate reload); open ones keep theirs.
+    public func updateTLS(_ context: TLSContext) {
+        let tlsListeners = listeners.withLock { Array($0.dropFirst(configuration.plainAddresses.count)) }
+        for listener in tlsListeners { listener.updateTLS(context) }
+    }
+
+    /// The number of open connections.
+    public var connectionCount: Int { connections.withLock { $0.count } }
+
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    /// Stops accepting, lets in-flight requests finish (closing their connections afterwards), closes idle
+    /// connections, and after the grace period closes whatever is left.
+    public func shutdownGracefully() async {
+        guard !draining.exchange(true, ordering: .relaxed) else { return }
+        for listener in listeners.withLock({ $0 }) { listener.close() }
+        for connection in connections.withLock({ Array($0.values) }) { connection.drain() }
+        let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
+        while connectionCount > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        for connection in connections.withLock({ Array($0.values) }) { connection.forceClose() }
+        try? await Task.sleep(for: .milliseconds(20))
+        if ownsGroup { group.shutdown() }
+    }
+
+    // MARK: Connections
+
+    func connectionOpened(_ connection: HTTPConnectionHandler) -> Bool {
+        connections.withLock { open in
+            guard open.count < configuration.maximumConnections else { return false }
+            open[ObjectIdentifier(connection)] = connection
+            return true
+        }
+    }
+
+    func connectionClosed(_ connection: HTTPConnectionHandler) {
+        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(connection)) }
+    }
+}

@@ -63,13 +63,19 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(name: "HTTPServerCore", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
         .target(
+            name: "GatewayCore",
+            dependencies: ["HTTPServerCore", "Wire", "WireRPC", "NetworkCore", "ServiceLogging", "ServiceRuntime",
+                           "CryptoPrimitives"],
+            swiftSettings: swiftSettings),
+        .target(
             name: "ServiceRuntime",
             dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceLogging"],
             swiftSettings: swiftSettings),
 
         // MARK: Service executables
         .executableTarget(
-            name: "Gateway", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
+            name: "Gateway",
+            dependencies: ["GatewayCore", "HTTPServerCore", "NetworkCore", "Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
             path: "Sources/Gateway", swiftSettings: swiftSettings),
         .executableTarget(
             name: "ConfigService",
@@ -87,7 +93,7 @@ let package = Package(
 
         // MARK: Tools
         .executableTarget(
-            name: "Launcher", dependencies: ["ServiceRuntime", "ServiceLogging", "Wire", "WireRPC"],
+            name: "Launcher", dependencies: ["ServiceRuntime", "ServiceLogging", "Wire", "WireRPC", "CryptoPrimitives"],
             path: "Sources/Launcher", swiftSettings: swiftSettings),
         .executableTarget(
             name: "WireCLI", dependencies: ["Wire", "WireRPC", "ServiceRuntime"],
@@ -101,6 +107,9 @@ let package = Package(
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WireRPCTests", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayCoreTests", dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "CryptoPrimitives"],
             swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerCoreTests", dependencies: ["HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,24 +1,89 @@
 import Foundation
+import GatewayCore
+import HTTPServerCore
+import NetworkCore
 import ServiceRuntime
 import Wire
 import WireRPC
 
-// The gateway process. The HTTP/TLS front door arrives with the gateway issue; today it holds a Wire
-// client per downstream service and answers `health` over Wire with the aggregated health of all of them.
+// The gateway: the only door into the product. HTTP/1.1 (plain and TLS) with tenant resolution,
+// authentication, rate limits, health and metrics; fans out to the other services over Wire. It also
+// serves Wire `health` (aggregating the downstream services) for the launcher and operators.
+//
+// SIGHUP reloads the TLS certificate without dropping connections; SIGTERM/SIGINT drain HTTP first, then Wire.
+
 let host = ServiceHost(service: .gateway)
-let upstream: UpstreamServices
+let configuration: GatewayConfiguration
+var clients: [ServiceName: RPCClient] = [:]
 do {
-    upstream = try UpstreamServices(endpoints: ServiceEndpoints(options: host.options))
+    configuration = try GatewayConfiguration(options: host.options)
+    let endpoints = ServiceEndpoints(options: host.options)
+    for service in [ServiceName.config, .agent, .rag, .media] {
+        clients[service] = RPCClient(endpoints: try endpoints.addresses(of: service),
+                                     configuration: RPCClientConfiguration(callerName: "gateway"))
+    }
 } catch {
-    host.logger.critical("invalid service addresses: \(error)")
+    host.logger.critical("invalid configuration: \(error)")
     exit(2)
 }
+if !configuration.authenticationEnabled {
+    host.logger.warning("AUTH_MODE=off: AUTHENTICATION IS DISABLED. Every endpoint is open to anyone. Never use this outside local development.")
+}
+
+func makeTLSContext() throws -> TLSContext? {
+    guard let certificate = configuration.tlsCertificatePath, let key = configuration.tlsPrivateKeyPath else { return nil }
+    return try TLSContext(configuration: .server(certificateChainPath: certificate, privateKeyPath: key,
+                                                 applicationProtocols: ["http/1.1"]), isServer: true)
+}
+
+let app = GatewayApp(configuration: configuration, clients: clients, logger: host.logger)
+let http: HTTPServer
+do {
+    var serverConfiguration = HTTPServerConfiguration(
+        plainAddresses: configuration.httpAddresses, tlsAddresses: configuration.httpsAddresses, tls: try makeTLSContext())
+    if let grace = host.options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE") {
+        serverConfiguration.shutdownGracePeriod = grace
+    }
+    if let limit = host.options.value("max-connections", environment: "GATEWAY_MAX_CONNECTIONS").flatMap(Int.init) {
+        serverConfiguration.maximumConnections = limit
+    }
+    if let timeout = host.options.duration("header-timeout", environment: "GATEWAY_HEADER_TIMEOUT") {
+        serverConfiguration.headerReadTimeout = timeout
+    }
+    if let timeout = host.options.duration("body-timeout", environment: "GATEWAY_BODY_TIMEOUT") {
+        serverConfiguration.bodyIdleTimeout = timeout
+    }
+    if let timeout = host.options.duration("keepalive-timeout", environment: "GATEWAY_KEEPALIVE_TIMEOUT") {
+        serverConfiguration.keepAliveIdleTimeout = timeout
+    }
+    http = try HTTPServer(configuration: serverConfiguration, responder: app)
+    try await http.start()
+    let bound = http.boundAddresses
+    for address in bound.plain { host.logger.info("HTTP listening on \(address)") }
+    for address in bound.tls { host.logger.info("HTTPS listening on \(address)") }
+} catch {
+    host.logger.critical("cannot start HTTP: \(error)")
+    exit(1)
+}
+Task { _ = try? await app.companies.refresh() }
 
 var router = RPCRouter()
-router.register(StandardMethods.health) { [health = host.health] request, context in
-    let services = await upstream.aggregateHealth(timeout: .seconds(1), requestID: context.metadata.requestID)
+router.register(StandardMethods.health) { [health = host.health, clients] request, context in
     var report = try health.report(component: nil)
-    for (name, component) in services { report.components[name] = component }
+    await withTaskGroup(of: (String, ComponentHealth).self) { group in
+        for (service, client) in clients {
+            group.addTask {
+                do {
+                    let downstream = try await client.call(StandardMethods.health, HealthCheckRequest(),
+                                                           metadata: context.metadata, timeout: .seconds(1))
+                    return (service.rawValue, ComponentHealth(status: downstream.status, detail: "v\(downstream.version)"))
+                } catch {
+                    return (service.rawValue, ComponentHealth(status: .notServing, detail: "\(error)"))
+                }
+            }
+        }
+        for await (name, component) in group { report.components[name] = component }
+    }
     report.status = report.components.values.allSatisfy { $0.status == .serving } ? .serving : .notServing
     if let component = request.component, !component.isEmpty {
         guard let only = report.components[component] else { throw RPCError(.notFound, "unknown component '\(component)'") }
@@ -27,4 +92,18 @@ router.register(StandardMethods.health) { [health = host.health] request, contex
     }
     return report
 }
-exit(await host.run(router: router))
+host.health.set("http", .serving, detail: http.boundAddresses.plain.map(\.description).joined(separator: ","))
+
+exit(await host.run(router: router, onReload: {
+    do {
+        if let context = try makeTLSContext() {
+            http.updateTLS(context)
+            host.logger.info("TLS certificate reloaded")
+        }
+    } catch {
+        host.logger.error("TLS reload failed, keeping the current certificate: \(error)")
+    }
+}, onShutdown: {
+    host.health.set("http", .notServing, detail: "shutting down")
+    await http.shutdownGracefully()
+}))

@@ -46,7 +46,8 @@ public struct HTTPRequest: Sendable {
         return minorVersion >= 1 || headers.hasToken("keep-alive", in: "Connection")
     }
 
-    static func split(_ target: String) -> (path: String, query: String?) {
+    /// Splits a target into its decoded path and raw query.
+    public static func split(_ target: String) -> (path: String, query: String?) {
         let pathPart: Substring
         let query: String?
         if let mark = target.firstIndex(of: "?") {

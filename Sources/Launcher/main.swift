@@ -1,3 +1,4 @@
+import CryptoPrimitives
 import Foundation
 import NetworkCore
 import ServiceLogging
@@ -45,6 +46,25 @@ for service in ServiceName.allCases {
     addresses[service] = address
     environment[service.addressVariable] = address.description
 }
+
+// A local admin API key, created on first start and kept in the run directory (readable by the owner only).
+let adminKeyFile = runDirectory.appendingPathComponent("admin-api-key")
+var adminKey: String?
+if environment["GATEWAY_ADMIN_API_KEYS"] == nil && environment["GATEWAY_ADMIN_API_KEY_FILE"] == nil {
+    if !FileManager.default.fileExists(atPath: adminKeyFile.path) {
+        let key = "adm_" + Base64URL.encode(Digest.randomBytes(32))
+        guard FileManager.default.createFile(atPath: adminKeyFile.path, contents: Data((key + "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else {
+            logger.critical("cannot write \(adminKeyFile.path)")
+            exit(1)
+        }
+    }
+    adminKey = (try? String(contentsOf: adminKeyFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+    environment["GATEWAY_ADMIN_API_KEY_FILE"] = adminKeyFile.path
+}
+let httpAddress = (environment["GATEWAY_HTTP_ADDRESS"] ?? "tcp://127.0.0.1:8080")
+    .split(separator: ",").first.map(String.init) ?? "tcp://127.0.0.1:8080"
+let httpURL = "http://" + httpAddress.replacingOccurrences(of: "tcp://", with: "")
 
 let startOrder: [ServiceName] = [.config, .rag, .media, .agent, .gateway]
 var processes: [SupervisedProcess] = []
@@ -100,10 +120,13 @@ if failures.isEmpty {
     FileHandle.standardOutput.write(Data("""
 
     All five services are serving (run directory: \(runDirectory.path)).
+      gateway HTTP: \(httpURL)
       gateway (Wire): \(addresses[.gateway]?.description ?? "")
       config: \(addresses[.config]?.description ?? "")   agent: \(addresses[.agent]?.description ?? "")
       rag: \(addresses[.rag]?.description ?? "")   media: \(addresses[.media]?.description ?? "")
     Check them:  \(cli) health-all --run-dir \(runDirectory.path)
+                 curl \(httpURL)/api/health
+    \(adminKey.map { "Admin API key (kept in \(adminKeyFile.path)):\n  curl -H 'X-API-Key: \($0)' \(httpURL)/api/admin/companies" } ?? "Admin API keys: as configured in the environment.")
     Stop with Ctrl-C.
 
     """.utf8))

@@ -68,8 +68,14 @@ public struct ServiceHost: Sendable {
     }
 
     /// Starts the server with `router` (standard methods added) and runs until a termination signal.
-    /// - Parameter onReload: called on `SIGHUP`.
-    public func run(router: RPCRouter, onReload: (@Sendable () async -> Void)? = nil) async -> Int32 {
+    /// - Parameters:
+    ///   - onReload: called on `SIGHUP`.
+    ///   - onShutdown: called when a graceful shutdown starts, before the Wire server drains (e.g. to drain
+    ///     an HTTP server first).
+    public func run(
+        router: RPCRouter, onReload: (@Sendable () async -> Void)? = nil,
+        onShutdown: (@Sendable () async -> Void)? = nil
+    ) async -> Int32 {
         let signals = SignalWatcher()
         var router = router
         router.registerStandardMethods(health: health)
@@ -98,6 +104,7 @@ public struct ServiceHost: Sendable {
             logger.info("\(SignalWatcher.name(signal)): shutting down gracefully")
             health.set("wire", .notServing, detail: "shutting down")
             Task {
+                await onShutdown?()
                 await server.shutdownGracefully()
                 signals.finish()
             }

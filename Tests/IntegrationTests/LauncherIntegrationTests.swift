@@ -29,6 +29,9 @@ import WireRPC
         launcher.executableURL = try ExecutableLocator.url("launcher")
         launcher.arguments = ["--run-dir", runDirectory]
         launcher.currentDirectoryURL = ExecutableLocator.packageRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["GATEWAY_HTTP_ADDRESS"] = "tcp://127.0.0.1:\(20_000 + Int.random(in: 0..<20_000))"
+        launcher.environment = environment
         launcher.standardOutput = FileHandle.nullDevice
         launcher.standardError = FileHandle.nullDevice
         try launcher.run()

@@ -1,0 +1,79 @@
+import HTTPServerCore
+import NetworkCore
+import ServiceRuntime
+import Wire
+import WireRPC
+
+/// The gateway's Wire clients, one per downstream service, with error mapping and latency metrics.
+///
+/// A service that cannot be reached is a 503 `service_unavailable` naming it; a deadline hit is a 504
+/// `upstream_timeout`; other statuses map to their HTTP counterparts.
+public struct UpstreamCaller: Sendable {
+    public let clients: [ServiceName: RPCClient]
+    let metrics: MetricsRegistry
+
+    public init(clients: [ServiceName: RPCClient], metrics: MetricsRegistry) {
+        self.clients = clients
+        self.metrics = metrics
+    }
+
+    /// Calls `method` on `service` with the route's deadline and the request's metadata.
+    public func call<Request, Response>(
+        _ service: ServiceName, _ method: Method<Request, Response>, _ request: Request, context: GatewayContext
+    ) async throws(HTTPError) -> Response {
+        guard let client = clients[service] else {
+            throw HTTPError(status: 503, code: "service_unavailable", message: "The \(service.rawValue) service is not configured.",
+                            details: ["service": .string(service.rawValue)])
+        }
+        return try await run(service, context: context) {
+            try await client.call(method, request, metadata: context.wireMetadata, timeout: context.route.timeout)
+        }
+    }
+
+    /// Runs `operation` (which talks to `service`), timing it and mapping its `RPCError` to an `HTTPError`.
+    public func run<T>(
+        _ service: ServiceName, context: GatewayContext, _ operation: () async throws -> T
+    ) async throws(HTTPError) -> T {
+        let start = MonotonicTime.now()
+        do {
+            let value = try await operation()
+            metrics.upstreamCall(service: service.rawValue, outcome: "ok", seconds: Double(MonotonicTime.now() - start) / 1e9)
+            return value
+        } catch {
+            let rpcError = error as? RPCError ?? RPCError(.unknown, "\(error)")
+            metrics.upstreamCall(service: service.rawValue, outcome: rpcError.code.name,
+                                 seconds: Double(MonotonicTime.now() - start) / 1e9)
+            throw Self.map(rpcError, service: service, logger: context)
+        }
+    }
+
+    static func map(_ error: RPCError, service: ServiceName, logger context: GatewayContext) -> HTTPError {
+        let name = service.rawValue
+        let details: [String: JSONValue] = ["service": .string(name)]
+        switch error.code {
+        case .unavailable, .cancelled:
+            context.logger.warning("\(name) service unavailable: \(error.message)")
+            return HTTPError(status: 503, code: "service_unavailable", message: "The \(name) service is unavailable.",
+                             details: details)
+        case .deadlineExceeded:
+            context.logger.warning("\(name) service timed out: \(error.message)")
+            return HTTPError(status: 504, code: "upstream_timeout", message: "The \(name) service did not answer in time.",
+                             details: details)
+        case .notFound: return HTTPError(status: 404, code: "not_found", message: error.message, details: details)
+        case .invalidArgument, .outOfRange:
+            return HTTPError(status: 400, code: "invalid_argument", message: error.message, details: details)
+        case .alreadyExists: return HTTPError(status: 409, code: "conflict", message: error.message, details: details)
+        case .failedPrecondition, .aborted:
+            return HTTPError(status: 412, code: "precondition_failed", message: error.message, details: details)
+        case .permissionDenied: return HTTPError(status: 403, code: "forbidden", message: error.message, details: details)
+        case .unauthenticated: return HTTPError(status: 401, code: "unauthenticated", message: error.message, details: details)
+        case .resourceExhausted:
+            return HTTPError(status: 429, code: "service_busy", message: "The \(name) service is at capacity.", details: details)
+        case .unimplemented:
+            return HTTPError(status: 501, code: "not_implemented", message: error.message, details: details)
+        default:
+            context.logger.error("\(name) service error \(error.code.name): \(error.message)")
+            return HTTPError(status: 502, code: "upstream_error", message: "The \(name) service failed.", details: details)
+        }
+    }
+}

@@ -28,6 +28,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private var timerPhase = TimerPhase.none
     private var requestsServed = 0
     private var draining = false
+    private var inputEnded = false
     private var counted = true
 
     init(server: HTTPServer, channel: Channel, isTLS: Bool) {
@@ -51,6 +52,13 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
 
     func channelRead(_ channel: Channel, buffer: inout InboundBuffer) {
         process(&buffer)
+    }
+
+    func channelInputEnded(_ channel: Channel) -> Bool {
+        // A client that half-closes after its request still gets the response.
+        guard case .responding = state else { return false }
+        inputEnded = true
+        return true
     }
 
     func channelInactive(_ channel: Channel, error: (any Error)?) {
@@ -183,7 +191,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         guard case .responding = state else { return }
         requestsServed += 1
         let keepAlive = request.wantsKeepAlive && !response.closesConnection && !draining && !server.isDraining
-            && requestsServed < server.configuration.maximumRequestsPerConnection
+            && !inputEnded && requestsServed < server.configuration.maximumRequestsPerConnection
         write(response, headOnly: request.method == "HEAD", keepAlive: keepAlive, minorVersion: request.minorVersion)
         if keepAlive {
             state = .awaitingHead

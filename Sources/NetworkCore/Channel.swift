@@ -67,6 +67,7 @@ public final class Channel: Selectable, @unchecked Sendable {
     private var handler: (any ChannelHandler)?
     private var inbound = InboundBuffer()
     private var connectContinuation: CheckedContinuation<Void, any Error>?
+    private var inputEnded = false
     private var connectTimer: ScheduledTask?
 
     init(descriptor: Int32, eventLoop: EventLoop, tls: TLSSession?, phase: Phase, peer: String) {
@@ -286,7 +287,11 @@ public final class Channel: Selectable, @unchecked Sendable {
             return
         }
         if events & (CLinux_EPOLLIN | CLinux_EPOLLRDHUP | CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0 {
-            readPlain()
+            if inputEnded {
+                if events & (CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0 { closeNow(error: nil) }
+            } else {
+                readPlain()
+            }
         }
         if phase == .active && events & CLinux_EPOLLOUT != 0 { writableEdge() }
     }
@@ -327,6 +332,10 @@ public final class Channel: Selectable, @unchecked Sendable {
         if let failure {
             closeNow(error: NetworkError.io(failure))
         } else if endOfStream {
+            if phase == .active && !inputEnded {
+                inputEnded = true
+                if handler?.channelInputEnded(self) == true { return }
+            }
             closeNow(error: nil)
         } else if !drained {
             // Edge-triggered: no new event comes for data already waiting, so come back for it

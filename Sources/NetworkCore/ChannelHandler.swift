@@ -6,4 +6,11 @@ public protocol ChannelHandler: AnyObject {
     func channelRead(_ channel: Channel, buffer: inout InboundBuffer)
     /// The connection is closed; `error` says why, nil for an orderly close by either side.
     func channelInactive(_ channel: Channel, error: (any Error)?)
+    /// The peer finished sending (half-close). Return true to keep the channel open (for instance to
+    /// finish a response) and close it later yourself; false (the default) closes it now.
+    func channelInputEnded(_ channel: Channel) -> Bool
+}
+
+extension ChannelHandler {
+    public func channelInputEnded(_ channel: Channel) -> Bool { false }
 }

@@ -117,7 +117,8 @@ let package = Package(
             dependencies: ["COpenSSL", "COpenSSLShims", "CCurl", "CCurlShims", "CPostgreSQL", "CHiredis", "CSQLite"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["Wire", "WireRPC", "ServiceRuntime"],
+            name: "IntegrationTests",
+            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "NetworkCore", "CryptoPrimitives", "ServiceLogging"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -290,13 +290,15 @@ public final class Channel: Selectable, @unchecked Sendable {
             if inputEnded {
                 if events & (CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0 { closeNow(error: nil) }
             } else {
-                readPlain()
+                // When the peer has closed its side, read to the end: the FIN came with this edge and no
+                // further edge will announce it.
+                readPlain(toEnd: events & (CLinux_EPOLLRDHUP | CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0)
             }
         }
         if phase == .active && events & CLinux_EPOLLOUT != 0 { writableEdge() }
     }
 
-    private func readPlain() {
+    private func readPlain(toEnd: Bool = false) {
         var received = 0
         var endOfStream = false
         var failure: IOError?
@@ -309,7 +311,7 @@ public final class Channel: Selectable, @unchecked Sendable {
             }
             if count > 0 {
                 received += count
-                if count < space {
+                if count < space && !toEnd {
                     drained = true
                     break
                 }
@@ -340,7 +342,7 @@ public final class Channel: Selectable, @unchecked Sendable {
         } else if !drained {
             // Edge-triggered: no new event comes for data already waiting, so come back for it
             // after the other channels of this loop had their turn.
-            eventLoop.execute { [self] in if phase == .active { readPlain() } }
+            eventLoop.execute { [self] in if phase == .active && !inputEnded { readPlain(toEnd: toEnd) } }
         }
     }
 

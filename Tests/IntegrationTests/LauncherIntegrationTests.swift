@@ -30,7 +30,7 @@ import WireRPC
         launcher.arguments = ["--run-dir", runDirectory]
         launcher.currentDirectoryURL = ExecutableLocator.packageRoot
         var environment = ProcessInfo.processInfo.environment
-        environment["GATEWAY_HTTP_ADDRESS"] = "tcp://127.0.0.1:\(20_000 + Int.random(in: 0..<20_000))"
+        environment["GATEWAY_HTTP_ADDRESS"] = "tcp://127.0.0.1:\(GatewayFixture.randomPort())"
         launcher.environment = environment
         launcher.standardOutput = FileHandle.nullDevice
         launcher.standardError = FileHandle.nullDevice
@@ -70,7 +70,7 @@ import WireRPC
     }
 
     @Test func serviceExecutable_ServesHealthOverTCP_AndStopsOnSIGTERM() async throws {
-        let port = 20_000 + Int.random(in: 0..<20_000)
+        let port = GatewayFixture.randomPort()
         let service = Process()
         service.executableURL = try ExecutableLocator.url("media-service")
         service.arguments = ["--listen", "tcp://127.0.0.1:\(port)"]

@@ -5,7 +5,8 @@
 free_port() {
     local port
     for _ in $(seq 1 100); do
-        port=$(( 20000 + RANDOM % 40000 ))
+        # Below the kernel's ephemeral range (32768+), so client sockets in TIME_WAIT never collide.
+        port=$(( 15000 + RANDOM % 17000 ))
         # A refused connection means nothing listens there.
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
     done

@@ -18,7 +18,8 @@ enum GatewayRoutes {
 
         router.add("GET", "/readyz", GatewayRoute(access: .public, timeout: .seconds(2)) { _, context in
             do {
-                _ = try await upstream.run(.config, context: context) { try await companies.companies(metadata: context.wireMetadata) }
+                // Ready means the config service answers now (tenant data may be served from cache meanwhile).
+                _ = try await upstream.run(.config, context: context) { try await companies.refresh(metadata: context.wireMetadata) }
                 return .json(200, JSONValue.object(["status": .string("ready")]).serialized())
             } catch {
                 return HTTPError(status: 503, code: "not_ready", message: "The gateway cannot reach the config service.").response()

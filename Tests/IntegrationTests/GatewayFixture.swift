@@ -1,0 +1,140 @@
+import CryptoPrimitives
+import Foundation
+import Glibc
+import Wire
+
+/// Runs the real `config-service` (with a test companies file) and the real `gateway`, on a random port.
+///
+/// Companies: benova, dental, medispa, wellness (active) and `closed` (inactive). Tenant API keys exist
+/// for benova and dental; the admin key and JWT secret are fixed test values.
+final class GatewayFixture: @unchecked Sendable {
+    let directory: String
+    let httpPort: Int
+    let httpsPort: Int?
+    let adminKey = "adm_integration_test_0123456789abcdef"
+    let jwtSecret = "jwt-integration-test-secret-0123456789abcdef"
+    let benovaKey: String
+    let dentalKey: String
+    private(set) var configService: Process?
+    private(set) var gateway: Process?
+
+    var configSocket: String { "\(directory)/config.sock" }
+
+    /// A port that was free a moment ago (the kernel picks it; the socket is closed before use).
+    static func randomPort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw -> Bool in
+                Glibc.bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : 20_000 + Int.random(in: 0..<30_000)
+    }
+
+    init(tls: Bool = false) {
+        directory = NSTemporaryDirectory() + "gateway-it-" + UUID().uuidString.prefix(8)
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        httpPort = Self.randomPort()
+        httpsPort = tls ? Self.randomPort() : nil
+        benovaKey = "cbk_" + Digest.hex(Digest.randomBytes(6)) + "_" + Base64URL.encode(Digest.randomBytes(24))
+        dentalKey = "cbk_" + Digest.hex(Digest.randomBytes(6)) + "_" + Base64URL.encode(Digest.randomBytes(24))
+    }
+
+    private func keyRecord(_ key: String, name: String) -> String {
+        let id = key.split(separator: "_")[1]
+        return #"{"id":"\#(id)","name":"\#(name)","sha256":"\#(Digest.hex(Digest.sha256(Array(key.utf8))))"}"#
+    }
+
+    func writeCompaniesFile() throws -> String {
+        func company(_ id: String, tier: String = "basic", account: Int, active: Bool = true, keys: [String] = []) -> String {
+            #""\#(id)": {"company_name": "Clínica \#(id)", "redis_prefix": "\#(id):", "vectorstore_index": "\#(id)_documents", "#
+                + #""sales_agent_name": "Asesora \#(id)", "services": "servicios de \#(id)", "chatwoot_account_id": "\#(account)", "#
+                + #""subscription_tier": "\#(tier)", "is_active": \#(active), "api_keys": [\#(keys.joined(separator: ","))]}"#
+        }
+        let text = "{" + [
+            company("benova", tier: "professional", account: 7, keys: [keyRecord(benovaKey, name: "panel")]),
+            company("dental", account: 9, keys: [keyRecord(dentalKey, name: "crm")]),
+            company("medispa", tier: "enterprise", account: 8),
+            company("wellness", account: 10),
+            company("closed", account: 11, active: false),
+        ].joined(separator: ",\n") + "}"
+        let path = "\(directory)/companies.json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Starts the config service (unless `configAddress` points elsewhere) and the gateway.
+    func start(environment extra: [String: String] = [:], configAddress: String? = nil, startConfig: Bool = true,
+               readinessPath: String = "/readyz") async throws {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOG_LEVEL"] = "warning"
+        environment["WIRE_RUN_DIR"] = directory
+        if startConfig && configAddress == nil {
+            let companies = try writeCompaniesFile()
+            let config = Process()
+            config.executableURL = try ExecutableLocator.url("config-service")
+            config.arguments = ["--listen", "unix:\(configSocket)", "--companies-file", companies]
+            config.environment = environment
+            config.standardError = FileHandle.nullDevice
+            try config.run()
+            configService = config
+        }
+        environment["CONFIG_SERVICE_ADDRESS"] = configAddress ?? "unix:\(configSocket)"
+        for service in ["AGENT", "RAG", "MEDIA"] { environment["\(service)_SERVICE_ADDRESS"] = "unix:\(directory)/\(service.lowercased()).sock" }
+        environment["GATEWAY_WIRE_ADDRESS"] = "unix:\(directory)/gateway.sock"
+        environment["GATEWAY_HTTP_ADDRESS"] = "tcp://127.0.0.1:\(httpPort)"
+        if let httpsPort { environment["GATEWAY_HTTPS_ADDRESS"] = "tcp://127.0.0.1:\(httpsPort)" }
+        environment["GATEWAY_ADMIN_API_KEYS"] = adminKey
+        environment["JWT_SECRET"] = jwtSecret
+        environment["GATEWAY_ACCESS_LOG_OFF"] = "1"
+        for (key, value) in extra { environment[key] = value }
+        let gateway = Process()
+        gateway.executableURL = try ExecutableLocator.url("gateway")
+        gateway.environment = environment
+        _ = FileManager.default.createFile(atPath: "\(directory)/gateway.log", contents: nil)
+        gateway.standardError = FileHandle(forWritingAtPath: "\(directory)/gateway.log") ?? FileHandle.nullDevice
+        try gateway.run()
+        self.gateway = gateway
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            if let connection = RawHTTPConnection(port: httpPort, receiveTimeout: 1) {
+                connection.send("GET \(readinessPath) HTTP/1.1\r\nHost: t\r\n\r\n")
+                if connection.readResponse()?.status == 200 { return }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let log = (try? String(contentsOfFile: "\(directory)/gateway.log", encoding: .utf8)) ?? ""
+        throw ExecutableLocator.LocatorError(message: "the gateway did not become ready on port \(httpPort): \(log.suffix(800))")
+    }
+
+    /// Sends one request on a new connection and reads its response.
+    func request(_ method: String, _ target: String, headers: [String: String] = [:], body: String? = nil) -> RawHTTPResponse? {
+        guard let connection = RawHTTPConnection(port: httpPort) else { return nil }
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: test\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        if let body { text += "Content-Length: \(body.utf8.count)\r\n" }
+        text += "\r\n" + (body ?? "")
+        connection.send(text)
+        return connection.readResponse(headOnly: method == "HEAD")
+    }
+
+    func stopConfigService() {
+        guard let process = configService, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    func stop() {
+        for process in [gateway, configService].compactMap({ $0 }) where process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

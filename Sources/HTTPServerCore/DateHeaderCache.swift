@@ -1,21 +1,8 @@
 import Foundation
-import NetworkCore
 
-/// The `Date` header value (IMF-fixdate), formatted at most once per second.
-final class DateHeaderCache: Sendable {
-    private let cache = LockedState<(second: Int, value: [UInt8])>((-1, []))
-
-    /// The current value's bytes.
-    func current() -> [UInt8] {
-        let now = Int(Date().timeIntervalSince1970)
-        return cache.withLock { entry in
-            if entry.second != now {
-                entry = (now, Array(Self.format(now).utf8))
-            }
-            return entry.value
-        }
-    }
-
+/// Formats the `Date` header value (IMF-fixdate). Connections cache the result per second themselves,
+/// so no lock is shared between event loops.
+enum DateHeaderCache {
     static func format(_ seconds: Int) -> String {
         var time = time_t(seconds)
         var parts = tm()

@@ -1,3 +1,4 @@
+import Foundation
 import NetworkCore
 
 /// One HTTP/1.1 connection: parses requests, enforces limits and timeouts, hands complete requests to
@@ -22,14 +23,22 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private unowned let server: HTTPServer
     private let channel: Channel
     private let info: HTTPConnectionInfo
-    private var state = State.awaitingHead
-    private var parser: HTTPRequestParser
-    private var timer: ScheduledTask?
-    private var timerPhase = TimerPhase.none
-    private var requestsServed = 0
-    private var draining = false
-    private var inputEnded = false
-    private var counted = true
+    // Loop-thread state: only the connection's event loop touches it, one callback at a time, so the
+    // dynamic exclusivity checks are skipped.
+    @exclusivity(unchecked) private var state = State.awaitingHead
+    @exclusivity(unchecked) private var parser: HTTPRequestParser
+    /// One timer per connection, moved lazily: arming only records the deadline; the scheduled task
+    /// re-schedules itself when it fires early. Keeps timer work per timeout, not per request.
+    @exclusivity(unchecked) private var timer: ScheduledTask?
+    @exclusivity(unchecked) private var timerFiresAt: UInt64 = 0
+    @exclusivity(unchecked) private var timerDeadline: UInt64 = 0
+    @exclusivity(unchecked) private var timerPhase = TimerPhase.none
+    @exclusivity(unchecked) private var requestsServed = 0
+    @exclusivity(unchecked) private var draining = false
+    @exclusivity(unchecked) private var inputEnded = false
+    @exclusivity(unchecked) private var counted = true
+    @exclusivity(unchecked) private var dateSecond = -1
+    @exclusivity(unchecked) private var dateBytes: [UInt8] = []
 
     init(server: HTTPServer, channel: Channel, isTLS: Bool) {
         self.server = server
@@ -64,6 +73,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     func channelInactive(_ channel: Channel, error: (any Error)?) {
         timer?.cancel()
         timer = nil
+        timerPhase = .none
         state = .closing
         if counted { server.connectionClosed(self) }
     }
@@ -211,7 +221,12 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         output.append(0x20)
         output.append(contentsOf: Array(HTTPResponse.reasonPhrase(response.status).utf8))
         output.append(contentsOf: Self.dateHeader)
-        output.append(contentsOf: server.dateCache.current())
+        let second = Int(Date().timeIntervalSince1970)
+        if second != dateSecond {
+            dateSecond = second
+            dateBytes = Array(DateHeaderCache.format(second).utf8)
+        }
+        output.append(contentsOf: dateBytes)
         output.append(contentsOf: Self.contentLengthHeader)
         output.append(contentsOf: Array(String(response.body.count).utf8))
         for field in response.headers.fields {
@@ -223,7 +238,11 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             output.append(0x3A)
             output.append(0x20)
             // Header values never carry CR or LF (response splitting).
-            output.append(contentsOf: field.value.utf8.filter { $0 != 0x0D && $0 != 0x0A })
+            if field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+                output.append(contentsOf: field.value.utf8.filter { $0 != 0x0D && $0 != 0x0A })
+            } else {
+                output.append(contentsOf: field.value.utf8)
+            }
         }
         if !keepAlive {
             output.append(contentsOf: Self.connectionClose)
@@ -255,28 +274,38 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     // MARK: Timers
 
     private func arm(_ phase: TimerPhase) {
-        timer?.cancel()
         timerPhase = phase
         let configuration = server.configuration
         let delay: Duration
         switch phase {
-        case .none: timer = nil; return
+        case .none: return
         case .idle: delay = configuration.keepAliveIdleTimeout
         case .header: delay = configuration.headerReadTimeout
         case .body: delay = configuration.bodyIdleTimeout
         }
-        timer = channel.eventLoop.schedule(after: delay) { [weak self] in self?.timerFired(phase) }
+        timerDeadline = MonotonicTime.now() &+ MonotonicTime.nanoseconds(delay)
+        if timer == nil || timerFiresAt > timerDeadline { scheduleTimer(at: timerDeadline) }
+    }
+
+    private func scheduleTimer(at deadline: UInt64) {
+        timer?.cancel()
+        timerFiresAt = deadline
+        timer = channel.eventLoop.schedule(atNanoseconds: deadline) { [weak self] in self?.timerFired() }
     }
 
     private func disarm() {
-        timer?.cancel()
-        timer = nil
+        // The scheduled task stays; when it fires it finds no phase armed.
         timerPhase = .none
     }
 
-    private func timerFired(_ phase: TimerPhase) {
-        guard phase == timerPhase else { return }
+    private func timerFired() {
         timer = nil
+        guard timerPhase != .none else { return }
+        if MonotonicTime.now() < timerDeadline {
+            scheduleTimer(at: timerDeadline)
+            return
+        }
+        let phase = timerPhase
         timerPhase = .none
         switch phase {
         case .none: return

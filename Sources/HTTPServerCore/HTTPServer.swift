@@ -11,7 +11,6 @@ public final class HTTPServer: Sendable {
     /// The configuration the server was created with.
     public let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
-    let dateCache = DateHeaderCache()
     private let group: EventLoopGroup
     private let ownsGroup: Bool
     private let listeners = LockedState<[Listener]>([])

@@ -61,14 +61,15 @@ public final class Channel: Selectable, @unchecked Sendable {
     private let writer: LockedState<WriteState>
     private let isTLS: Bool
 
-    // Loop-thread state.
-    private var phase: Phase
-    private var registrationID: UInt64 = 0
-    private var handler: (any ChannelHandler)?
-    private var inbound = InboundBuffer()
-    private var connectContinuation: CheckedContinuation<Void, any Error>?
-    private var inputEnded = false
-    private var connectTimer: ScheduledTask?
+    // Loop-thread state: touched only on the owning loop's thread, never re-entrantly across an access,
+    // so the dynamic exclusivity checks are skipped.
+    @exclusivity(unchecked) private var phase: Phase
+    @exclusivity(unchecked) private var registrationID: UInt64 = 0
+    @exclusivity(unchecked) private var handler: (any ChannelHandler)?
+    @exclusivity(unchecked) private var inbound = InboundBuffer()
+    @exclusivity(unchecked) private var connectContinuation: CheckedContinuation<Void, any Error>?
+    @exclusivity(unchecked) private var inputEnded = false
+    @exclusivity(unchecked) private var connectTimer: ScheduledTask?
 
     init(descriptor: Int32, eventLoop: EventLoop, tls: TLSSession?, phase: Phase, peer: String) {
         self.descriptor = descriptor

@@ -32,10 +32,10 @@ public final class EventLoop: @unchecked Sendable {
     private let threadID = Atomic<UInt>(0)
     private let finished = DispatchSemaphore(value: 0)
 
-    // Loop-thread state.
-    private var registrations: [UInt64: any Selectable] = [:]
-    private var flushQueue: [Channel] = []
-    private var timers = TimerHeap()
+    // Loop-thread state (exclusivity checks skipped: only the loop thread touches it).
+    @exclusivity(unchecked) private var registrations: [UInt64: any Selectable] = [:]
+    @exclusivity(unchecked) private var flushQueue: [Channel] = []
+    @exclusivity(unchecked) private var timers = TimerHeap()
     private let nextRegistrationID = Atomic<UInt64>(1)
     private var thread: Thread?
 

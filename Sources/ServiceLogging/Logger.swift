@@ -66,20 +66,7 @@ public struct Logger: Sendable {
         }
     }
 
-    /// ISO-8601 UTC with milliseconds, formatted without Foundation formatters (hot path).
-    static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        var seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."
-            + "\(pad(Int32(milliseconds % 1000), 3))Z"
-    }
+    static func timestamp(_ date: Date) -> String { Timestamp.iso8601(date, milliseconds: true) }
 
     /// A JSON string literal for `text`.
     public static func jsonString(_ text: String) -> String {

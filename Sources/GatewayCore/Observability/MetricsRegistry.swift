@@ -9,7 +9,7 @@ public final class MetricsRegistry: Sendable {
     /// Histogram bucket upper bounds, in seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
-    private struct Histogram {
+    fileprivate struct Histogram {
         var counts = [UInt64](repeating: 0, count: MetricsRegistry.buckets.count)
         var sum = 0.0
         var count: UInt64 = 0
@@ -21,9 +21,16 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+        var company: String?
+    }
+
     private struct State {
-        var requests: [String: UInt64] = [:]  // labels → count
-        var durations: [String: Histogram] = [:]  // route labels → histogram
+        var requests: [RequestKey: UInt64] = [:]
+        var durations: [String: Histogram] = [:]  // route → histogram
         var upstream: [String: Histogram] = [:]  // service labels → histogram
         var rejected: [String: UInt64] = [:]
     }
@@ -38,11 +45,11 @@ public final class MetricsRegistry: Sendable {
     /// Records a finished request.
     public func requestFinished(route: String, method: String, status: Int, company: String?, seconds: Double) {
         inFlight.subtract(1, ordering: .relaxed)
-        let labels = "route=\(Self.quote(route)),method=\(Self.quote(method)),status=\"\(status)\",company=\(Self.quote(company ?? ""))"
-        let routeLabels = "route=\(Self.quote(route))"
+        // Labels are rendered only when scraped; the hot path only hashes the raw values.
+        let key = RequestKey(route: route, method: method, status: status, company: company)
         state.withLock { state in
-            state.requests[labels, default: 0] += 1
-            state.durations[routeLabels, default: Histogram()].observe(seconds)
+            state.requests[key, default: 0] += 1
+            state.durations[route, default: Histogram()].observe(seconds)
         }
     }
 
@@ -63,9 +70,11 @@ public final class MetricsRegistry: Sendable {
         var out = ""
         out += "# HELP gateway_http_requests_total HTTP requests answered, by route pattern, method, status and company.\n"
         out += "# TYPE gateway_http_requests_total counter\n"
-        for (labels, count) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
-            out += "gateway_http_requests_total{\(labels)} \(count)\n"
+        let requestLines = snapshot.requests.map { key, count in
+            "gateway_http_requests_total{route=\(Self.quote(key.route)),method=\(Self.quote(key.method)),"
+                + "status=\"\(key.status)\",company=\(Self.quote(key.company ?? ""))} \(count)\n"
         }
+        for line in requestLines.sorted() { out += line }
         out += "# HELP gateway_http_requests_in_flight HTTP requests being handled.\n"
         out += "# TYPE gateway_http_requests_in_flight gauge\n"
         out += "gateway_http_requests_in_flight \(inFlight.load(ordering: .relaxed))\n"
@@ -74,7 +83,9 @@ public final class MetricsRegistry: Sendable {
         for (labels, count) in snapshot.rejected.sorted(by: { $0.key < $1.key }) {
             out += "gateway_http_rejected_total{\(labels)} \(count)\n"
         }
-        out += histogramText("gateway_http_request_duration_seconds", "HTTP request latency by route pattern.", snapshot.durations)
+        var durations: [String: Histogram] = [:]
+        for (route, histogram) in snapshot.durations { durations["route=\(Self.quote(route))"] = histogram }
+        out += histogramText("gateway_http_request_duration_seconds", "HTTP request latency by route pattern.", durations)
         out += histogramText("gateway_upstream_call_duration_seconds", "Wire call latency by downstream service and outcome.",
                              snapshot.upstream)
         return out

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServerCore
 import NetworkCore
+import ServiceLogging
 import ServiceRuntime
 import Wire
 import WireRPC
@@ -51,7 +52,7 @@ enum HealthRoute {
             "status": .string(status),
             "system_type": .string("multi-tenant-multi-agent"),
             "version": .string(BuildInfo.version),
-            "timestamp": .string(ISO8601DateFormatter().string(from: Date())),
+            "timestamp": .string(Timestamp.iso8601(Date())),
             "services": .object(services),
             "companies": .object([
                 "total": .number(Double(known.count)),

@@ -12,14 +12,21 @@ let explicitPath = host.options.value("companies-file", environment: "COMPANIES_
 let path = explicitPath
     ?? (FileManager.default.fileExists(atPath: "companies_config.json") ? "companies_config.json" : "config/companies_config.json")
 let directory = CompanyDirectory(path: path)
-do {
-    try directory.load()
-    host.logger.info("loaded \(directory.snapshot.companies.count) companies from \(path)")
-    host.health.set("companies", .serving, detail: path)
-} catch {
-    host.logger.critical("cannot load companies: \(error)")
-    exit(2)
+
+/// Loads (or reloads) the companies file and reports the outcome; false when it could not be used.
+@Sendable func loadCompanies() -> Bool {
+    do {
+        try directory.load()
+        host.logger.info("loaded \(directory.snapshot.companies.count) companies from \(path) (version \(directory.snapshot.version))")
+        host.health.set("companies", .serving, detail: path)
+        return true
+    } catch {
+        host.logger.error("cannot load companies, keeping the previous configuration: \(error)")
+        return false
+    }
 }
+
+guard loadCompanies() else { exit(2) }
 
 var router = RPCRouter()
 router.register(ConfigAPI.listCompanies) { request, _ in
@@ -48,12 +55,4 @@ router.register(ConfigAPI.verifyAPIKey) { request, _ in
     return VerifyAPIKeyResponse(companyID: key.companyID, keyID: key.keyID, name: key.name)
 }
 
-exit(await host.run(router: router) {
-    do {
-        try directory.load()
-        host.logger.info("reloaded \(directory.snapshot.companies.count) companies (version \(directory.snapshot.version))")
-        host.health.set("companies", .serving, detail: path)
-    } catch {
-        host.logger.error("reload failed, keeping the previous configuration: \(error)")
-    }
-})
+exit(await host.run(router: router) { _ = loadCompanies() })

@@ -38,7 +38,7 @@ public struct ChunkedBodyDecoder: Sendable {
             case .done:
                 return index
             case .size(let value, let digits):
-                if let digit = Self.hexValue(byte) {
+                if let digit = PercentDecoding.hexValue(byte) {
                     guard digits < 15 else { throw .bad("Chunk size is too large.") }
                     state = .size(value: value << 4 | UInt64(digit), digits: digits + 1)
                 } else {
@@ -113,14 +113,5 @@ public struct ChunkedBodyDecoder: Sendable {
             }
         }
         return index
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x41...0x46: return byte - 0x41 + 10
-        case 0x61...0x66: return byte - 0x61 + 10
-        default: return nil
-        }
     }
 }

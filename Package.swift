@@ -52,6 +52,7 @@ let package = Package(
         // MARK: Shared libraries
         .target(name: "Wire", swiftSettings: swiftSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "ConfigStore", dependencies: ["Wire", "CryptoPrimitives"], swiftSettings: swiftSettings),
         .target(name: "ServiceLogging", swiftSettings: swiftSettings),
         .target(
             name: "NetworkCore",
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: ["HTTPServerCore", "Wire", "WireRPC", "NetworkCore", "ServiceLogging", "ServiceRuntime",
-                           "CryptoPrimitives"],
+                           "CryptoPrimitives", "ConfigStore"],
             swiftSettings: swiftSettings),
         .target(
             name: "ServiceRuntime",
@@ -79,7 +80,7 @@ let package = Package(
             path: "Sources/Gateway", swiftSettings: swiftSettings),
         .executableTarget(
             name: "ConfigService",
-            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging", "NetworkCore", "CryptoPrimitives"],
+            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging", "NetworkCore", "CryptoPrimitives", "ConfigStore"],
             path: "Sources/ConfigService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "AgentService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
@@ -108,6 +109,7 @@ let package = Package(
         .testTarget(
             name: "WireRPCTests", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "Wire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayCoreTests", dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "CryptoPrimitives"],
             swiftSettings: swiftSettings),

@@ -1,58 +1,106 @@
+import ConfigStore
 import Foundation
 import ServiceRuntime
 import Wire
 import WireRPC
 
-// The config service: companies (tenants), their Chatwoot accounts and API keys, loaded from the
+// The config service: companies (tenants), their Chatwoot accounts, API keys and audit log, kept in the
 // companies file (`COMPANIES_CONFIG_FILE`; default `companies_config.json` if present, else the shipped
-// `config/companies_config.json`). SIGHUP reloads the file; a broken file keeps the last good configuration.
+// `config/companies_config.json`). Changes are validated, written atomically and audited; SIGHUP or
+// `reloadConfig` re-reads the file, and a broken file keeps the last good configuration.
 
 let host = ServiceHost(service: .config)
 let explicitPath = host.options.value("companies-file", environment: "COMPANIES_CONFIG_FILE")
 let path = explicitPath
     ?? (FileManager.default.fileExists(atPath: "companies_config.json") ? "companies_config.json" : "config/companies_config.json")
-let directory = CompanyDirectory(path: path)
+let manager = ConfigManager(store: JSONFileCompanyStore(path: path))
 
-/// Loads (or reloads) the companies file and reports the outcome; false when it could not be used.
-@Sendable func loadCompanies() -> Bool {
+/// Loads (or reloads) the store and reports the outcome.
+@Sendable func reload() async throws(RPCError) -> ReloadResponse {
     do {
-        try directory.load()
-        host.logger.info("loaded \(directory.snapshot.companies.count) companies from \(path) (version \(directory.snapshot.version))")
+        try await manager.reload()
+        let snapshot = await manager.snapshot
+        host.logger.info("loaded \(snapshot.companies.count) companies from \(path) (version \(snapshot.version))")
         host.health.set("companies", .serving, detail: path)
-        return true
+        return ReloadResponse(version: snapshot.version, companies: snapshot.companies.count)
     } catch {
         host.logger.error("cannot load companies, keeping the previous configuration: \(error)")
-        return false
+        var failure = ConfigErrors.rpcError(error)
+        if case .storage = error {
+            // The file (or database) holds something unusable: the caller must fix it; nothing changed.
+            failure = RPCError(.failedPrecondition, "The configuration cannot be loaded; the previous one stays active: \(error)")
+        }
+        throw failure
     }
 }
 
-guard loadCompanies() else { exit(2) }
+do {
+    _ = try await reload()
+} catch {
+    exit(2)
+}
 
 var router = RPCRouter()
 router.register(ConfigAPI.listCompanies) { request, _ in
-    let snapshot = directory.snapshot
-    let companies = snapshot.companies.values
+    let snapshot = await manager.snapshot
+    let companies = snapshot.companies.values.map(\.company)
         .filter { request.includeInactive || $0.isActive }
         .sorted { $0.id < $1.id }
     return ListCompaniesResponse(version: snapshot.version, companies: companies)
 }
 router.register(ConfigAPI.getCompany) { request, _ in
-    guard let company = directory.snapshot.companies[request.companyID] else {
+    guard let company = await manager.snapshot.companies[request.companyID]?.company else {
         throw RPCError(.notFound, "unknown company '\(request.companyID)'")
     }
     return company
 }
 router.register(ConfigAPI.resolveChatwootAccount) { request, _ in
-    guard let id = directory.snapshot.chatwootAccounts[request.accountID] else {
+    guard let id = await manager.snapshot.chatwootAccounts[request.accountID] else {
         throw RPCError(.notFound, "no company owns Chatwoot account \(request.accountID)")
     }
     return ResolveChatwootAccountResponse(companyID: id)
 }
 router.register(ConfigAPI.verifyAPIKey) { request, _ in
-    guard let key = directory.verify(apiKey: request.apiKey) else {
-        throw RPCError(.unauthenticated, "invalid API key")
-    }
-    return VerifyAPIKeyResponse(companyID: key.companyID, keyID: key.keyID, name: key.name)
+    guard let key = await manager.verify(apiKey: request.apiKey) else { throw RPCError(.unauthenticated, "invalid API key") }
+    return VerifyAPIKeyResponse(companyID: key.company, keyID: key.record.id, name: key.record.name)
 }
+router.register(ConfigAPI.createCompany) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        try await manager.create(request.company, actor: request.actor)
+    }
+}
+router.register(ConfigAPI.updateCompany) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        try await manager.update(request.company, expectedRevision: request.expectedRevision, actor: request.actor)
+    }
+}
+router.register(ConfigAPI.deactivateCompany) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        try await manager.deactivate(request.companyID, actor: request.actor)
+    }
+}
+router.register(ConfigAPI.createAPIKey) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        let created = try await manager.createAPIKey(for: request.companyID, name: request.argument ?? "", actor: request.actor)
+        return CreateAPIKeyResponse(apiKey: created.key, info: created.info)
+    }
+}
+router.register(ConfigAPI.listAPIKeys) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        APIKeyList(keys: try await manager.apiKeys(of: request.companyID))
+    }
+}
+router.register(ConfigAPI.deleteAPIKey) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        try await manager.deleteAPIKey(request.argument ?? "", of: request.companyID, actor: request.actor)
+        return Empty()
+    }
+}
+router.register(ConfigAPI.listAudit) { request, _ in
+    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+        AuditList(entries: try await manager.audit(company: request.companyID, limit: min(max(request.limit, 1), 1_000)))
+    }
+}
+router.register(ConfigAPI.reloadConfig) { _, _ in try await reload() }
 
-exit(await host.run(router: router) { _ = loadCompanies() })
+exit(await host.run(router: router) { _ = try? await reload() })

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServerCore
 import NetworkCore
 import ServiceRuntime
@@ -47,6 +48,13 @@ public struct UpstreamCaller: Sendable {
         }
     }
 
+    /// Field-level problems a service attached to its error, as a JSON object.
+    static func fieldErrors(_ error: RPCError) -> JSONValue? {
+        guard let text = error.metadata[ConfigAPI.fieldErrorsMetadataKey],
+              let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), case .object = value else { return nil }
+        return value
+    }
+
     static func map(_ error: RPCError, service: ServiceName, logger context: GatewayContext) -> HTTPError {
         let name = service.rawValue
         let details: [String: JSONValue] = ["service": .string(name)]
@@ -61,8 +69,13 @@ public struct UpstreamCaller: Sendable {
                              details: details)
         case .notFound: return HTTPError(status: 404, code: "not_found", message: error.message, details: details)
         case .invalidArgument, .outOfRange:
+            if let fields = fieldErrors(error) {
+                return HTTPError(status: 422, code: "validation_failed", message: error.message, details: ["fields": fields])
+            }
             return HTTPError(status: 400, code: "invalid_argument", message: error.message, details: details)
-        case .alreadyExists: return HTTPError(status: 409, code: "conflict", message: error.message, details: details)
+        case .alreadyExists:
+            return HTTPError(status: 409, code: "conflict", message: error.message,
+                             details: fieldErrors(error).map { ["fields": $0] } ?? details)
         case .failedPrecondition, .aborted:
             return HTTPError(status: 412, code: "precondition_failed", message: error.message, details: details)
         case .permissionDenied: return HTTPError(status: 403, code: "forbidden", message: error.message, details: details)

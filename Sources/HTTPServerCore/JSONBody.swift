@@ -36,7 +36,8 @@ public enum JSONBody {
         return try? JSONDecoder().decode(JSONValue.self, from: Data(request.body))
     }
 
-    static func validationError(_ error: DecodingError) -> HTTPError {
+    /// The 422 answer for a decoding failure, naming the field.
+    public static func validationError(_ error: DecodingError) -> HTTPError {
         func field(_ path: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
             var parts = path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
             if let key { parts.append(key.stringValue) }

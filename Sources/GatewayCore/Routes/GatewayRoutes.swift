@@ -65,6 +65,8 @@ enum GatewayRoutes {
             return CompanyJSON.success(["company": CompanyJSON.adminView(company), "company_id": .string(company.id.rawValue)])
         })
 
+        AdminCompanyRoutes.register(on: &router, companies: companies, upstream: upstream)
+
         router.add("GET", "/api/admin/companies", GatewayRoute(access: .admin) { _, context in
             let all = try await upstream.run(.config, context: context) { try await companies.refresh(metadata: context.wireMetadata) }
             let sorted = all.values.sorted { $0.id < $1.id }

@@ -76,7 +76,11 @@ public final class CompanyCache: Sendable {
     /// The loaded configuration version.
     public var version: UInt64 { state.withLock { $0.version } }
 
-    /// Verifies a tenant API key with the config service (cached: 30 s when valid, 2 s when not).
+    /// Forgets every cached key verification (after a key is deleted through this gateway).
+    public func forgetKeys() { state.withLock { $0.keys.removeAll() } }
+
+    /// Verifies a tenant API key with the config service (cached for the TTL, so a revoked key stops
+    /// working everywhere within it).
     public func verify(apiKey: String, metadata: Metadata) async throws(RPCError) -> VerifyAPIKeyResponse? {
         let hash = Digest.sha256(Array(apiKey.utf8))
         let now = MonotonicTime.now()
@@ -88,7 +92,7 @@ public final class CompanyCache: Sendable {
         } catch where error.code == .unauthenticated {
             result = nil
         }
-        let lifetime: UInt64 = result == nil ? 2_000_000_000 : 30_000_000_000
+        let lifetime = ttl
         state.withLock { state in
             if state.keys.count > 10_000 { state.keys.removeAll() }
             state.keys[hash] = (result, now + lifetime)

@@ -26,6 +26,19 @@ public struct Company: Codable, Sendable, Equatable {
     public var isActive: Bool
     public var createdAt: Date?
     public var updatedAt: Date?
+    /// Chatwoot connection (secrets included; never returned by the HTTP API).
+    public var chatwoot: ChatwootSettings?
+    public var memory: MemorySettings?
+    public var providers: AIProviders?
+    /// Weekday (`monday`…`sunday`) → opening ranges such as `09:00-13:00`.
+    public var businessHours: [String: [String]]?
+    public var emergency: EmergencySettings?
+    /// Requests per second allowed for this company, overriding its tier's default.
+    public var rateLimitPerSecond: Double?
+    /// Agents switched off for this company (all are on unless listed here as false).
+    public var agentsEnabled: [String: Bool]?
+    /// Increases with every change; the HTTP API exposes it as the `ETag`.
+    public var revision: Int?
 
     public init(
         id: CompanyID, companyName: String, businessType: String = "general", redisPrefix: String,

@@ -51,3 +51,77 @@ public struct VerifyAPIKeyResponse: Codable, Sendable, Equatable {
         self.name = name
     }
 }
+
+/// `config/createCompany` and `config/updateCompany` request.
+public struct CompanyChangeRequest: Codable, Sendable, Equatable {
+    public var company: Company
+    /// For updates: the revision the caller read (`If-Match`); nil skips the check.
+    public var expectedRevision: Int?
+    /// Who is making the change, for the audit log.
+    public var actor: String
+    public init(company: Company, expectedRevision: Int? = nil, actor: String) {
+        self.company = company
+        self.expectedRevision = expectedRevision
+        self.actor = actor
+    }
+}
+
+/// A request naming one company and the actor acting on it.
+public struct CompanyActionRequest: Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public var actor: String
+    /// `createAPIKey`: the key's name; `deleteAPIKey`: the key id.
+    public var argument: String?
+    public init(companyID: CompanyID, actor: String, argument: String? = nil) {
+        self.companyID = companyID
+        self.actor = actor
+        self.argument = argument
+    }
+}
+
+/// `config/createAPIKey` response: the key itself, shown this once.
+public struct CreateAPIKeyResponse: Codable, Sendable, Equatable {
+    public var apiKey: String
+    public var info: APIKeyInfo
+    public init(apiKey: String, info: APIKeyInfo) {
+        self.apiKey = apiKey
+        self.info = info
+    }
+}
+
+/// `config/listAPIKeys` response.
+public struct APIKeyList: Codable, Sendable, Equatable {
+    public var keys: [APIKeyInfo]
+    public init(keys: [APIKeyInfo]) { self.keys = keys }
+}
+
+/// `config/listAudit` request.
+public struct ListAuditRequest: Codable, Sendable, Equatable {
+    public var companyID: CompanyID?
+    public var limit: Int
+    public init(companyID: CompanyID?, limit: Int = 100) {
+        self.companyID = companyID
+        self.limit = limit
+    }
+}
+
+/// `config/listAudit` response, newest first.
+public struct AuditList: Codable, Sendable, Equatable {
+    public var entries: [AuditEntry]
+    public init(entries: [AuditEntry]) { self.entries = entries }
+}
+
+/// `config/reloadConfig` response.
+public struct ReloadResponse: Codable, Sendable, Equatable {
+    public var version: UInt64
+    public var companies: Int
+    public init(version: UInt64, companies: Int) {
+        self.version = version
+        self.companies = companies
+    }
+}
+
+/// An empty message.
+public struct Empty: Codable, Sendable, Equatable {
+    public init() {}
+}

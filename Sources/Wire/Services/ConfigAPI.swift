@@ -15,8 +15,31 @@ public enum ConfigAPI {
     public static let verifyAPIKey = Method<VerifyAPIKeyRequest, VerifyAPIKeyResponse>(
         service: service, name: "verifyAPIKey")
 
+    /// Creates a company (`alreadyExists` with field metadata when an id or unique value is taken,
+    /// `invalidArgument` with field metadata when a field is invalid).
+    public static let createCompany = Method<CompanyChangeRequest, Company>(service: service, name: "createCompany")
+    /// Replaces a company (`failedPrecondition` when `expectedRevision` is stale). Secrets sent as `***` are kept.
+    public static let updateCompany = Method<CompanyChangeRequest, Company>(service: service, name: "updateCompany")
+    /// Deactivates a company.
+    public static let deactivateCompany = Method<CompanyActionRequest, Company>(service: service, name: "deactivateCompany")
+    /// Creates an API key (argument: its name) and returns it once.
+    public static let createAPIKey = Method<CompanyActionRequest, CreateAPIKeyResponse>(service: service, name: "createAPIKey")
+    /// Lists a company's API keys (names and fingerprints).
+    public static let listAPIKeys = Method<CompanyActionRequest, APIKeyList>(service: service, name: "listAPIKeys")
+    /// Deletes an API key (argument: its id).
+    public static let deleteAPIKey = Method<CompanyActionRequest, Empty>(service: service, name: "deleteAPIKey")
+    /// Recent configuration changes.
+    public static let listAudit = Method<ListAuditRequest, AuditList>(service: service, name: "listAudit")
+    /// Re-reads the store (file edits, database changes) without restarting.
+    public static let reloadConfig = Method<Empty, ReloadResponse>(service: service, name: "reloadConfig")
+
+    /// Metadata key carrying field-level problems (a JSON object) on `invalidArgument`/`alreadyExists` errors.
+    public static let fieldErrorsMetadataKey = "field-errors"
+
     /// Every method the config service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         listCompanies.descriptor, getCompany.descriptor, resolveChatwootAccount.descriptor, verifyAPIKey.descriptor,
+        createCompany.descriptor, updateCompany.descriptor, deactivateCompany.descriptor, createAPIKey.descriptor,
+        listAPIKeys.descriptor, deleteAPIKey.descriptor, listAudit.descriptor, reloadConfig.descriptor,
     ]
 }

@@ -1,0 +1,223 @@
+import CryptoPrimitives
+import Foundation
+import Wire
+
+/// The config service's authority over companies: validates and applies changes, keeps the version that
+/// caches compare, writes the audit log, and answers lookups (Chatwoot accounts, API keys) from memory.
+///
+/// Changes are serialized by the actor; reads of the current state are cheap snapshots.
+public actor ConfigManager {
+    /// Why a change was refused, in terms the RPC layer maps to statuses.
+    public enum ChangeError: Error, Sendable, Equatable {
+        case notFound(String)
+        case invalid([String: String])
+        case conflict([String: String])
+        case stale(current: Int)
+        case storage(String)
+    }
+
+    /// An immutable view of the configuration.
+    public struct Snapshot: Sendable {
+        public var version: UInt64
+        public var companies: [CompanyID: StoredCompany]
+        public var chatwootAccounts: [String: CompanyID]
+        public var keys: [String: (company: CompanyID, record: APIKeyFileRecord)]
+    }
+
+    private let store: any CompanyStore
+    private var state: Snapshot
+    private let clock: @Sendable () -> Date
+
+    /// Creates a manager over `store` (call ``reload()`` to load it).
+    public init(store: any CompanyStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.clock = clock
+        state = Snapshot(version: 0, companies: [:], chatwootAccounts: [:], keys: [:])
+    }
+
+    public var location: String { store.location }
+    public var snapshot: Snapshot { state }
+
+    /// Loads the store; a store that fails to load or validate leaves the current configuration in place.
+    public func reload() throws(ChangeError) {
+        let loaded: [CompanyID: StoredCompany]
+        do {
+            loaded = try store.loadAll()
+        } catch {
+            throw .storage(error.description)
+        }
+        var problems: [String: String] = [:]
+        for (id, stored) in loaded {
+            for (field, problem) in CompanyValidator.fieldProblems(stored.company) { problems["\(id).\(field)"] = problem }
+            let others = loaded.values.map(\.company).filter { $0.id != id }
+            for (field, problem) in CompanyValidator.conflicts(stored.company, among: others) {
+                problems["\(id).\(field)"] = problem
+            }
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        install(loaded)
+    }
+
+    private func install(_ companies: [CompanyID: StoredCompany]) {
+        var next = Snapshot(version: state.version + 1, companies: companies, chatwootAccounts: [:], keys: [:])
+        for (id, stored) in companies {
+            if let account = stored.company.chatwootAccountID { next.chatwootAccounts[account] = id }
+            for key in stored.apiKeys { next.keys[key.id] = (id, key) }
+        }
+        state = next
+    }
+
+    // MARK: Changes
+
+    /// Creates a company. Fails with `conflict` when the id or a unique field is taken.
+    public func create(_ company: Company, actor: String) throws(ChangeError) -> Company {
+        guard state.companies[company.id] == nil else { throw .conflict(["company_id": "already exists"]) }
+        var company = company
+        let now = clock()
+        company.createdAt = now
+        company.updatedAt = now
+        company.revision = 1
+        try validate(company)
+        try commit(StoredCompany(company: company), audit: AuditEntry(at: now, actor: actor, companyID: company.id,
+                                                                       action: "create"))
+        return company
+    }
+
+    /// Replaces a company's configuration. `expectedRevision` (from `If-Match`) must match the current one.
+    public func update(_ company: Company, expectedRevision: Int?, actor: String) throws(ChangeError) -> Company {
+        guard let current = state.companies[company.id] else { throw .notFound("unknown company '\(company.id)'") }
+        let revision = current.company.revision ?? 1
+        if let expectedRevision, expectedRevision != revision { throw .stale(current: revision) }
+        var company = Self.keepingMaskedSecrets(company, from: current.company)
+        company.createdAt = current.company.createdAt
+        company.updatedAt = clock()
+        company.revision = revision + 1
+        try validate(company)
+        let changed = Self.changedFields(current.company, company)
+        try commit(StoredCompany(company: company, apiKeys: current.apiKeys),
+                   audit: AuditEntry(at: clock(), actor: actor, companyID: company.id, action: "update", fields: changed))
+        return company
+    }
+
+    /// Deactivates a company (its data stays until purged).
+    public func deactivate(_ id: CompanyID, actor: String) throws(ChangeError) -> Company {
+        guard var company = state.companies[id]?.company else { throw .notFound("unknown company '\(id)'") }
+        company.isActive = false
+        return try update(company, expectedRevision: nil, actor: actor)
+    }
+
+    /// Creates an API key bound to `id`; returns the key (shown once) and its description.
+    public func createAPIKey(for id: CompanyID, name: String, actor: String) throws(ChangeError) -> (key: String, info: APIKeyInfo) {
+        guard var stored = state.companies[id] else { throw .notFound("unknown company '\(id)'") }
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 100 else { throw .invalid(["name": "must be 1–100 characters"]) }
+        let keyID = Digest.hex(Digest.randomBytes(6))
+        let key = "cbk_\(keyID)_\(Base64URL.encode(Digest.randomBytes(24)))"
+        let hash = Digest.hex(Digest.sha256(Array(key.utf8)))
+        let record = APIKeyFileRecord(id: keyID, name: trimmed, sha256: hash,
+                                      createdAt: ISO8601DateFormatter().string(from: clock()))
+        stored.apiKeys.append(record)
+        try commit(stored, audit: AuditEntry(at: clock(), actor: actor, companyID: id, action: "create_api_key",
+                                             fields: [keyID]))
+        return (key, Self.info(record))
+    }
+
+    /// Removes an API key of `id`.
+    public func deleteAPIKey(_ keyID: String, of id: CompanyID, actor: String) throws(ChangeError) {
+        guard var stored = state.companies[id] else { throw .notFound("unknown company '\(id)'") }
+        guard stored.apiKeys.contains(where: { $0.id == keyID }) else { throw .notFound("unknown API key '\(keyID)'") }
+        stored.apiKeys.removeAll { $0.id == keyID }
+        try commit(stored, audit: AuditEntry(at: clock(), actor: actor, companyID: id, action: "delete_api_key",
+                                             fields: [keyID]))
+    }
+
+    /// The API keys of `id` (names and fingerprints only).
+    public func apiKeys(of id: CompanyID) throws(ChangeError) -> [APIKeyInfo] {
+        guard let stored = state.companies[id] else { throw .notFound("unknown company '\(id)'") }
+        return stored.apiKeys.map(Self.info)
+    }
+
+    /// Recent changes, newest first.
+    public func audit(company: CompanyID?, limit: Int) throws(ChangeError) -> [AuditEntry] {
+        do {
+            return try store.loadAudit(company: company, limit: limit)
+        } catch {
+            throw .storage(error.description)
+        }
+    }
+
+    // MARK: Lookups
+
+    /// Checks a presented API key (`cbk_<key id>_<secret>`) against the stored hash, in constant time.
+    public func verify(apiKey: String) -> (company: CompanyID, record: APIKeyFileRecord)? {
+        let parts = apiKey.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "cbk", let stored = state.keys[String(parts[1])],
+              let hash = Digest.bytes(fromHex: stored.record.sha256) else { return nil }
+        return Digest.constantTimeEqual(Digest.sha256(Array(apiKey.utf8)), hash) ? stored : nil
+    }
+
+    // MARK: Internals
+
+    private func validate(_ company: Company) throws(ChangeError) {
+        let problems = CompanyValidator.fieldProblems(company)
+        guard problems.isEmpty else { throw .invalid(problems) }
+        let others = state.companies.values.map(\.company).filter { $0.id != company.id }
+        let conflicts = CompanyValidator.conflicts(company, among: others)
+        guard conflicts.isEmpty else { throw .conflict(conflicts) }
+    }
+
+    private func commit(_ changed: StoredCompany, audit: AuditEntry) throws(ChangeError) {
+        var all = state.companies
+        all[changed.company.id] = changed
+        do {
+            try store.persist(changed, all: all)
+        } catch {
+            throw .storage(error.description)
+        }
+        install(all)
+        // The change is durable; an audit write failure is reported but does not undo it.
+        try? store.appendAudit(audit)
+    }
+
+    /// The placeholder the HTTP API shows instead of a secret.
+    public static let maskedSecret = "***"
+
+    /// Secrets are write-only: a client that sends back the placeholder it was shown keeps the stored value.
+    static func keepingMaskedSecrets(_ new: Company, from old: Company) -> Company {
+        var company = new
+        func keep(_ value: String?, _ previous: String?) -> String? { value == maskedSecret ? previous : value }
+        if var chatwoot = company.chatwoot {
+            chatwoot.apiAccessToken = keep(chatwoot.apiAccessToken, old.chatwoot?.apiAccessToken)
+            chatwoot.webhookSecret = keep(chatwoot.webhookSecret, old.chatwoot?.webhookSecret)
+            company.chatwoot = chatwoot
+        }
+        if var providers = company.providers {
+            providers.llm.apiKey = keep(providers.llm.apiKey, old.providers?.llm.apiKey)
+            providers.embeddings.apiKey = keep(providers.embeddings.apiKey, old.providers?.embeddings.apiKey)
+            providers.transcription.apiKey = keep(providers.transcription.apiKey, old.providers?.transcription.apiKey)
+            providers.vision.apiKey = keep(providers.vision.apiKey, old.providers?.vision.apiKey)
+            company.providers = providers
+        }
+        return company
+    }
+
+    static func info(_ record: APIKeyFileRecord) -> APIKeyInfo {
+        APIKeyInfo(keyID: record.id, name: record.name, fingerprint: String(record.sha256.prefix(12)), createdAt: record.createdAt)
+    }
+
+    static func changedFields(_ old: Company, _ new: Company) -> [String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func fields(_ company: Company) -> [String: String] {
+            let record = CompanyFileRecord(company: company, apiKeys: [])
+            guard let data = try? encoder.encode(record),
+                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return [:] }
+            return object.mapValues { "\($0)" }
+        }
+        let before = fields(old)
+        let after = fields(new)
+        return Set(before.keys).union(after.keys)
+            .filter { before[$0] != after[$0] && !["updated_at", "revision"].contains($0) }
+            .sorted()
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import Glibc
+import Wire
+
+/// Companies in a JSON file (the original system's `companies_config.json` format), written atomically:
+/// a temporary file in the same directory, `fsync`, `rename`, `fsync` of the directory, so a crash
+/// mid-write leaves either the old or the new file, never a torn one. The audit log is a JSON-lines file
+/// beside it (`<file>.audit.jsonl`).
+public struct JSONFileCompanyStore: CompanyStore {
+    public let path: String
+    public var location: String { "file:\(path)" }
+    private var auditPath: String { path + ".audit.jsonl" }
+
+    public init(path: String) { self.path = path }
+
+    public func loadAll() throws(StoreError) -> [CompanyID: StoredCompany] {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw .unreadable("\(path): \(error.localizedDescription)")
+        }
+        let records: [String: CompanyFileRecord]
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            records = try decoder.decode([String: CompanyFileRecord].self, from: data)
+        } catch {
+            throw .unreadable("\(path) is not a valid companies file: \(error)")
+        }
+        var result: [CompanyID: StoredCompany] = [:]
+        for (key, record) in records {
+            guard let id = CompanyID(key) else { throw .unreadable("'\(key)' is not a valid company id") }
+            result[id] = StoredCompany(company: record.company(id: id), apiKeys: record.apiKeys ?? [])
+        }
+        return result
+    }
+
+    public func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) throws(StoreError) {
+        var records: [String: CompanyFileRecord] = [:]
+        for (id, stored) in all { records[id.rawValue] = CompanyFileRecord(company: stored.company, apiKeys: stored.apiKeys) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data: Data
+        do {
+            data = try encoder.encode(records)
+        } catch {
+            throw .unwritable("cannot encode the companies: \(error)")
+        }
+        try Self.writeAtomically(data, to: path)
+    }
+
+    public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        guard var line = try? encoder.encode(entry) else { throw .unwritable("cannot encode an audit entry") }
+        line.append(0x0A)
+        let descriptor = open(auditPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .unwritable("\(auditPath): \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(descriptor) == 0 else { throw .unwritable("\(auditPath): short write") }
+    }
+
+    public func loadAudit(company: CompanyID?, limit: Int) throws(StoreError) -> [AuditEntry] {
+        guard let data = FileManager.default.contents(atPath: auditPath) else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        var entries: [AuditEntry] = []
+        for line in data.split(separator: 0x0A) where !line.isEmpty {
+            guard let entry = try? decoder.decode(AuditEntry.self, from: Data(line)) else { continue }
+            if company == nil || entry.companyID == company { entries.append(entry) }
+        }
+        return Array(entries.reversed().prefix(limit))
+    }
+
+    /// Replaces `path` with `data` so that readers see the old or the new content, never a mix.
+    static func writeAtomically(_ data: Data, to path: String) throws(StoreError) {
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .unwritable("\(temporary): \(String(cString: strerror(errno)))") }
+        var failure: String?
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let count = write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                if count <= 0 {
+                    if count < 0 && errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += count
+            }
+        }
+        if failure == nil && fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        close(descriptor)
+        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw .unwritable("\(path): \(failure)")
+        }
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
+    }
+}

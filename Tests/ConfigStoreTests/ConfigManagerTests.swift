@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import Wire
+@testable import ConfigStore
+
+@Suite struct ConfigManagerTests {
+    final class Fixture {
+        let directory = NSTemporaryDirectory() + "config-store-" + UUID().uuidString.prefix(8)
+        var path: String { "\(directory)/companies_config.json" }
+
+        init() throws {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("config/companies_config.json")
+            try FileManager.default.copyItem(atPath: shipped.path, toPath: path)
+        }
+
+        deinit { try? FileManager.default.removeItem(atPath: directory) }
+    }
+
+    static func newCompany(_ id: String, prefix: String? = nil, account: String? = nil) -> Company {
+        Company(id: CompanyID(id)!, companyName: "Clínica \(id)", redisPrefix: prefix ?? "\(id):",
+                vectorstoreIndex: "\(id)_documents", salesAgentName: "Ana", services: "estética", chatwootAccountID: account)
+    }
+
+    @Test func shippedFile_LoadsAsIs_AndSurvivesARoundTrip() async throws {
+        let fixture = try Fixture()
+        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        try await manager.reload()
+        let before = await manager.snapshot
+        #expect(before.companies.keys.map(\.rawValue).sorted() == ["benova", "dental", "medispa", "wellness"])
+        #expect(before.chatwootAccounts["7"]?.rawValue == "benova")
+        _ = try await manager.create(Self.newCompany("nueva"), actor: "test")
+        let reloaded = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        try await reloaded.reload()
+        let after = await reloaded.snapshot
+        #expect(after.companies.count == 5)
+        #expect(after.companies[CompanyID("benova")!]?.company.treatmentDurations == before.companies[CompanyID("benova")!]?.company.treatmentDurations)
+        #expect(after.companies[CompanyID("nueva")!]?.company.revision == 1)
+    }
+
+    @Test func changes_AreValidated_Versioned_AndAudited() async throws {
+        let fixture = try Fixture()
+        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        try await manager.reload()
+        let version = await manager.snapshot.version
+        var company = try await manager.create(Self.newCompany("nueva", account: "99"), actor: "admin:a")
+        #expect(await manager.snapshot.version == version + 1)
+        await #expect(throws: ConfigManager.ChangeError.conflict(["company_id": "already exists"])) {
+            try await manager.create(Self.newCompany("nueva"), actor: "admin:a")
+        }
+        do {
+            _ = try await manager.create(Self.newCompany("otra", prefix: "benova:", account: "7"), actor: "admin:a")
+            Issue.record("conflict accepted")
+        } catch {
+            guard case .conflict(let fields) = error else { Issue.record("\(error)"); return }
+            #expect(fields["redis_prefix"] != nil && fields["chatwoot_account_id"] != nil)
+        }
+        var invalid = Self.newCompany("mala")
+        invalid.timezone = "Nowhere/City"
+        invalid.language = "fr"
+        invalid.currency = "ABC"
+        invalid.treatmentDurations = ["botox": 0]
+        invalid.scheduleServiceURL = "ftp://x"
+        do {
+            _ = try await manager.create(invalid, actor: "admin:a")
+            Issue.record("invalid accepted")
+        } catch {
+            guard case .invalid(let fields) = error else { Issue.record("\(error)"); return }
+            #expect(Set(fields.keys) == ["timezone", "language", "currency", "treatment_durations.botox", "schedule_service_url"])
+        }
+        // Optimistic concurrency.
+        company.salesAgentName = "Lucía"
+        company = try await manager.update(company, expectedRevision: 1, actor: "admin:a")
+        #expect(company.revision == 2)
+        await #expect(throws: ConfigManager.ChangeError.stale(current: 2)) {
+            try await manager.update(company, expectedRevision: 1, actor: "admin:b")
+        }
+        let audit = try await manager.audit(company: CompanyID("nueva"), limit: 10)
+        #expect(audit.map(\.action) == ["update", "create"])
+        #expect(audit.first?.fields == ["sales_agent_name"])
+        #expect(audit.first?.actor == "admin:a")
+    }
+
+    @Test func secrets_AreWriteOnly_AndKeysAreHashed() async throws {
+        let fixture = try Fixture()
+        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        try await manager.reload()
+        var company = Self.newCompany("secreta")
+        company.chatwoot = ChatwootSettings(baseURL: "https://chat.example.com", apiAccessToken: "token-1", webhookSecret: "hook-1")
+        company = try await manager.create(company, actor: "t")
+        // A client sends back the masked values it was shown: the stored secrets stay.
+        company.chatwoot?.apiAccessToken = ConfigManager.maskedSecret
+        company.chatwoot?.webhookSecret = "hook-2"
+        company = try await manager.update(company, expectedRevision: nil, actor: "t")
+        #expect(company.chatwoot?.apiAccessToken == "token-1" && company.chatwoot?.webhookSecret == "hook-2")
+
+        let created = try await manager.createAPIKey(for: company.id, name: "crm", actor: "t")
+        #expect(created.key.hasPrefix("cbk_\(created.info.keyID)_"))
+        #expect(await manager.verify(apiKey: created.key)?.company == company.id)
+        #expect(await manager.verify(apiKey: created.key + "x") == nil)
+        let file = try String(contentsOfFile: fixture.path, encoding: .utf8)
+        #expect(!file.contains(created.key) && file.contains(created.info.fingerprint))
+        try await manager.deleteAPIKey(created.info.keyID, of: company.id, actor: "t")
+        #expect(await manager.verify(apiKey: created.key) == nil)
+        #expect(try await manager.apiKeys(of: company.id).isEmpty)
+    }
+
+    @Test func brokenFile_KeepsTheLastGoodConfiguration() async throws {
+        let fixture = try Fixture()
+        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        try await manager.reload()
+        let version = await manager.snapshot.version
+        try "{ not json".write(toFile: fixture.path, atomically: true, encoding: .utf8)
+        await #expect(throws: ConfigManager.ChangeError.self) { try await manager.reload() }
+        #expect(await manager.snapshot.companies.count == 4)
+        #expect(await manager.snapshot.version == version)
+        try #"{"a": {"company_name": "Duplicate", "redis_prefix": "x:"}, "b": {"company_name": "Dup", "redis_prefix": "x:"}}"#
+            .write(toFile: fixture.path, atomically: true, encoding: .utf8)
+        await #expect(throws: ConfigManager.ChangeError.self) { try await manager.reload() }
+        #expect(await manager.snapshot.companies.count == 4)
+    }
+
+    @Test func atomicWrite_LeavesNoPartialFile() throws {
+        let fixture = try Fixture()
+        let big = Data(String(repeating: "x", count: 1 << 20).utf8)
+        try JSONFileCompanyStore.writeAtomically(big, to: fixture.path)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.path)) == big)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory).filter { $0.hasSuffix(".tmp") }
+        #expect(leftovers.isEmpty)
+        #expect(throws: StoreError.self) { try JSONFileCompanyStore.writeAtomically(big, to: "/nonexistent-dir/file.json") }
+    }
+}

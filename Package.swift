@@ -52,7 +52,8 @@ let package = Package(
         // MARK: Shared libraries
         .target(name: "Wire", swiftSettings: swiftSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "ConfigStore", dependencies: ["Wire", "CryptoPrimitives"], swiftSettings: swiftSettings),
+        .target(name: "PostgresClient", dependencies: ["CPostgreSQL"], swiftSettings: swiftSettings),
+        .target(name: "ConfigStore", dependencies: ["Wire", "CryptoPrimitives", "PostgresClient"], swiftSettings: swiftSettings),
         .target(name: "ServiceLogging", swiftSettings: swiftSettings),
         .target(
             name: "NetworkCore",
@@ -80,7 +81,8 @@ let package = Package(
             path: "Sources/Gateway", swiftSettings: swiftSettings),
         .executableTarget(
             name: "ConfigService",
-            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging", "NetworkCore", "CryptoPrimitives", "ConfigStore"],
+            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging", "NetworkCore", "CryptoPrimitives", "ConfigStore",
+                           "PostgresClient"],
             path: "Sources/ConfigService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "AgentService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
@@ -109,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "WireRPCTests", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "Wire"], swiftSettings: swiftSettings),
+        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "Wire", "PostgresClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayCoreTests", dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "CryptoPrimitives"],
             swiftSettings: swiftSettings),

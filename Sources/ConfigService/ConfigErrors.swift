@@ -17,10 +17,16 @@ enum ConfigErrors {
         }
     }
 
-    static func mapping<T>(_ body: () async throws(ConfigManager.ChangeError) -> T) async throws(RPCError) -> T {
+    /// Runs a change; storage failures are also reported to `onStorage` (health).
+    static func mapping<T>(
+        onStorage: (ConfigManager.ChangeError?) -> Void = { _ in },
+        _ body: () async throws(ConfigManager.ChangeError) -> T
+    ) async throws(RPCError) -> T {
         do {
-            return try await body()
+            let value = try await body()
+            return value
         } catch {
+            if case .storage = error { onStorage(error) }
             throw rpcError(error)
         }
     }

@@ -13,18 +13,40 @@ let host = ServiceHost(service: .config)
 let explicitPath = host.options.value("companies-file", environment: "COMPANIES_CONFIG_FILE")
 let path = explicitPath
     ?? (FileManager.default.fileExists(atPath: "companies_config.json") ? "companies_config.json" : "config/companies_config.json")
-let manager = ConfigManager(store: JSONFileCompanyStore(path: path))
+let databaseURL = host.options.value("database-url", environment: "DATABASE_URL")
+
+// `config-service migrate`: import the companies file into PostgreSQL (idempotent), then exit.
+if host.options.positional.first == "migrate" {
+    guard let databaseURL else {
+        host.logger.critical("migrate needs DATABASE_URL (or --database-url)")
+        exit(2)
+    }
+    exit(await CompanyMigration.run(from: path, to: databaseURL, logger: host.logger))
+}
+
+let store: any CompanyStore = databaseURL.map { PostgresCompanyStore(url: $0) } ?? JSONFileCompanyStore(path: path)
+let manager = ConfigManager(store: store)
+
+/// Reports the store's state in health: a storage failure leaves the service serving (read-only) but degraded.
+@Sendable func storeReached(_ error: ConfigManager.ChangeError? = nil) {
+    if case .storage(let message)? = error {
+        host.health.set("store", .degraded, detail: "read-only, last good configuration: \(message)")
+    } else {
+        host.health.set("store", .serving, detail: store.location)
+    }
+}
 
 /// Loads (or reloads) the store and reports the outcome.
 @Sendable func reload() async throws(RPCError) -> ReloadResponse {
     do {
         try await manager.reload()
         let snapshot = await manager.snapshot
-        host.logger.info("loaded \(snapshot.companies.count) companies from \(path) (version \(snapshot.version))")
-        host.health.set("companies", .serving, detail: path)
+        host.logger.info("loaded \(snapshot.companies.count) companies from \(store.location) (version \(snapshot.version))")
+        storeReached()
         return ReloadResponse(version: snapshot.version, companies: snapshot.companies.count)
     } catch {
         host.logger.error("cannot load companies, keeping the previous configuration: \(error)")
+        storeReached(error)
         var failure = ConfigErrors.rpcError(error)
         if case .storage = error {
             // The file (or database) holds something unusable: the caller must fix it; nothing changed.
@@ -37,6 +59,7 @@ let manager = ConfigManager(store: JSONFileCompanyStore(path: path))
 do {
     _ = try await reload()
 } catch {
+    // Without any configuration there is nothing to serve; once loaded, a failing store only degrades.
     exit(2)
 }
 
@@ -65,39 +88,39 @@ router.register(ConfigAPI.verifyAPIKey) { request, _ in
     return VerifyAPIKeyResponse(companyID: key.company, keyID: key.record.id, name: key.record.name)
 }
 router.register(ConfigAPI.createCompany) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         try await manager.create(request.company, actor: request.actor)
     }
 }
 router.register(ConfigAPI.updateCompany) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         try await manager.update(request.company, expectedRevision: request.expectedRevision, actor: request.actor)
     }
 }
 router.register(ConfigAPI.deactivateCompany) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         try await manager.deactivate(request.companyID, actor: request.actor)
     }
 }
 router.register(ConfigAPI.createAPIKey) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         let created = try await manager.createAPIKey(for: request.companyID, name: request.argument ?? "", actor: request.actor)
         return CreateAPIKeyResponse(apiKey: created.key, info: created.info)
     }
 }
 router.register(ConfigAPI.listAPIKeys) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         APIKeyList(keys: try await manager.apiKeys(of: request.companyID))
     }
 }
 router.register(ConfigAPI.deleteAPIKey) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         try await manager.deleteAPIKey(request.argument ?? "", of: request.companyID, actor: request.actor)
         return Empty()
     }
 }
 router.register(ConfigAPI.listAudit) { request, _ in
-    try await ConfigErrors.mapping { () throws(ConfigManager.ChangeError) in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
         AuditList(entries: try await manager.audit(company: request.companyID, limit: min(max(request.limit, 1), 1_000)))
     }
 }

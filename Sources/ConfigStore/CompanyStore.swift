@@ -35,11 +35,11 @@ public protocol CompanyStore: Sendable {
     /// A short description for logs and health (`file:/path`, `postgresql://host/db`).
     var location: String { get }
     /// Every company with its keys.
-    func loadAll() throws(StoreError) -> [CompanyID: StoredCompany]
+    func loadAll() async throws(StoreError) -> [CompanyID: StoredCompany]
     /// Persists `changed` (the new state of one company); `all` is the whole new state.
-    func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) throws(StoreError)
+    func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) async throws(StoreError)
     /// Appends an audit entry.
-    func appendAudit(_ entry: AuditEntry) throws(StoreError)
+    func appendAudit(_ entry: AuditEntry) async throws(StoreError)
     /// The most recent audit entries, newest first, optionally for one company.
-    func loadAudit(company: CompanyID?, limit: Int) throws(StoreError) -> [AuditEntry]
+    func loadAudit(company: CompanyID?, limit: Int) async throws(StoreError) -> [AuditEntry]
 }

@@ -27,6 +27,25 @@ public actor ConfigManager {
     private let store: any CompanyStore
     private var state: Snapshot
     private let clock: @Sendable () -> Date
+    /// Changes wait on the store (await); these serialize them despite actor reentrancy.
+    private var changeInProgress = false
+    private var waitingChanges: [CheckedContinuation<Void, Never>] = []
+
+    private func beginChange() async {
+        if !changeInProgress {
+            changeInProgress = true
+            return
+        }
+        await withCheckedContinuation { waitingChanges.append($0) }
+    }
+
+    private func endChange() {
+        if waitingChanges.isEmpty {
+            changeInProgress = false
+        } else {
+            waitingChanges.removeFirst().resume()
+        }
+    }
 
     /// Creates a manager over `store` (call ``reload()`` to load it).
     public init(store: any CompanyStore, clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -39,10 +58,12 @@ public actor ConfigManager {
     public var snapshot: Snapshot { state }
 
     /// Loads the store; a store that fails to load or validate leaves the current configuration in place.
-    public func reload() throws(ChangeError) {
+    public func reload() async throws(ChangeError) {
+        await beginChange()
+        defer { endChange() }
         let loaded: [CompanyID: StoredCompany]
         do {
-            loaded = try store.loadAll()
+            loaded = try await store.loadAll()
         } catch {
             throw .storage(error.description)
         }
@@ -70,7 +91,9 @@ public actor ConfigManager {
     // MARK: Changes
 
     /// Creates a company. Fails with `conflict` when the id or a unique field is taken.
-    public func create(_ company: Company, actor: String) throws(ChangeError) -> Company {
+    public func create(_ company: Company, actor: String) async throws(ChangeError) -> Company {
+        await beginChange()
+        defer { endChange() }
         guard state.companies[company.id] == nil else { throw .conflict(["company_id": "already exists"]) }
         var company = company
         let now = clock()
@@ -78,13 +101,19 @@ public actor ConfigManager {
         company.updatedAt = now
         company.revision = 1
         try validate(company)
-        try commit(StoredCompany(company: company), audit: AuditEntry(at: now, actor: actor, companyID: company.id,
+        try await commit(StoredCompany(company: company), audit: AuditEntry(at: now, actor: actor, companyID: company.id,
                                                                        action: "create"))
         return company
     }
 
     /// Replaces a company's configuration. `expectedRevision` (from `If-Match`) must match the current one.
-    public func update(_ company: Company, expectedRevision: Int?, actor: String) throws(ChangeError) -> Company {
+    public func update(_ company: Company, expectedRevision: Int?, actor: String) async throws(ChangeError) -> Company {
+        await beginChange()
+        defer { endChange() }
+        return try await applyUpdate(company, expectedRevision: expectedRevision, actor: actor)
+    }
+
+    private func applyUpdate(_ company: Company, expectedRevision: Int?, actor: String) async throws(ChangeError) -> Company {
         guard let current = state.companies[company.id] else { throw .notFound("unknown company '\(company.id)'") }
         let revision = current.company.revision ?? 1
         if let expectedRevision, expectedRevision != revision { throw .stale(current: revision) }
@@ -94,20 +123,24 @@ public actor ConfigManager {
         company.revision = revision + 1
         try validate(company)
         let changed = Self.changedFields(current.company, company)
-        try commit(StoredCompany(company: company, apiKeys: current.apiKeys),
+        try await commit(StoredCompany(company: company, apiKeys: current.apiKeys),
                    audit: AuditEntry(at: clock(), actor: actor, companyID: company.id, action: "update", fields: changed))
         return company
     }
 
     /// Deactivates a company (its data stays until purged).
-    public func deactivate(_ id: CompanyID, actor: String) throws(ChangeError) -> Company {
+    public func deactivate(_ id: CompanyID, actor: String) async throws(ChangeError) -> Company {
+        await beginChange()
+        defer { endChange() }
         guard var company = state.companies[id]?.company else { throw .notFound("unknown company '\(id)'") }
         company.isActive = false
-        return try update(company, expectedRevision: nil, actor: actor)
+        return try await applyUpdate(company, expectedRevision: nil, actor: actor)
     }
 
     /// Creates an API key bound to `id`; returns the key (shown once) and its description.
-    public func createAPIKey(for id: CompanyID, name: String, actor: String) throws(ChangeError) -> (key: String, info: APIKeyInfo) {
+    public func createAPIKey(for id: CompanyID, name: String, actor: String) async throws(ChangeError) -> (key: String, info: APIKeyInfo) {
+        await beginChange()
+        defer { endChange() }
         guard var stored = state.companies[id] else { throw .notFound("unknown company '\(id)'") }
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty, trimmed.count <= 100 else { throw .invalid(["name": "must be 1–100 characters"]) }
@@ -117,17 +150,19 @@ public actor ConfigManager {
         let record = APIKeyFileRecord(id: keyID, name: trimmed, sha256: hash,
                                       createdAt: ISO8601DateFormatter().string(from: clock()))
         stored.apiKeys.append(record)
-        try commit(stored, audit: AuditEntry(at: clock(), actor: actor, companyID: id, action: "create_api_key",
+        try await commit(stored, audit: AuditEntry(at: clock(), actor: actor, companyID: id, action: "create_api_key",
                                              fields: [keyID]))
         return (key, Self.info(record))
     }
 
     /// Removes an API key of `id`.
-    public func deleteAPIKey(_ keyID: String, of id: CompanyID, actor: String) throws(ChangeError) {
+    public func deleteAPIKey(_ keyID: String, of id: CompanyID, actor: String) async throws(ChangeError) {
+        await beginChange()
+        defer { endChange() }
         guard var stored = state.companies[id] else { throw .notFound("unknown company '\(id)'") }
         guard stored.apiKeys.contains(where: { $0.id == keyID }) else { throw .notFound("unknown API key '\(keyID)'") }
         stored.apiKeys.removeAll { $0.id == keyID }
-        try commit(stored, audit: AuditEntry(at: clock(), actor: actor, companyID: id, action: "delete_api_key",
+        try await commit(stored, audit: AuditEntry(at: clock(), actor: actor, companyID: id, action: "delete_api_key",
                                              fields: [keyID]))
     }
 
@@ -138,9 +173,9 @@ public actor ConfigManager {
     }
 
     /// Recent changes, newest first.
-    public func audit(company: CompanyID?, limit: Int) throws(ChangeError) -> [AuditEntry] {
+    public func audit(company: CompanyID?, limit: Int) async throws(ChangeError) -> [AuditEntry] {
         do {
-            return try store.loadAudit(company: company, limit: limit)
+            return try await store.loadAudit(company: company, limit: limit)
         } catch {
             throw .storage(error.description)
         }
@@ -166,17 +201,17 @@ public actor ConfigManager {
         guard conflicts.isEmpty else { throw .conflict(conflicts) }
     }
 
-    private func commit(_ changed: StoredCompany, audit: AuditEntry) throws(ChangeError) {
+    private func commit(_ changed: StoredCompany, audit: AuditEntry) async throws(ChangeError) {
         var all = state.companies
         all[changed.company.id] = changed
         do {
-            try store.persist(changed, all: all)
+            try await store.persist(changed, all: all)
         } catch {
             throw .storage(error.description)
         }
         install(all)
         // The change is durable; an audit write failure is reported but does not undo it.
-        try? store.appendAudit(audit)
+        try? await store.appendAudit(audit)
     }
 
     /// The placeholder the HTTP API shows instead of a secret.

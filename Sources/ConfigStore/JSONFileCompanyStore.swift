@@ -13,7 +13,7 @@ public struct JSONFileCompanyStore: CompanyStore {
 
     public init(path: String) { self.path = path }
 
-    public func loadAll() throws(StoreError) -> [CompanyID: StoredCompany] {
+    public func loadAll() async throws(StoreError) -> [CompanyID: StoredCompany] {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -36,7 +36,7 @@ public struct JSONFileCompanyStore: CompanyStore {
         return result
     }
 
-    public func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) throws(StoreError) {
+    public func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) async throws(StoreError) {
         var records: [String: CompanyFileRecord] = [:]
         for (id, stored) in all { records[id.rawValue] = CompanyFileRecord(company: stored.company, apiKeys: stored.apiKeys) }
         let encoder = JSONEncoder()
@@ -51,7 +51,7 @@ public struct JSONFileCompanyStore: CompanyStore {
         try Self.writeAtomically(data, to: path)
     }
 
-    public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
+    public func appendAudit(_ entry: AuditEntry) async throws(StoreError) {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
@@ -64,7 +64,7 @@ public struct JSONFileCompanyStore: CompanyStore {
         guard written == line.count, fsync(descriptor) == 0 else { throw .unwritable("\(auditPath): short write") }
     }
 
-    public func loadAudit(company: CompanyID?, limit: Int) throws(StoreError) -> [AuditEntry] {
+    public func loadAudit(company: CompanyID?, limit: Int) async throws(StoreError) -> [AuditEntry] {
         guard let data = FileManager.default.contents(atPath: auditPath) else { return [] }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601

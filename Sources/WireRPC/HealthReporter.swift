@@ -4,7 +4,8 @@ import Wire
 
 /// The serving status of a service and its components, reported by the standard `health` method.
 ///
-/// The overall status is `serving` only when every component is; a draining server reports `notServing`.
+/// The overall status is `notServing` when any component is, `degraded` when any is degraded, `serving`
+/// otherwise; a draining server reports `notServing`.
 public final class HealthReporter: Sendable {
     private let components = LockedState<[String: ComponentHealth]>([:])
     private let startTime = MonotonicTime.now()
@@ -35,7 +36,9 @@ public final class HealthReporter: Sendable {
             return HealthCheckResponse(status: health.status, service: service, version: version,
                                        uptimeSeconds: uptime, components: [component: health], processID: getpid())
         }
-        let overall: ServingStatus = snapshot.values.allSatisfy { $0.status == .serving } ? .serving : .notServing
+        let statuses = snapshot.values.map(\.status)
+        let overall: ServingStatus = statuses.contains(where: { $0 == .notServing || $0 == .unknown }) ? .notServing
+            : (statuses.contains(.degraded) ? .degraded : .serving)
         return HealthCheckResponse(status: overall, service: service, version: version, uptimeSeconds: uptime,
                                    components: snapshot, processID: getpid())
     }

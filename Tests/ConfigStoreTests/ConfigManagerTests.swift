@@ -1,18 +1,44 @@
 import Foundation
 import Testing
+import PostgresClient
 import Wire
 @testable import ConfigStore
 
 @Suite struct ConfigManagerTests {
-    final class Fixture {
+    enum StoreKind: String, CaseIterable, Sendable { case jsonFile, postgres }
+
+    /// A store seeded with the shipped example companies: a JSON file in a temporary directory, or a fresh
+    /// PostgreSQL database on the test server (`TEST_DATABASE_URL`, started by scripts/test.sh).
+    final class Fixture: @unchecked Sendable {
         let directory = NSTemporaryDirectory() + "config-store-" + UUID().uuidString.prefix(8)
         var path: String { "\(directory)/companies_config.json" }
+        let kind: StoreKind
+        private(set) var databaseURL: String?
 
-        init() throws {
+        init(_ kind: StoreKind = .jsonFile) throws {
+            self.kind = kind
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("config/companies_config.json")
             try FileManager.default.copyItem(atPath: shipped.path, toPath: path)
+        }
+
+        /// The store under test (for PostgreSQL: a new database, seeded from the shipped file).
+        func makeStore() async throws -> any CompanyStore {
+            guard kind == .postgres else { return JSONFileCompanyStore(path: path) }
+            guard let base = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] else {
+                throw StoreError.unreadable("TEST_DATABASE_URL is not set: run the tests with scripts/test.sh, which starts PostgreSQL")
+            }
+            let name = "cfg_" + UUID().uuidString.prefix(8).lowercased()
+            let admin = PostgresPool(url: base, size: 1)
+            _ = try await admin.withConnection { (session) throws(PostgresError) in try session.execute("CREATE DATABASE \(name)") }
+            guard let slash = base.lastIndex(of: "/") else { throw StoreError.unreadable("TEST_DATABASE_URL has no database name") }
+            let url = base[..<slash] + "/" + name
+            databaseURL = url
+            let store = PostgresCompanyStore(url: url)
+            let seed = try await JSONFileCompanyStore(path: path).loadAll()
+            for (_, company) in seed { try await store.persist(company, all: seed) }
+            return store
         }
 
         deinit { try? FileManager.default.removeItem(atPath: directory) }
@@ -23,15 +49,17 @@ import Wire
                 vectorstoreIndex: "\(id)_documents", salesAgentName: "Ana", services: "estética", chatwootAccountID: account)
     }
 
-    @Test func shippedFile_LoadsAsIs_AndSurvivesARoundTrip() async throws {
-        let fixture = try Fixture()
-        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+    @Test(arguments: StoreKind.allCases)
+    func shippedConfiguration_LoadsAsIs_AndSurvivesARoundTrip(kind: StoreKind) async throws {
+        let fixture = try Fixture(kind)
+        let store = try await fixture.makeStore()
+        let manager = ConfigManager(store: store)
         try await manager.reload()
         let before = await manager.snapshot
         #expect(before.companies.keys.map(\.rawValue).sorted() == ["benova", "dental", "medispa", "wellness"])
         #expect(before.chatwootAccounts["7"]?.rawValue == "benova")
         _ = try await manager.create(Self.newCompany("nueva"), actor: "test")
-        let reloaded = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        let reloaded = ConfigManager(store: store)
         try await reloaded.reload()
         let after = await reloaded.snapshot
         #expect(after.companies.count == 5)
@@ -39,9 +67,10 @@ import Wire
         #expect(after.companies[CompanyID("nueva")!]?.company.revision == 1)
     }
 
-    @Test func changes_AreValidated_Versioned_AndAudited() async throws {
-        let fixture = try Fixture()
-        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+    @Test(arguments: StoreKind.allCases)
+    func changes_AreValidated_Versioned_AndAudited(kind: StoreKind) async throws {
+        let fixture = try Fixture(kind)
+        let manager = ConfigManager(store: try await fixture.makeStore())
         try await manager.reload()
         let version = await manager.snapshot.version
         var company = try await manager.create(Self.newCompany("nueva", account: "99"), actor: "admin:a")
@@ -82,9 +111,11 @@ import Wire
         #expect(audit.first?.actor == "admin:a")
     }
 
-    @Test func secrets_AreWriteOnly_AndKeysAreHashed() async throws {
-        let fixture = try Fixture()
-        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+    @Test(arguments: StoreKind.allCases)
+    func secrets_AreWriteOnly_AndKeysAreHashed(kind: StoreKind) async throws {
+        let fixture = try Fixture(kind)
+        let store = try await fixture.makeStore()
+        let manager = ConfigManager(store: store)
         try await manager.reload()
         var company = Self.newCompany("secreta")
         company.chatwoot = ChatwootSettings(baseURL: "https://chat.example.com", apiAccessToken: "token-1", webhookSecret: "hook-1")
@@ -99,8 +130,15 @@ import Wire
         #expect(created.key.hasPrefix("cbk_\(created.info.keyID)_"))
         #expect(await manager.verify(apiKey: created.key)?.company == company.id)
         #expect(await manager.verify(apiKey: created.key + "x") == nil)
-        let file = try String(contentsOfFile: fixture.path, encoding: .utf8)
-        #expect(!file.contains(created.key) && file.contains(created.info.fingerprint))
+        if kind == .jsonFile {
+            let file = try String(contentsOfFile: fixture.path, encoding: .utf8)
+            #expect(!file.contains(created.key) && file.contains(created.info.fingerprint))
+        }
+        // A fresh manager over the same store sees the key (persisted as a hash) and the kept secret.
+        let again = ConfigManager(store: store)
+        try await again.reload()
+        #expect(await again.verify(apiKey: created.key)?.company == company.id)
+        #expect(await again.snapshot.companies[company.id]?.company.chatwoot?.apiAccessToken == "token-1")
         try await manager.deleteAPIKey(created.info.keyID, of: company.id, actor: "t")
         #expect(await manager.verify(apiKey: created.key) == nil)
         #expect(try await manager.apiKeys(of: company.id).isEmpty)

@@ -80,7 +80,9 @@ final class GatewayFixture: @unchecked Sendable {
             let config = Process()
             config.executableURL = try ExecutableLocator.url("config-service")
             config.arguments = ["--listen", "unix:\(configSocket)", "--companies-file", companies]
-            config.environment = environment
+            var configEnvironment = environment
+            if let database = extra["DATABASE_URL"] { configEnvironment["DATABASE_URL"] = database }
+            config.environment = configEnvironment
             config.standardError = FileHandle.nullDevice
             try config.run()
             configService = config

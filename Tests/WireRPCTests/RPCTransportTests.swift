@@ -69,7 +69,7 @@ import Wire
         let server = try await startServer([directory.socket()], router: makeRouter(observations: observations))
         let client = RPCClient(endpoints: [directory.socket()])
         let task = Task { try await client.call(TestAPI.sleep, SleepRequest(milliseconds: 5_000, tag: "c")) }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await observations.wait(for: "started-c") == "yes")
         task.cancel()
         do {
             _ = try await task.value
@@ -108,12 +108,16 @@ import Wire
     @Test func concurrencyLimit_GivesResourceExhausted() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
-        let server = try await startServer([directory.socket()]) { $0.maximumConcurrentCalls = 2 }
+        let observations = Observations()
+        let server = try await startServer([directory.socket()], router: makeRouter(observations: observations)) {
+            $0.maximumConcurrentCalls = 2
+        }
         let client = RPCClient(endpoints: [directory.socket()])
         let slow = (0..<2).map { index in
-            Task { try await client.call(TestAPI.sleep, SleepRequest(milliseconds: 400, tag: "slow\(index)")) }
+            Task { try await client.call(TestAPI.sleep, SleepRequest(milliseconds: 1_000, tag: "slow\(index)")) }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await observations.wait(for: "started-slow0") == "yes")
+        #expect(await observations.wait(for: "started-slow1") == "yes")
         await #expect(throws: RPCError.self) { try await client.call(TestAPI.echo, EchoMessage(text: "third")) }
         do {
             _ = try await client.call(TestAPI.echo, EchoMessage(text: "third"))
@@ -169,10 +173,12 @@ import Wire
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         let address = directory.socket()
-        let server = try await startServer([address])
+        let observations = Observations()
+        let server = try await startServer([address], router: makeRouter(observations: observations))
         let client = RPCClient(endpoints: [address])
         let inFlight = Task { try await client.call(TestAPI.sleep, SleepRequest(milliseconds: 300, tag: "g")) }
-        try await Task.sleep(for: .milliseconds(50))
+        // Shut down only once the server is running the call.
+        #expect(await observations.wait(for: "started-g") == "yes")
         let clock = ContinuousClock()
         let elapsed = await clock.measure { await server.shutdownGracefully() }
         #expect(try await inFlight.value.text == "g")
@@ -183,10 +189,13 @@ import Wire
     @Test func gracefulShutdown_IsBoundedByTheGracePeriod() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
-        let server = try await startServer([directory.socket()]) { $0.shutdownGracePeriod = .milliseconds(200) }
+        let observations = Observations()
+        let server = try await startServer([directory.socket()], router: makeRouter(observations: observations)) {
+            $0.shutdownGracePeriod = .milliseconds(200)
+        }
         let client = RPCClient(endpoints: [directory.socket()])
         let stuck = Task { try await client.call(TestAPI.sleep, SleepRequest(milliseconds: 10_000, tag: "s")) }
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await observations.wait(for: "started-s") == "yes")
         let elapsed = await ContinuousClock().measure { await server.shutdownGracefully() }
         #expect(elapsed < .seconds(2))
         await #expect(throws: RPCError.self) { try await stuck.value }

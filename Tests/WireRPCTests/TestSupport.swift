@@ -56,6 +56,7 @@ func makeRouter(observations: Observations = Observations()) -> RPCRouter {
         return request
     }
     router.register(TestAPI.sleep) { request, _ in
+        observations.record("started-\(request.tag)", "yes")
         do {
             try await Task.sleep(for: .milliseconds(request.milliseconds))
         } catch {

@@ -20,13 +20,14 @@ enum HealthRoute {
                         let report = try await client.call(StandardMethods.health, HealthCheckRequest(),
                                                            metadata: context.wireMetadata, timeout: .seconds(1))
                         let milliseconds = Double(MonotonicTime.now() - start) / 1e6
+                        let status = report.status == .serving ? "healthy" : (report.status == .degraded ? "degraded" : "unhealthy")
                         return (service.rawValue, .object([
-                            "status": .string(report.status == .serving ? "healthy" : "unhealthy"),
+                            "status": .string(status),
                             "serving_status": .string(report.status.rawValue),
                             "version": .string(report.version),
                             "uptime_seconds": .number(report.uptimeSeconds.rounded()),
                             "latency_ms": .number((milliseconds * 100).rounded() / 100),
-                        ]), report.status == .serving)
+                        ]), report.status == .serving || (service == .config && report.status == .degraded))
                     } catch {
                         return (service.rawValue, .object([
                             "status": .string("unhealthy"), "error": .string((error as? RPCError)?.code.name ?? "unknown"),
@@ -47,7 +48,8 @@ enum HealthRoute {
             allServing = allServing && serving
         }
         let known = (try? await companies.companies(metadata: context.wireMetadata)) ?? [:]
-        let status = !configServing ? "unhealthy" : (allServing ? "healthy" : "degraded")
+        let configDegraded = (services[ServiceName.config.rawValue]?["status"]?.stringValue) == "degraded"
+        let status = !configServing ? "unhealthy" : (allServing && !configDegraded ? "healthy" : "degraded")
         let body: JSONValue = .object([
             "status": .string(status),
             "system_type": .string("multi-tenant-multi-agent"),

@@ -4,6 +4,8 @@ public enum ServingStatus: String, Codable, Sendable, Equatable {
     case serving
     /// Running but unable to serve (a dependency is down, shutting down...).
     case notServing
+    /// Serving, with reduced function (for example configuration read-only while its database is down).
+    case degraded
     /// The status has not been determined yet.
     case unknown
 }

@@ -1,8 +1,33 @@
 import Foundation
 import ServiceRuntime
+import Wire
 import WireRPC
 
-// The agent service process. Its domain methods are added by later issues; today it serves the
-// standard Wire methods (health, listMethods, echo) and shuts down gracefully on SIGTERM/SIGINT.
+// The agent service. The router, agents, memory and LLM providers arrive with the conversations issue;
+// today it keeps its own copy of the company configuration, propagated from the config service, and
+// describes each company's persona and agents from it.
+
 let host = ServiceHost(service: .agent)
-exit(await host.run(router: RPCRouter()))
+let configClient: RPCClient
+do {
+    configClient = RPCClient(endpoints: try ServiceEndpoints(options: host.options).addresses(of: .config),
+                             configuration: RPCClientConfiguration(callerName: ServiceName.agent.rawValue))
+} catch {
+    host.logger.critical("invalid config service address: \(error)")
+    exit(2)
+}
+let companies = CompanyWatcher(client: configClient, logger: host.logger)
+companies.start()
+
+var router = RPCRouter()
+router.register(AgentAPI.describeCompany) { request, _ in
+    guard let company = companies.company(request.companyID) else {
+        throw RPCError(.notFound, "unknown company '\(request.companyID)'")
+    }
+    let enabled = company.agentsEnabled ?? [:]
+    return AgentCompanyDescription(
+        companyID: company.id, companyName: company.companyName, salesAgentName: company.salesAgentName,
+        agents: AgentKind.allCases.map { AgentState(kind: $0, enabled: enabled[$0.rawValue] ?? true) },
+        configVersion: companies.version)
+}
+exit(await host.run(router: router))

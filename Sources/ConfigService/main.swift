@@ -125,5 +125,12 @@ router.register(ConfigAPI.listAudit) { request, _ in
     }
 }
 router.register(ConfigAPI.reloadConfig) { _, _ in try await reload() }
+router.register(ConfigAPI.watchVersion) { request, _ in
+    let timeout = Duration.milliseconds(min(max(request.timeoutMilliseconds, 0), 60_000))
+    return WatchVersionResponse(version: await manager.version(after: request.knownVersion, timeout: timeout))
+}
 
-exit(await host.run(router: router) { _ = try? await reload() })
+exit(await host.run(router: router, onReload: { _ = try? await reload() }, onShutdown: {
+    // Long polls would hold the graceful shutdown for their whole timeout: answer them now.
+    await manager.wakeWatchers()
+}))

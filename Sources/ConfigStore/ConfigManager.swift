@@ -27,6 +27,9 @@ public actor ConfigManager {
     private let store: any CompanyStore
     private var state: Snapshot
     private let clock: @Sendable () -> Date
+    private var versionWaiters: [Int: CheckedContinuation<UInt64, Never>] = [:]
+    private var watchersReleased = false
+    private var nextWaiterID = 0
     /// Changes wait on the store (await); these serialize them despite actor reentrancy.
     private var changeInProgress = false
     private var waitingChanges: [CheckedContinuation<Void, Never>] = []
@@ -51,7 +54,8 @@ public actor ConfigManager {
     public init(store: any CompanyStore, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.clock = clock
-        state = Snapshot(version: 0, companies: [:], chatwootAccounts: [:], keys: [:])
+        // Versions start from the start time in milliseconds, so they keep increasing across restarts.
+        state = Snapshot(version: UInt64(clock().timeIntervalSince1970 * 1000), companies: [:], chatwootAccounts: [:], keys: [:])
     }
 
     public var location: String { store.location }
@@ -79,6 +83,32 @@ public actor ConfigManager {
         install(loaded)
     }
 
+    /// The configuration version once it exceeds `known`, or the current one after `timeout`.
+    public func version(after known: UInt64, timeout: Duration) async -> UInt64 {
+        if state.version != known || watchersReleased { return state.version }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return await withCheckedContinuation { continuation in
+            versionWaiters[id] = continuation
+            Task { [weak self] in
+                try? await Task.sleep(for: timeout)
+                await self?.expireWaiter(id)
+            }
+        }
+    }
+
+    /// Answers every pending ``version(after:timeout:)`` now, and later ones at once (the service is shutting down).
+    public func wakeWatchers() {
+        watchersReleased = true
+        let waiters = versionWaiters
+        versionWaiters.removeAll()
+        for waiter in waiters.values { waiter.resume(returning: state.version) }
+    }
+
+    private func expireWaiter(_ id: Int) {
+        versionWaiters.removeValue(forKey: id)?.resume(returning: state.version)
+    }
+
     private func install(_ companies: [CompanyID: StoredCompany]) {
         var next = Snapshot(version: state.version + 1, companies: companies, chatwootAccounts: [:], keys: [:])
         for (id, stored) in companies {
@@ -86,6 +116,9 @@ public actor ConfigManager {
             for key in stored.apiKeys { next.keys[key.id] = (id, key) }
         }
         state = next
+        let waiters = versionWaiters
+        versionWaiters.removeAll()
+        for waiter in waiters.values { waiter.resume(returning: next.version) }
     }
 
     // MARK: Changes

@@ -75,6 +75,7 @@ import Wire
         let version = await manager.snapshot.version
         var company = try await manager.create(Self.newCompany("nueva", account: "99"), actor: "admin:a")
         #expect(await manager.snapshot.version == version + 1)
+        #expect(await manager.version(after: version, timeout: .seconds(5)) == version + 1)
         await #expect(throws: ConfigManager.ChangeError.conflict(["company_id": "already exists"])) {
             try await manager.create(Self.newCompany("nueva"), actor: "admin:a")
         }

@@ -59,6 +59,23 @@ enum GatewayRoutes {
             return CompanyJSON.success(["company": CompanyJSON.publicView(company), "company_id": .string(id.rawValue)])
         })
 
+        router.add("GET", "/api/companies/{id}/agents", GatewayRoute(access: .authenticated) { _, context in
+            guard let text = context.parameters["id"], let id = CompanyID(text) else {
+                throw HTTPError(status: 400, code: "invalid_company_id", message: "The company id is not valid.")
+            }
+            guard context.principal.mayAccess(id, authenticationEnabled: configuration.authenticationEnabled) else {
+                throw HTTPError(status: 403, code: "tenant_forbidden",
+                                message: "These credentials are not allowed to act for company '\(id)'.")
+            }
+            let described = try await upstream.call(.agent, AgentAPI.describeCompany, DescribeCompanyRequest(companyID: id),
+                                                    context: context)
+            return CompanyJSON.success([
+                "company_id": .string(id.rawValue), "sales_agent_name": .string(described.salesAgentName),
+                "config_version": .number(Double(described.configVersion)),
+                "agents": .array(described.agents.map { .object(["agent": .string($0.kind.rawValue), "enabled": .bool($0.enabled)]) }),
+            ])
+        })
+
         router.add("GET", "/api/company", GatewayRoute(access: .tenant) { _, context in
             // The caller's own company (tenant-scoped): what a tenant key or token is acting for.
             guard let company = context.company else { throw HTTPError.internalError() }

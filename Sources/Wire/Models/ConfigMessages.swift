@@ -125,3 +125,20 @@ public struct ReloadResponse: Codable, Sendable, Equatable {
 public struct Empty: Codable, Sendable, Equatable {
     public init() {}
 }
+
+/// `config/watchVersion` request: answers as soon as the configuration version exceeds `knownVersion`,
+/// or after `timeoutMilliseconds` with the current version (a long poll).
+public struct WatchVersionRequest: Codable, Sendable, Equatable {
+    public var knownVersion: UInt64
+    public var timeoutMilliseconds: Int
+    public init(knownVersion: UInt64, timeoutMilliseconds: Int = 20_000) {
+        self.knownVersion = knownVersion
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+}
+
+/// `config/watchVersion` response.
+public struct WatchVersionResponse: Codable, Sendable, Equatable {
+    public var version: UInt64
+    public init(version: UInt64) { self.version = version }
+}

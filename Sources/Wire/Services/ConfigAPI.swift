@@ -33,6 +33,10 @@ public enum ConfigAPI {
     /// Re-reads the store (file edits, database changes) without restarting.
     public static let reloadConfig = Method<Empty, ReloadResponse>(service: service, name: "reloadConfig")
 
+    /// Long poll: returns when the configuration version passes the caller's (how services see changes
+    /// within a second without polling).
+    public static let watchVersion = Method<WatchVersionRequest, WatchVersionResponse>(service: service, name: "watchVersion")
+
     /// Metadata key carrying field-level problems (a JSON object) on `invalidArgument`/`alreadyExists` errors.
     public static let fieldErrorsMetadataKey = "field-errors"
 
@@ -41,5 +45,6 @@ public enum ConfigAPI {
         listCompanies.descriptor, getCompany.descriptor, resolveChatwootAccount.descriptor, verifyAPIKey.descriptor,
         createCompany.descriptor, updateCompany.descriptor, deactivateCompany.descriptor, createAPIKey.descriptor,
         listAPIKeys.descriptor, deleteAPIKey.descriptor, listAudit.descriptor, reloadConfig.descriptor,
+        watchVersion.descriptor,
     ]
 }

@@ -50,7 +50,7 @@ import Testing
         let elapsed = clock.measure {
             #expect(throws: BinaryCodingError.self) { try decoder.decode(Message.self, from: bytes) }
         }
-        #expect(elapsed < .milliseconds(50))
+        #expect(elapsed < .milliseconds(500))
     }
 
     @Test func depthBomb_IsRejectedQuickly() throws {

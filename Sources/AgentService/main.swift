@@ -27,7 +27,9 @@ router.register(AgentAPI.describeCompany) { request, _ in
     let enabled = company.agentsEnabled ?? [:]
     return AgentCompanyDescription(
         companyID: company.id, companyName: company.companyName, salesAgentName: company.salesAgentName,
-        agents: AgentKind.allCases.map { AgentState(kind: $0, enabled: enabled[$0.rawValue] ?? true) },
+        agents: AgentKind.allCases.map {
+            AgentState(kind: $0, enabled: enabled[$0.rawValue] ?? true, promptSource: PromptCatalog.resolve($0, for: company).source)
+        },
         configVersion: companies.version)
 }
 exit(await host.run(router: router))

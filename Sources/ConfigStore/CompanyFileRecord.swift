@@ -30,6 +30,8 @@ public struct CompanyFileRecord: Codable, Sendable {
     var emergency: EmergencyRecord?
     var rateLimitPerSecond: Double?
     var agentsEnabled: [String: Bool]?
+    var customPrompts: [String: String]?
+    var defaultPrompts: [String: String]?
     var apiKeys: [APIKeyFileRecord]?
 
     enum CodingKeys: String, CodingKey {
@@ -41,6 +43,7 @@ public struct CompanyFileRecord: Codable, Sendable {
         case maxConversations = "max_conversations", isActive = "is_active", createdAt = "created_at"
         case updatedAt = "updated_at", revision, chatwoot, memory, providers, businessHours = "business_hours"
         case emergency, rateLimitPerSecond = "rate_limit_per_second", agentsEnabled = "agents_enabled"
+        case customPrompts = "custom_prompts", defaultPrompts = "default_prompts"
         case apiKeys = "api_keys"
     }
 
@@ -110,6 +113,8 @@ public struct CompanyFileRecord: Codable, Sendable {
         }
         company.rateLimitPerSecond = rateLimitPerSecond
         company.agentsEnabled = agentsEnabled
+        company.customPrompts = customPrompts
+        company.defaultPrompts = defaultPrompts
         return company
     }
 
@@ -152,6 +157,8 @@ public struct CompanyFileRecord: Codable, Sendable {
         emergency = company.emergency.map { EmergencyRecord(contact: $0.contact, escalateToHuman: $0.escalateToHuman) }
         rateLimitPerSecond = company.rateLimitPerSecond
         agentsEnabled = company.agentsEnabled
+        customPrompts = company.customPrompts
+        defaultPrompts = company.defaultPrompts
         self.apiKeys = apiKeys.isEmpty ? nil : apiKeys
     }
 }

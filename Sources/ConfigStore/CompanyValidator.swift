@@ -58,6 +58,15 @@ public enum CompanyValidator {
             if !ranges.allSatisfy(isTimeRange) { problems["business_hours.\(day)"] = "ranges must look like 09:00-13:30" }
         }
         if let rate = company.rateLimitPerSecond, rate <= 0 { problems["rate_limit_per_second"] = "must be positive" }
+        for (agent, template) in company.customPrompts ?? [:] {
+            if AgentKind(rawValue: agent) == nil {
+                problems["custom_prompts.\(agent)"] = "is not an agent (router, emergency, sales, support, schedule, availability)"
+            } else if template.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || template.count > 20_000 {
+                problems["custom_prompts.\(agent)"] = "must be 1–20000 characters"
+            } else if let unknown = PromptCatalog.unknownPlaceholders(in: template).first {
+                problems["custom_prompts.\(agent)"] = "uses the unknown placeholder {\(unknown)}"
+            }
+        }
         for agent in (company.agentsEnabled ?? [:]).keys where AgentKind(rawValue: agent) == nil {
             problems["agents_enabled.\(agent)"] = "is not an agent (router, emergency, sales, support, schedule, availability)"
         }

@@ -28,17 +28,47 @@ public struct JSONFileCompanyStore: CompanyStore {
         } catch {
             throw .unreadable("\(path) is not a valid companies file: \(error)")
         }
+        let defaults = try loadDefaultPrompts()
         var result: [CompanyID: StoredCompany] = [:]
         for (key, record) in records {
             guard let id = CompanyID(key) else { throw .unreadable("'\(key)' is not a valid company id") }
-            result[id] = StoredCompany(company: record.company(id: id), apiKeys: record.apiKeys ?? [])
+            var company = record.company(id: id)
+            if let prompts = defaults[key], !prompts.isEmpty { company.defaultPrompts = prompts }
+            result[id] = StoredCompany(company: company, apiKeys: record.apiKeys ?? [])
+        }
+        return result
+    }
+
+    /// The company default prompts of `custom_prompts.json` beside the companies file, when present:
+    /// `{"<company>": {"<agent>" or "<agent>_agent": "template" | {"prompt_template": "template"}}}`.
+    func loadDefaultPrompts() throws(StoreError) -> [String: [String: String]] {
+        let promptsPath = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent("custom_prompts.json")
+        guard let data = FileManager.default.contents(atPath: promptsPath) else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw .unreadable("\(promptsPath) is not a JSON object")
+        }
+        var result: [String: [String: String]] = [:]
+        for (company, agents) in object {
+            guard let agents = agents as? [String: Any] else { continue }
+            for (key, value) in agents {
+                let agent = key.hasSuffix("_agent") ? String(key.dropLast(6)) : key
+                guard AgentKind(rawValue: agent) != nil else { continue }
+                let template = (value as? String) ?? ((value as? [String: Any])?["prompt_template"] as? String)
+                    ?? ((value as? [String: Any])?["template"] as? String)
+                if let template, !template.isEmpty { result[company, default: [:]][agent] = template }
+            }
         }
         return result
     }
 
     public func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) async throws(StoreError) {
         var records: [String: CompanyFileRecord] = [:]
-        for (id, stored) in all { records[id.rawValue] = CompanyFileRecord(company: stored.company, apiKeys: stored.apiKeys) }
+        for (id, stored) in all {
+            // Company defaults live in custom_prompts.json; they are not copied into the companies file.
+            var company = stored.company
+            company.defaultPrompts = nil
+            records[id.rawValue] = CompanyFileRecord(company: company, apiKeys: stored.apiKeys)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -12,6 +12,8 @@ extension IntegrationSuite {
             ("POST", "/api/admin/companies/reload-config"), ("POST", "/api/admin/companies/{id}/clear-cache"),
             ("GET", "/api/admin/companies/{id}/api-keys"), ("POST", "/api/admin/companies/{id}/api-keys"),
             ("DELETE", "/api/admin/companies/{id}/api-keys/anything"), ("GET", "/api/admin/audit"),
+            ("GET", "/api/admin/prompts"), ("PUT", "/api/admin/prompts/sales"), ("DELETE", "/api/admin/prompts/sales"),
+            ("POST", "/api/admin/prompts/sales/preview"),
         ]
 
         @Test func tenantACredentials_NeverReadOrChangeTenantB() async throws {

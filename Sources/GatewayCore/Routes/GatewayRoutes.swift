@@ -72,7 +72,10 @@ enum GatewayRoutes {
             return CompanyJSON.success([
                 "company_id": .string(id.rawValue), "sales_agent_name": .string(described.salesAgentName),
                 "config_version": .number(Double(described.configVersion)),
-                "agents": .array(described.agents.map { .object(["agent": .string($0.kind.rawValue), "enabled": .bool($0.enabled)]) }),
+                "agents": .array(described.agents.map { agent in
+                    .object(["agent": .string(agent.kind.rawValue), "enabled": .bool(agent.enabled),
+                             "prompt_source": agent.promptSource.map { .string($0.rawValue) } ?? .null])
+                }),
             ])
         })
 
@@ -83,6 +86,8 @@ enum GatewayRoutes {
         })
 
         AdminCompanyRoutes.register(on: &router, companies: companies, upstream: upstream)
+        AdminPromptRoutes.register(on: &router, companies: companies, upstream: upstream,
+                                   resolver: TenantResolver(defaultCompany: configuration.defaultCompany))
 
         router.add("GET", "/api/admin/companies", GatewayRoute(access: .admin) { _, context in
             let all = try await upstream.run(.config, context: context) { try await companies.refresh(metadata: context.wireMetadata) }

@@ -8,9 +8,12 @@ public struct DescribeCompanyRequest: Codable, Sendable, Equatable {
 public struct AgentState: Codable, Sendable, Equatable {
     public var kind: AgentKind
     public var enabled: Bool
-    public init(kind: AgentKind, enabled: Bool) {
+    /// Where the agent's prompt comes from (absent from older servers).
+    public var promptSource: PromptSource?
+    public init(kind: AgentKind, enabled: Bool, promptSource: PromptSource? = nil) {
         self.kind = kind
         self.enabled = enabled
+        self.promptSource = promptSource
     }
 }
 

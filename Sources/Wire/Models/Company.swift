@@ -39,6 +39,10 @@ public struct Company: Codable, Sendable, Equatable {
     public var agentsEnabled: [String: Bool]?
     /// Increases with every change; the HTTP API exposes it as the `ETag`.
     public var revision: Int?
+    /// Agent (`AgentKind` raw value) → prompt template set for this company through the admin API.
+    public var customPrompts: [String: String]?
+    /// Agent → the company's default prompt template (from `custom_prompts.json`); see ``PromptCatalog``.
+    public var defaultPrompts: [String: String]?
 
     public init(
         id: CompanyID, companyName: String, businessType: String = "general", redisPrefix: String,

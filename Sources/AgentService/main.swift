@@ -20,6 +20,9 @@ let companies = CompanyWatcher(client: configClient, logger: host.logger)
 companies.start()
 
 var router = RPCRouter()
+// The company copy is derived from the config service (a purged company disappears from it with the
+// next change); conversations and memory arrive with the conversations issue.
+router.registerNoTenantDataPurge(service: ServiceName.agent.rawValue)
 router.register(AgentAPI.describeCompany) { request, _ in
     guard let company = companies.company(request.companyID) else {
         throw RPCError(.notFound, "unknown company '\(request.companyID)'")

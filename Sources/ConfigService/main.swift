@@ -125,6 +125,12 @@ router.register(ConfigAPI.listAudit) { request, _ in
     }
 }
 router.register(ConfigAPI.reloadConfig) { _, _ in try await reload() }
+router.register(StandardMethods.purgeTenant) { request, _ in
+    try await ConfigErrors.mapping(onStorage: storeReached) { () throws(ConfigManager.ChangeError) in
+        try await manager.purge(request.companyID, actor: request.actor)
+        return PurgeTenantResponse(service: ServiceName.config.rawValue, itemsRemoved: 1)
+    }
+}
 router.register(ConfigAPI.watchVersion) { request, _ in
     let timeout = Duration.milliseconds(min(max(request.timeoutMilliseconds, 0), 60_000))
     return WatchVersionResponse(version: await manager.version(after: request.knownVersion, timeout: timeout))

@@ -38,6 +38,8 @@ public protocol CompanyStore: Sendable {
     func loadAll() async throws(StoreError) -> [CompanyID: StoredCompany]
     /// Persists `changed` (the new state of one company); `all` is the whole new state.
     func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) async throws(StoreError)
+    /// Erases `id` (and its keys) for good; `all` is the whole new state (without it).
+    func remove(_ id: CompanyID, all: [CompanyID: StoredCompany]) async throws(StoreError)
     /// Appends an audit entry.
     func appendAudit(_ entry: AuditEntry) async throws(StoreError)
     /// The most recent audit entries, newest first, optionally for one company.

@@ -170,6 +170,22 @@ public actor ConfigManager {
         return try await applyUpdate(company, expectedRevision: nil, actor: actor)
     }
 
+    /// Erases a company and its keys for good (after the other services purged their data).
+    public func purge(_ id: CompanyID, actor: String) async throws(ChangeError) {
+        await beginChange()
+        defer { endChange() }
+        guard state.companies[id] != nil else { throw .notFound("unknown company '\(id)'") }
+        var all = state.companies
+        all[id] = nil
+        do {
+            try await store.remove(id, all: all)
+        } catch {
+            throw .storage(error.description)
+        }
+        install(all)
+        try? await store.appendAudit(AuditEntry(at: clock(), actor: actor, companyID: id, action: "purge"))
+    }
+
     /// Creates an API key bound to `id`; returns the key (shown once) and its description.
     public func createAPIKey(for id: CompanyID, name: String, actor: String) async throws(ChangeError) -> (key: String, info: APIKeyInfo) {
         await beginChange()

@@ -81,6 +81,14 @@ public struct JSONFileCompanyStore: CompanyStore {
         try Self.writeAtomically(data, to: path)
     }
 
+    public func remove(_ id: CompanyID, all: [CompanyID: StoredCompany]) async throws(StoreError) {
+        guard let any = all.values.first else {
+            try Self.writeAtomically(Data("{}".utf8), to: path)
+            return
+        }
+        try await persist(any, all: all)
+    }
+
     public func appendAudit(_ entry: AuditEntry) async throws(StoreError) {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

@@ -170,6 +170,18 @@ public final class PostgresCompanyStore: CompanyStore, @unchecked Sendable {
         }
     }
 
+    public func remove(_ id: CompanyID, all: [CompanyID: StoredCompany]) async throws(StoreError) {
+        try await ensureMigrated()
+        do {
+            // API keys and agent configurations go with it (ON DELETE CASCADE).
+            _ = try await pool.withConnection { (session) throws(PostgresError) in
+                try session.execute("DELETE FROM companies WHERE company_id = $1", [id.rawValue])
+            }
+        } catch {
+            throw Self.storeError(error, writing: true)
+        }
+    }
+
     public func appendAudit(_ entry: AuditEntry) async throws(StoreError) {
         try await ensureMigrated()
         let fields = (try? JSONSerialization.data(withJSONObject: entry.fields)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"

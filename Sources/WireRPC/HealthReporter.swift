@@ -57,3 +57,14 @@ extension RPCRouter {
         // listMethods reports the router as it is when the server starts (see RPCServer).
     }
 }
+
+extension RPCRouter {
+    /// Serves `purgeTenant` for a service that stores no data of its own for tenants (yet): there is
+    /// nothing to erase, and it says so. Services that store tenant data register their own handler.
+    public mutating func registerNoTenantDataPurge(service: String) {
+        register(StandardMethods.purgeTenant) { request, context in
+            context.logger.info("purge of \(request.companyID) requested by \(request.actor): no tenant data stored here")
+            return PurgeTenantResponse(service: service, itemsRemoved: 0)
+        }
+    }
+}

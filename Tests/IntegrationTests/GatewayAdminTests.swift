@@ -105,3 +105,35 @@ extension IntegrationSuite {
         }
     }
 }
+
+extension IntegrationSuite.GatewayAdminTests {
+    @Test func purge_ErasesTheCompanyEverywhere_OnlyWhenEveryServiceAgrees() async throws {
+        let fixture = GatewayFixture()
+        defer { fixture.stop() }
+        try await fixture.start(startAgent: true)
+        let admin = ["X-API-Key": fixture.adminKey]
+        // RAG and media are down: nothing is erased, and the answer names the service that failed.
+        let refused = fixture.request("DELETE", "/api/admin/companies/wellness?purge=true", headers: admin)
+        #expect(refused?.status == 503 && refused?.text.contains("\"service\":\"rag\"") == true)
+        #expect(fixture.request("GET", "/api/admin/companies/wellness", headers: admin)?.status == 200)
+    }
+
+    @Test func purge_WithEveryServiceUp_RemovesTheCompanyAndItsKeys() async throws {
+        let fixture = GatewayFixture()
+        defer { fixture.stop() }
+        try await fixture.start(startAllServices: true)
+        let admin = ["X-API-Key": fixture.adminKey]
+        var purged: RawHTTPResponse?
+        for _ in 0..<40 where purged?.status != 200 {
+            purged = fixture.request("DELETE", "/api/admin/companies/dental?purge=true", headers: admin)
+            if purged?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(purged?.status == 200 && purged?.json?["purged"] as? Bool == true)
+        #expect(fixture.request("GET", "/api/admin/companies/dental", headers: admin)?.status == 404)
+        #expect(fixture.request("GET", "/api/company", headers: ["X-API-Key": fixture.dentalKey])?.status == 401)
+        let file = try String(contentsOfFile: "\(fixture.directory)/companies.json", encoding: .utf8)
+        #expect(!file.contains("\"dental\"") && file.contains("\"benova\""))
+        let audit = fixture.request("GET", "/api/admin/audit?company_id=dental", headers: admin)?.json?["entries"] as? [[String: Any]]
+        #expect(audit?.first?["action"] as? String == "purge")
+    }
+}

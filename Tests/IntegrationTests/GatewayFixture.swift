@@ -16,7 +16,7 @@ final class GatewayFixture: @unchecked Sendable {
     let benovaKey: String
     let dentalKey: String
     private(set) var configService: Process?
-    private(set) var agentService: Process?
+    private(set) var services: [Process] = []
     private(set) var gateway: Process?
 
     var configSocket: String { "\(directory)/config.sock" }
@@ -72,7 +72,7 @@ final class GatewayFixture: @unchecked Sendable {
 
     /// Starts the config service (unless `configAddress` points elsewhere) and the gateway.
     func start(environment extra: [String: String] = [:], configAddress: String? = nil, startConfig: Bool = true,
-               startAgent: Bool = false, readinessPath: String = "/readyz") async throws {
+               startAgent: Bool = false, startAllServices: Bool = false, readinessPath: String = "/readyz") async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         environment["WIRE_RUN_DIR"] = directory
@@ -90,14 +90,15 @@ final class GatewayFixture: @unchecked Sendable {
         }
         environment["CONFIG_SERVICE_ADDRESS"] = configAddress ?? "unix:\(configSocket)"
         for service in ["AGENT", "RAG", "MEDIA"] { environment["\(service)_SERVICE_ADDRESS"] = "unix:\(directory)/\(service.lowercased()).sock" }
-        if startAgent {
-            let agent = Process()
-            agent.executableURL = try ExecutableLocator.url("agent-service")
-            agent.arguments = ["--listen", "unix:\(directory)/agent.sock"]
-            agent.environment = environment
-            agent.standardError = FileHandle.nullDevice
-            try agent.run()
-            agentService = agent
+        let downstream = startAllServices ? ["agent", "rag", "media"] : (startAgent ? ["agent"] : [])
+        for name in downstream {
+            let service = Process()
+            service.executableURL = try ExecutableLocator.url("\(name)-service")
+            service.arguments = ["--listen", "unix:\(directory)/\(name).sock"]
+            service.environment = environment
+            service.standardError = FileHandle.nullDevice
+            try service.run()
+            services.append(service)
         }
         environment["GATEWAY_WIRE_ADDRESS"] = "unix:\(directory)/gateway.sock"
         environment["GATEWAY_HTTP_ADDRESS"] = "tcp://127.0.0.1:\(httpPort)"
@@ -143,7 +144,7 @@ final class GatewayFixture: @unchecked Sendable {
     }
 
     func stop() {
-        for process in [gateway, agentService, configService].compactMap({ $0 }) where process.isRunning {
+        for process in ([gateway] + services.map { $0 } + [configService]).compactMap({ $0 }) where process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }

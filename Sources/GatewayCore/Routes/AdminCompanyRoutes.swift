@@ -72,11 +72,27 @@ enum AdminCompanyRoutes {
             return await changed(updated)
         })
 
-        router.add("DELETE", "/api/admin/companies/{id}", GatewayRoute(access: .admin) { _, context in
+        router.add("DELETE", "/api/admin/companies/{id}", GatewayRoute(access: .admin, timeout: .seconds(30)) { request, context in
             let id = try companyID(context)
-            let company = try await upstream.call(.config, ConfigAPI.deactivateCompany,
-                                                  CompanyActionRequest(companyID: id, actor: context.principal.label), context: context)
-            return await changed(company)
+            guard request.queryValues("purge").first == "true" else {
+                let company = try await upstream.call(.config, ConfigAPI.deactivateCompany,
+                                                      CompanyActionRequest(companyID: id, actor: context.principal.label),
+                                                      context: context)
+                return await changed(company)
+            }
+            // Purge: every service erases its data first; the company itself goes last, so a failure
+            // leaves it in place (and the purge can be retried).
+            _ = try await upstream.call(.config, ConfigAPI.getCompany, GetCompanyRequest(companyID: id), context: context)
+            var removed: [String: JSONValue] = [:]
+            for service in [ServiceName.agent, .rag, .media, .config] {
+                let answer = try await upstream.call(service, StandardMethods.purgeTenant,
+                                                     PurgeTenantRequest(companyID: id, actor: context.principal.label),
+                                                     context: context)
+                removed[service.rawValue] = .number(Double(answer.itemsRemoved))
+            }
+            companies.forgetKeys()
+            _ = try? await companies.refresh()
+            return CompanyJSON.success(["company_id": .string(id.rawValue), "purged": .bool(true), "items_removed": .object(removed)])
         })
 
         router.add("POST", "/api/admin/companies/reload-config", GatewayRoute(access: .admin) { _, context in

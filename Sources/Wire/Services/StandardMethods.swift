@@ -11,6 +11,10 @@ public enum StandardMethods {
     /// Returns its request unchanged (latency probes and benchmarks).
     public static let echo = Method<EchoMessage, EchoMessage>(service: service, name: "echo")
 
+    /// Erases everything the service holds for one company (`DELETE /api/admin/companies/{id}?purge=true`).
+    /// Every service that stores tenant data serves it.
+    public static let purgeTenant = Method<PurgeTenantRequest, PurgeTenantResponse>(service: service, name: "purgeTenant")
+
     /// All standard methods.
-    public static let all: [MethodDescriptor] = [health.descriptor, listMethods.descriptor, echo.descriptor]
+    public static let all: [MethodDescriptor] = [health.descriptor, listMethods.descriptor, echo.descriptor, purgeTenant.descriptor]
 }

@@ -32,6 +32,7 @@ public struct CompanyFileRecord: Codable, Sendable {
     var agentsEnabled: [String: Bool]?
     var customPrompts: [String: String]?
     var defaultPrompts: [String: String]?
+    var extendedConfiguration: String?
     var apiKeys: [APIKeyFileRecord]?
 
     enum CodingKeys: String, CodingKey {
@@ -44,6 +45,7 @@ public struct CompanyFileRecord: Codable, Sendable {
         case updatedAt = "updated_at", revision, chatwoot, memory, providers, businessHours = "business_hours"
         case emergency, rateLimitPerSecond = "rate_limit_per_second", agentsEnabled = "agents_enabled"
         case customPrompts = "custom_prompts", defaultPrompts = "default_prompts"
+        case extendedConfiguration = "extended_configuration"
         case apiKeys = "api_keys"
     }
 
@@ -115,6 +117,7 @@ public struct CompanyFileRecord: Codable, Sendable {
         company.agentsEnabled = agentsEnabled
         company.customPrompts = customPrompts
         company.defaultPrompts = defaultPrompts
+        company.extendedConfiguration = extendedConfiguration
         return company
     }
 
@@ -159,6 +162,7 @@ public struct CompanyFileRecord: Codable, Sendable {
         agentsEnabled = company.agentsEnabled
         customPrompts = company.customPrompts
         defaultPrompts = company.defaultPrompts
+        extendedConfiguration = company.extendedConfiguration
         self.apiKeys = apiKeys.isEmpty ? nil : apiKeys
     }
 }

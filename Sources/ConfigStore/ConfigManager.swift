@@ -151,6 +151,9 @@ public actor ConfigManager {
         let revision = current.company.revision ?? 1
         if let expectedRevision, expectedRevision != revision { throw .stale(current: revision) }
         var company = Self.keepingMaskedSecrets(company, from: current.company)
+        // Parts that come from their own files (company default prompts, extended settings) stay unless set.
+        if company.defaultPrompts == nil { company.defaultPrompts = current.company.defaultPrompts }
+        if company.extendedConfiguration == nil { company.extendedConfiguration = current.company.extendedConfiguration }
         company.createdAt = current.company.createdAt
         company.updatedAt = clock()
         company.revision = revision + 1

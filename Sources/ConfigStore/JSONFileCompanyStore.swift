@@ -29,12 +29,30 @@ public struct JSONFileCompanyStore: CompanyStore {
             throw .unreadable("\(path) is not a valid companies file: \(error)")
         }
         let defaults = try loadDefaultPrompts()
+        let extended = try loadExtendedConfiguration()
         var result: [CompanyID: StoredCompany] = [:]
         for (key, record) in records {
             guard let id = CompanyID(key) else { throw .unreadable("'\(key)' is not a valid company id") }
             var company = record.company(id: id)
             if let prompts = defaults[key], !prompts.isEmpty { company.defaultPrompts = prompts }
+            if let configuration = extended[key] { company.extendedConfiguration = configuration }
             result[id] = StoredCompany(company: company, apiKeys: record.apiKeys ?? [])
+        }
+        return result
+    }
+
+    /// Each company's entry of `extended_companies_config.json` beside the companies file, when present.
+    func loadExtendedConfiguration() throws(StoreError) -> [String: String] {
+        let extendedPath = ((path as NSString).deletingLastPathComponent as NSString)
+            .appendingPathComponent("extended_companies_config.json")
+        guard let data = FileManager.default.contents(atPath: extendedPath) else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw .unreadable("\(extendedPath) is not a JSON object")
+        }
+        var result: [String: String] = [:]
+        for (company, entry) in object where entry is [String: Any] {
+            guard let text = try? JSONSerialization.data(withJSONObject: entry, options: [.sortedKeys]) else { continue }
+            result[company] = String(decoding: text, as: UTF8.self)
         }
         return result
     }
@@ -64,9 +82,10 @@ public struct JSONFileCompanyStore: CompanyStore {
     public func persist(_ changed: StoredCompany, all: [CompanyID: StoredCompany]) async throws(StoreError) {
         var records: [String: CompanyFileRecord] = [:]
         for (id, stored) in all {
-            // Company defaults live in custom_prompts.json; they are not copied into the companies file.
+            // Company defaults and extended settings live in their own files; they are not copied here.
             var company = stored.company
             company.defaultPrompts = nil
+            company.extendedConfiguration = nil
             records[id.rawValue] = CompanyFileRecord(company: company, apiKeys: stored.apiKeys)
         }
         let encoder = JSONEncoder()

@@ -145,6 +145,31 @@ import Wire
         #expect(try await manager.apiKeys(of: company.id).isEmpty)
     }
 
+    @Test func extendedConfigurationAndCompanyDefaultPrompts_AreMergedFromTheirFiles() async throws {
+        let fixture = try Fixture()
+        try #"{"benova": {"integration_type": "google_calendar", "agendas": {"principal": {"timezone": "America/Bogota"}}}}"#
+            .write(toFile: "\(fixture.directory)/extended_companies_config.json", atomically: true, encoding: .utf8)
+        try #"{"benova": {"sales_agent": {"prompt_template": "Ventas {company_name}", "is_custom": true}}}"#
+            .write(toFile: "\(fixture.directory)/custom_prompts.json", atomically: true, encoding: .utf8)
+        let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))
+        try await manager.reload()
+        let benova = try #require(await manager.snapshot.companies[CompanyID("benova")!]?.company)
+        #expect(benova.extendedConfiguration?.contains("\"integration_type\":\"google_calendar\"") == true)
+        #expect(PromptCatalog.resolve(.sales, for: benova).source == .companyDefault)
+        #expect(PromptCatalog.resolve(.support, for: benova).source == .builtin)
+        // A change writes the companies file only; the merged files stay the source of their parts.
+        var changed = benova
+        changed.services = "láser"
+        changed.defaultPrompts = nil  // as an admin body that omits them
+        changed.extendedConfiguration = nil
+        let updated = try await manager.update(changed, expectedRevision: nil, actor: "t")
+        #expect(updated.defaultPrompts != nil && updated.extendedConfiguration != nil)
+        let file = try String(contentsOfFile: fixture.path, encoding: .utf8)
+        #expect(!file.contains("google_calendar") && !file.contains("Ventas {company_name}"))
+        try await manager.reload()
+        #expect(await manager.snapshot.companies[CompanyID("benova")!]?.company.extendedConfiguration != nil)
+    }
+
     @Test func brokenFile_KeepsTheLastGoodConfiguration() async throws {
         let fixture = try Fixture()
         let manager = ConfigManager(store: JSONFileCompanyStore(path: fixture.path))

@@ -43,6 +43,9 @@ public struct Company: Codable, Sendable, Equatable {
     public var customPrompts: [String: String]?
     /// Agent → the company's default prompt template (from `custom_prompts.json`); see ``PromptCatalog``.
     public var defaultPrompts: [String: String]?
+    /// The company's entry of `extended_companies_config.json` (booking rules per treatment, agendas,
+    /// required booking fields, integration type), as a JSON object text, for the booking agents.
+    public var extendedConfiguration: String?
 
     public init(
         id: CompanyID, companyName: String, businessType: String = "general", redisPrefix: String,

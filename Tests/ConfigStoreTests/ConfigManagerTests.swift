@@ -110,6 +110,20 @@ import Wire
         #expect(audit.map(\.action) == ["update", "create"])
         #expect(audit.first?.fields == ["sales_agent_name"])
         #expect(audit.first?.actor == "admin:a")
+
+        // Prompts: a custom prompt wins over the built-in one, survives a reload, and an unknown
+        // placeholder is refused.
+        #expect(PromptCatalog.resolve(.sales, for: company).source == .builtin)
+        company.customPrompts = ["sales": "Hola desde {company_name}: {question}"]
+        company = try await manager.update(company, expectedRevision: nil, actor: "admin:a")
+        try await manager.reload()
+        let reloaded = try #require(await manager.snapshot.companies[company.id]?.company)
+        #expect(PromptCatalog.resolve(.sales, for: reloaded).source == .custom)
+        #expect(PromptCatalog.resolve(.support, for: reloaded).source == .builtin)
+        company.customPrompts = ["sales": "Hola {patient}"]
+        await #expect(throws: ConfigManager.ChangeError.invalid(["custom_prompts.sales": "uses the unknown placeholder {patient}"])) {
+            try await manager.update(company, expectedRevision: nil, actor: "admin:a")
+        }
     }
 
     @Test(arguments: StoreKind.allCases)

@@ -1,7 +1,8 @@
 import HTTPServerCore
 import Wire
 
-/// Applies token buckets per tenant (rate by subscription tier) and per credential, answering 429 with
+/// Applies token buckets per tenant (the company's own `rate_limit_per_second`, else its subscription tier's
+/// rate) and per credential, answering 429 with
 /// `Retry-After` when either is empty; every answer carries `RateLimit-Limit/Remaining/Reset`.
 struct RateLimitMiddleware: HTTPMiddleware {
     let limiter: RateLimiter
@@ -14,7 +15,8 @@ struct RateLimitMiddleware: HTTPMiddleware {
         var context = context
         var decisions: [RateLimiter.Decision] = []
         if let company = context.company {
-            decisions.append(limiter.take("tenant:\(company.id)", rate: configuration.rate(forTier: company.subscriptionTier)))
+            let rate = company.rateLimitPerSecond ?? configuration.rate(forTier: company.subscriptionTier)
+            decisions.append(limiter.take("tenant:\(company.id)", rate: rate))
         }
         switch context.principal {
         case .tenantKey, .tenantToken:

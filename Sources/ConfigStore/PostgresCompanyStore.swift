@@ -2,8 +2,9 @@ import Foundation
 import PostgresClient
 import Wire
 
-/// Companies in PostgreSQL ("enterprise" configuration): the original system's `companies` and
-/// `agent_configs` tables, extended with the full settings (JSONB), API keys (hashes only) and an audit log.
+/// Companies in PostgreSQL ("enterprise" configuration): the original system's `companies` table extended
+/// with the full settings (JSONB) and a revision, `agent_configs` holding each agent's prompts and enablement,
+/// API keys (hashes only) and an audit log.
 ///
 /// Versioned migrations are applied idempotently on first use. The pool reconnects by itself, so a
 /// database restart needs no service restart; while it is down, ``ConfigManager`` keeps serving the last
@@ -96,11 +97,12 @@ public final class PostgresCompanyStore: CompanyStore, @unchecked Sendable {
 
     public func loadAll() async throws(StoreError) -> [CompanyID: StoredCompany] {
         try await ensureMigrated()
-        let rows: (companies: [[String?]], keys: [[String?]])
+        let rows: (companies: [[String?]], keys: [[String?]], agents: [[String?]])
         do {
             rows = try await pool.withConnection { (session) throws(PostgresError) in
                 (try session.execute("SELECT company_id, settings::text, revision, is_active, created_at, updated_at FROM companies"),
-                 try session.execute("SELECT key_id, company_id, name, sha256, created_at FROM api_keys ORDER BY key_id"))
+                 try session.execute("SELECT key_id, company_id, name, sha256, created_at FROM api_keys ORDER BY key_id"),
+                 try session.execute("SELECT company_id, agent_type, configuration::text, is_active FROM agent_configs"))
             }
         } catch {
             throw Self.storeError(error)
@@ -123,6 +125,22 @@ public final class PostgresCompanyStore: CompanyStore, @unchecked Sendable {
             company.isActive = (row[3] ?? nil) == "t"
             result[id] = StoredCompany(company: company)
         }
+        // Per-agent settings (prompts, enablement) live in agent_configs, as in the original schema.
+        for row in rows.agents {
+            guard let id = (row[0] ?? nil).flatMap(CompanyID.init), let agent = row[1] ?? nil, var stored = result[id],
+                  let text = row[2] ?? nil,
+                  let configuration = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { continue }
+            if let custom = configuration["custom_prompt"] as? String {
+                stored.company.customPrompts = (stored.company.customPrompts ?? [:]).merging([agent: custom]) { $1 }
+            }
+            if let fallback = configuration["default_prompt"] as? String {
+                stored.company.defaultPrompts = (stored.company.defaultPrompts ?? [:]).merging([agent: fallback]) { $1 }
+            }
+            if (row[3] ?? nil) == "f" {
+                stored.company.agentsEnabled = (stored.company.agentsEnabled ?? [:]).merging([agent: false]) { $1 }
+            }
+            result[id] = stored
+        }
         for row in rows.keys {
             guard let keyID = row[0] ?? nil, let company = (row[1] ?? nil).flatMap(CompanyID.init), let name = row[2] ?? nil,
                   let hash = row[3] ?? nil else { continue }
@@ -137,7 +155,23 @@ public final class PostgresCompanyStore: CompanyStore, @unchecked Sendable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = .sortedKeys
-        guard let settings = try? encoder.encode(CompanyFileRecord(company: company, apiKeys: [])) else {
+        // Prompts and agent enablement go to agent_configs; the rest of the settings to companies.settings.
+        var general = company
+        general.customPrompts = nil
+        general.defaultPrompts = nil
+        general.agentsEnabled = nil
+        var agentRows: [[String?]] = []
+        for agent in AgentKind.allCases.map(\.rawValue) {
+            var configuration: [String: String] = [:]
+            if let custom = company.customPrompts?[agent] { configuration["custom_prompt"] = custom }
+            if let fallback = company.defaultPrompts?[agent] { configuration["default_prompt"] = fallback }
+            let enabled = company.agentsEnabled?[agent] ?? true
+            guard !configuration.isEmpty || !enabled,
+                  let json = try? JSONSerialization.data(withJSONObject: configuration, options: [.sortedKeys]) else { continue }
+            agentRows.append([company.id.rawValue, agent, String(decoding: json, as: UTF8.self), enabled ? "true" : "false"])
+        }
+        let agentConfigurations = agentRows
+        guard let settings = try? encoder.encode(CompanyFileRecord(company: general, apiKeys: [])) else {
             throw .unwritable("cannot encode \(company.id)")
         }
         let settingsText = String(decoding: settings, as: UTF8.self)
@@ -159,6 +193,11 @@ public final class PostgresCompanyStore: CompanyStore, @unchecked Sendable {
                         max_documents = $5::int, max_conversations = $6::int, updated_at = $8::timestamptz,
                         is_active = $9::boolean, revision = $10::int, settings = $11::jsonb
                     """, parameters)
+                try session.execute("DELETE FROM agent_configs WHERE company_id = $1", [company.id.rawValue])
+                for row in agentConfigurations {
+                    try session.execute("INSERT INTO agent_configs (company_id, agent_type, configuration, is_active) VALUES ($1, $2, $3::jsonb, $4::boolean)",
+                                        row)
+                }
                 try session.execute("DELETE FROM api_keys WHERE company_id = $1", [company.id.rawValue])
                 for key in keys {
                     try session.execute("INSERT INTO api_keys (key_id, company_id, name, sha256, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -127,7 +127,9 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
     }
 
     private func finish(_ streamID: UInt32, _ result: Result<[UInt8], RPCError>) {
-        server.callFinished()
+        // Count the call as finished only once its answer is queued: a graceful shutdown waiting for the
+        // last call must not close the connection before the answer is on its way.
+        defer { server.callFinished() }
         guard let call = calls.withLock({ $0.removeValue(forKey: streamID) }) else { return }
         call.timer?.cancel()
         switch result {
@@ -164,7 +166,8 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         }
     }
 
-    func closeConnection() { channel.close() }
+    /// Closes the connection once everything already written has been sent.
+    func closeConnection() { channel.closeAfterFlush() }
 
     // MARK: Keepalive
 

@@ -32,13 +32,20 @@ do {
 
 var environment = ProcessInfo.processInfo.environment
 environment["WIRE_RUN_DIR"] = runDirectory.path
-if environment["COMPANIES_CONFIG_FILE"] == nil {
-    // The shipped example configuration (four clinics), unless the operator points elsewhere.
-    for candidate in ["companies_config.json", "config/companies_config.json"]
-    where FileManager.default.fileExists(atPath: candidate) {
-        environment["COMPANIES_CONFIG_FILE"] = URL(fileURLWithPath: candidate).standardizedFileURL.path
-        break
+if environment["COMPANIES_CONFIG_FILE"] == nil && environment["DATABASE_URL"] == nil {
+    // A working copy of the example configuration (four clinics) in the run directory, made on first
+    // start, so that admin changes never edit the files in the repository.
+    let local = runDirectory.appendingPathComponent("companies_config.json")
+    if !FileManager.default.fileExists(atPath: local.path),
+       let source = ["companies_config.json", "config/companies_config.json"].first(where: { FileManager.default.fileExists(atPath: $0) }) {
+        let sourceDirectory = URL(fileURLWithPath: source).deletingLastPathComponent()
+        for name in ["companies_config.json", "extended_companies_config.json", "custom_prompts.json"] {
+            let file = sourceDirectory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: file.path) else { continue }
+            try? FileManager.default.copyItem(at: file, to: runDirectory.appendingPathComponent(name))
+        }
     }
+    environment["COMPANIES_CONFIG_FILE"] = local.path
 }
 var addresses: [ServiceName: SocketAddress] = [:]
 for service in ServiceName.allCases {

@@ -31,8 +31,8 @@ public struct ServiceEndpoints: Sendable {
     public func listenAddresses(for service: ServiceName) throws(NetworkError) -> [SocketAddress] {
         let texts = options.values("listen", environment: "WIRE_LISTEN")
         if texts.isEmpty {
-            let own = try addresses(of: service)
-            return own.count == 1 ? own : [own[0]]
+            // A service listens on the first of its own addresses (the others are its replicas).
+            return Array(try addresses(of: service).prefix(1))
         }
         var result: [SocketAddress] = []
         for text in texts { result.append(try SocketAddress(parsing: text)) }

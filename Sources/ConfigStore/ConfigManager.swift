@@ -271,21 +271,7 @@ public actor ConfigManager {
 
     /// Secrets are write-only: a client that sends back the placeholder it was shown keeps the stored value.
     static func keepingMaskedSecrets(_ new: Company, from old: Company) -> Company {
-        var company = new
-        func keep(_ value: String?, _ previous: String?) -> String? { value == maskedSecret ? previous : value }
-        if var chatwoot = company.chatwoot {
-            chatwoot.apiAccessToken = keep(chatwoot.apiAccessToken, old.chatwoot?.apiAccessToken)
-            chatwoot.webhookSecret = keep(chatwoot.webhookSecret, old.chatwoot?.webhookSecret)
-            company.chatwoot = chatwoot
-        }
-        if var providers = company.providers {
-            providers.llm.apiKey = keep(providers.llm.apiKey, old.providers?.llm.apiKey)
-            providers.embeddings.apiKey = keep(providers.embeddings.apiKey, old.providers?.embeddings.apiKey)
-            providers.transcription.apiKey = keep(providers.transcription.apiKey, old.providers?.transcription.apiKey)
-            providers.vision.apiKey = keep(providers.vision.apiKey, old.providers?.vision.apiKey)
-            company.providers = providers
-        }
-        return company
+        new.mappingSecrets(comparedTo: old) { value, previous in value == maskedSecret ? previous : value }
     }
 
     static func info(_ record: APIKeyFileRecord) -> APIKeyInfo {

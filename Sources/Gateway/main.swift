@@ -68,21 +68,15 @@ do {
 Task { _ = try? await app.companies.refresh() }
 
 var router = RPCRouter()
-router.register(StandardMethods.health) { [health = host.health, clients] request, context in
+router.register(StandardMethods.health) { [health = host.health, upstream = app.upstream] request, context in
     var report = try health.report(component: nil)
-    await withTaskGroup(of: (String, ComponentHealth).self) { group in
-        for (service, client) in clients {
-            group.addTask {
-                do {
-                    let downstream = try await client.call(StandardMethods.health, HealthCheckRequest(),
-                                                           metadata: context.metadata, timeout: .seconds(1))
-                    return (service.rawValue, ComponentHealth(status: downstream.status, detail: "v\(downstream.version)"))
-                } catch {
-                    return (service.rawValue, ComponentHealth(status: .notServing, detail: "\(error)"))
-                }
-            }
+    for (service, result) in await upstream.downstreamHealth(metadata: context.metadata) {
+        switch result {
+        case .success(let answer):
+            report.components[service.rawValue] = ComponentHealth(status: answer.report.status, detail: "v\(answer.report.version)")
+        case .failure(let error):
+            report.components[service.rawValue] = ComponentHealth(status: .notServing, detail: "\(error)")
         }
-        for await (name, component) in group { report.components[name] = component }
     }
     report.status = report.components.values.allSatisfy { $0.status == .serving } ? .serving : .notServing
     if let component = request.component, !component.isEmpty {

@@ -48,6 +48,30 @@ public struct UpstreamCaller: Sendable {
         }
     }
 
+    /// One downstream service's answer to `health`, with the round-trip time.
+    public typealias DownstreamHealth = Result<(report: HealthCheckResponse, milliseconds: Double), RPCError>
+
+    /// Asks every downstream service for its health, in parallel, each within `timeout`.
+    public func downstreamHealth(metadata: Metadata, timeout: Duration = .seconds(1)) async -> [ServiceName: DownstreamHealth] {
+        await withTaskGroup(of: (ServiceName, DownstreamHealth).self) { group in
+            for (service, client) in clients {
+                group.addTask {
+                    let start = MonotonicTime.now()
+                    do {
+                        let report = try await client.call(StandardMethods.health, HealthCheckRequest(), metadata: metadata,
+                                                           timeout: timeout)
+                        return (service, .success((report, Double(MonotonicTime.now() - start) / 1e6)))
+                    } catch {
+                        return (service, .failure(error as? RPCError ?? RPCError(.unknown, "\(error)")))
+                    }
+                }
+            }
+            var results: [ServiceName: DownstreamHealth] = [:]
+            for await (service, result) in group { results[service] = result }
+            return results
+        }
+    }
+
     /// Field-level problems a service attached to its error, as a JSON object.
     static func fieldErrors(_ error: RPCError) -> JSONValue? {
         guard let text = error.metadata[ConfigAPI.fieldErrorsMetadataKey],

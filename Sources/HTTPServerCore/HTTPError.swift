@@ -32,9 +32,6 @@ public struct HTTPError: Error, Sendable {
 
     // MARK: Common errors
 
-    public static func badRequest(_ message: String, code: String = "bad_request") -> HTTPError {
-        HTTPError(status: 400, code: code, message: message)
-    }
     public static func notFound(_ message: String = "The requested resource does not exist.") -> HTTPError {
         HTTPError(status: 404, code: "not_found", message: message)
     }

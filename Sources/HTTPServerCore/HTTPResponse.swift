@@ -20,17 +20,6 @@ public struct HTTPResponse: Sendable {
         return HTTPResponse(status: status, headers: headers, body: body)
     }
 
-    /// A response whose body is `value` encoded as JSON (keys sorted, so bodies are stable).
-    public static func json(_ status: Int, encoding value: some Encodable, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        do {
-            return .json(status, Array(try encoder.encode(value)), headers: headers)
-        } catch {
-            return HTTPError(status: 500, code: "internal_error", message: "The response could not be encoded.").response()
-        }
-    }
-
     /// Whether this response asks to close the connection.
     public var closesConnection: Bool { headers.hasToken("close", in: "Connection") }
 

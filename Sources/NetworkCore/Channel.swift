@@ -151,14 +151,6 @@ public final class Channel: Selectable, @unchecked Sendable {
         if closeNow { close() }
     }
 
-    /// The negotiated TLS version and ALPN protocol, if this is a TLS channel with a finished handshake.
-    public var tlsDetails: (version: String, alpn: String?)? {
-        writer.withLock { state in
-            guard let tls = state.tls, tls.handshakeComplete else { return nil }
-            return (tls.protocolVersion, tls.negotiatedProtocol)
-        }
-    }
-
     /// Hands the bytes already received but not consumed to the handler again (loop thread only), e.g.
     /// after a protocol finished a response and can look at the next pipelined request.
     public func redeliverBufferedInput() {

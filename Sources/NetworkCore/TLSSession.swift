@@ -65,16 +65,4 @@ final class TLSSession {
         ERR_clear_error()
         _ = SSL_shutdown(ssl)
     }
-
-    /// The negotiated protocol version, e.g. `TLSv1.3`.
-    var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
-
-    /// The protocol chosen by ALPN, if any.
-    var negotiatedProtocol: String? {
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length > 0 else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-    }
 }

@@ -203,19 +203,8 @@ enum AdminCompanyRoutes {
 
     /// The company in the companies-file format, secrets masked, API keys omitted.
     static func adminJSON(_ company: Company) -> JSONValue {
-        var company = company
-        func mask(_ value: String?) -> String? { value.map { $0.isEmpty ? $0 : ConfigManager.maskedSecret } }
-        if var chatwoot = company.chatwoot {
-            chatwoot.apiAccessToken = mask(chatwoot.apiAccessToken)
-            chatwoot.webhookSecret = mask(chatwoot.webhookSecret)
-            company.chatwoot = chatwoot
-        }
-        if var providers = company.providers {
-            providers.llm.apiKey = mask(providers.llm.apiKey)
-            providers.embeddings.apiKey = mask(providers.embeddings.apiKey)
-            providers.transcription.apiKey = mask(providers.transcription.apiKey)
-            providers.vision.apiKey = mask(providers.vision.apiKey)
-            company.providers = providers
+        let company = company.mappingSecrets(comparedTo: nil) { value, _ in
+            value.map { $0.isEmpty ? $0 : ConfigManager.maskedSecret }
         }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

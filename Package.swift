@@ -5,6 +5,11 @@
 // Design card: Swift 6, no Swift package dependencies. Only the toolchain and system C libraries
 // (OpenSSL, libcurl, libpq, hiredis, sqlite3) wrapped as `systemLibrary` targets, plus small C shims
 // for the APIs Swift cannot import (variadic functions, function-like macros, epoll/eventfd/timerfd).
+//
+// Layers, each depending only downward (docs/ARCHITECTURE.md has the picture):
+//   C modules → Wire (contracts) → NetworkCore → BlockingIO → WireRPC, HTTPServerCore → ServiceRuntime
+//   storage and clients: SQLiteClient, RedisClient, PostgresClient, HTTPClient (all on BlockingIO or a thread of their own)
+//   domain: CompanyModel → TenantStorage; one *Core library per service; thin executables on top.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -37,8 +42,10 @@ let package = Package(
         .systemLibrary(
             name: "CPostgreSQL", path: "Sources/CPostgreSQL", pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]),
+        // No pkg-config: hiredis's .pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses (and warns about);
+        // the shim includes <hiredis/hiredis.h> from the standard include path and the module links hiredis.
         .systemLibrary(
-            name: "CHiredis", path: "Sources/CHiredis", pkgConfig: "hiredis",
+            name: "CHiredis", path: "Sources/CHiredis",
             providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -49,49 +56,66 @@ let package = Package(
         .target(name: "COpenSSLShims", dependencies: ["COpenSSL"], path: "Sources/COpenSSLShims"),
         .target(name: "CCurlShims", dependencies: ["CCurl"], path: "Sources/CCurlShims"),
 
-        // MARK: Shared libraries
+        // MARK: Contracts and transport
         .target(name: "Wire", swiftSettings: swiftSettings),
         .target(name: "CryptoPrimitives", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "PostgresClient", dependencies: ["CPostgreSQL"], swiftSettings: swiftSettings),
-        .target(name: "ConfigStore", dependencies: ["Wire", "CryptoPrimitives", "PostgresClient"], swiftSettings: swiftSettings),
         .target(name: "ServiceLogging", swiftSettings: swiftSettings),
         .target(
             name: "NetworkCore",
             dependencies: ["CLinux", "COpenSSL", "COpenSSLShims", "ServiceLogging"],
             swiftSettings: swiftSettings),
+        .target(name: "BlockingIO", dependencies: ["CLinux"], swiftSettings: swiftSettings),
         .target(
             name: "WireRPC",
-            dependencies: ["Wire", "NetworkCore", "ServiceLogging"],
+            dependencies: ["Wire", "NetworkCore", "ServiceLogging", "BlockingIO", "CryptoPrimitives"],
             swiftSettings: swiftSettings),
         .target(name: "HTTPServerCore", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
-        .target(
-            name: "GatewayCore",
-            dependencies: ["HTTPServerCore", "Wire", "WireRPC", "NetworkCore", "ServiceLogging", "ServiceRuntime",
-                           "CryptoPrimitives", "ConfigStore"],
-            swiftSettings: swiftSettings),
         .target(
             name: "ServiceRuntime",
             dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceLogging"],
             swiftSettings: swiftSettings),
 
-        // MARK: Service executables
+        // MARK: Storage and outbound clients
+        .target(name: "PostgresClient", dependencies: ["CPostgreSQL", "BlockingIO"], swiftSettings: swiftSettings),
+        .target(name: "SQLiteClient", dependencies: ["CSQLite", "BlockingIO"], swiftSettings: swiftSettings),
+        .target(name: "RedisClient", dependencies: ["CHiredis", "BlockingIO", "CryptoPrimitives"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "CCurlShims"], swiftSettings: swiftSettings),
+
+        // MARK: Domain
+        .target(name: "CompanyModel", dependencies: ["Wire"], swiftSettings: swiftSettings),
+        .target(name: "TenantStorage", dependencies: ["CompanyModel", "Wire"], swiftSettings: swiftSettings),
+        .target(
+            name: "ConfigServiceCore",
+            dependencies: ["Wire", "WireRPC", "CompanyModel", "CryptoPrimitives", "PostgresClient", "BlockingIO",
+                           "ServiceLogging"],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime"],
+            swiftSettings: swiftSettings),
+        .target(name: "RAGCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
+        .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
+        .target(
+            name: "GatewayCore",
+            dependencies: ["HTTPServerCore", "Wire", "WireRPC", "NetworkCore", "ServiceLogging", "ServiceRuntime",
+                           "CryptoPrimitives", "CompanyModel"],
+            swiftSettings: swiftSettings),
+
+        // MARK: Service executables (thin: options, wiring, run)
         .executableTarget(
             name: "Gateway",
-            dependencies: ["GatewayCore", "HTTPServerCore", "NetworkCore", "Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
+            dependencies: ["GatewayCore", "HTTPServerCore", "NetworkCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/Gateway", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "ConfigService",
-            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging", "NetworkCore", "CryptoPrimitives", "ConfigStore",
-                           "PostgresClient"],
+            name: "ConfigService", dependencies: ["ConfigServiceCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/ConfigService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "AgentService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
+            name: "AgentService", dependencies: ["AgentCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/AgentService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "RAGService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
+            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime"],
             path: "Sources/RAGService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "MediaService", dependencies: ["Wire", "WireRPC", "ServiceRuntime", "ServiceLogging"],
+            name: "MediaService", dependencies: ["MediaCore", "WireRPC", "ServiceRuntime"],
             path: "Sources/MediaService", swiftSettings: swiftSettings),
 
         // MARK: Tools
@@ -108,12 +132,20 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "WireRPCTests", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
+            name: "WireRPCTests", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime", "BlockingIO"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "ConfigStoreTests", dependencies: ["ConfigStore", "Wire", "PostgresClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "SQLiteClientTests", dependencies: ["SQLiteClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TenantStorageTests", dependencies: ["TenantStorage", "CompanyModel", "Wire"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GatewayCoreTests", dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "CryptoPrimitives"],
+            name: "ConfigServiceCoreTests", dependencies: ["ConfigServiceCore", "CompanyModel", "Wire", "PostgresClient"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GatewayCoreTests",
+            dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "WireRPC", "CryptoPrimitives", "CompanyModel", "NetworkCore"],
             swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerCoreTests", dependencies: ["HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-3}
 SECONDS_PER_RUN=${2:-10}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
-swift build -c release 2>&1 | sed '/prohibited flag(s)/d' | tail -n 1
+swift build -c release 2>&1 | tail -n 1
 BIN=$(swift build -c release --show-bin-path)
 WORK=$(mktemp -d /tmp/gateway-bench.XXXXXX)
 PIDS=()

@@ -9,6 +9,6 @@ source scripts/lib/dependencies.sh
 ensure_swift
 ensure_packages "${BUILD_PACKAGES[@]}"
 echo "==> building (release)"
-swift build -c release 2>&1 | sed '/prohibited flag(s)/d'
+swift build -c release
 BIN=$(swift build -c release --show-bin-path)
 exec "$BIN/launcher" --run-dir "${WIRE_RUN_DIR:-.run}" --bin-dir "$BIN" "$@"

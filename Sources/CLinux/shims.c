@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CLinux.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <errno.h>
 
@@ -39,3 +40,14 @@ int CLinux_sun_path_capacity(void) {
     struct sockaddr_un a;
     return (int)sizeof(a.sun_path);
 }
+
+int CLinux_peer_uid(int fd, unsigned int *uid) {
+    struct ucred credentials;
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *uid = (unsigned int)credentials.uid;
+    return 0;
+}
+
+int CLinux_set_thread_name(const char *name) { return pthread_setname_np(pthread_self(), name); }
+int CLinux_get_thread_name(char *buffer, int size) { return pthread_getname_np(pthread_self(), buffer, (size_t)size); }

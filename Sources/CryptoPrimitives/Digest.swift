@@ -10,6 +10,15 @@ public enum Digest {
         return output
     }
 
+    /// SHA-1 of `bytes`: only for protocols that name a script or object by it (Redis `EVALSHA`), never
+    /// for security.
+    public static func sha1(_ bytes: some Collection<UInt8>) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: 20)
+        let input = Array(bytes)
+        _ = input.withUnsafeBufferPointer { buffer in SHA1(buffer.baseAddress, buffer.count, &output) }
+        return output
+    }
+
     /// HMAC-SHA256 of `message` under `key`.
     public static func hmacSHA256(key: some Collection<UInt8>, message: some Collection<UInt8>) -> [UInt8] {
         let keyBytes = Array(key)

@@ -11,20 +11,16 @@ import WireRPC
 // serves Wire `health` (aggregating the downstream services) for the launcher and operators.
 //
 // SIGHUP reloads the TLS certificate without dropping connections; SIGTERM/SIGINT drain HTTP first, then Wire.
+// The logic is in GatewayCore; the HTTP server, the Wire server and the clients share the process's loops.
 
 let host = ServiceHost(service: .gateway)
 let configuration: GatewayConfiguration
 var clients: [ServiceName: RPCClient] = [:]
 do {
     configuration = try GatewayConfiguration(options: host.options)
-    let endpoints = ServiceEndpoints(options: host.options)
-    for service in [ServiceName.config, .agent, .rag, .media] {
-        clients[service] = RPCClient(endpoints: try endpoints.addresses(of: service),
-                                     configuration: RPCClientConfiguration(callerName: "gateway"))
-    }
+    for service in [ServiceName.config, .agent, .rag, .media] { clients[service] = try host.client(for: service) }
 } catch {
-    host.logger.critical("invalid configuration: \(error)")
-    exit(2)
+    host.exitMisconfigured(error)
 }
 if !configuration.authenticationEnabled {
     host.logger.warning("AUTH_MODE=off: AUTHENTICATION IS DISABLED. Every endpoint is open to anyone. Never use this outside local development.")
@@ -39,24 +35,12 @@ func makeTLSContext() throws -> TLSContext? {
 let app = GatewayApp(configuration: configuration, clients: clients, logger: host.logger)
 let http: HTTPServer
 do {
-    var serverConfiguration = HTTPServerConfiguration(
-        plainAddresses: configuration.httpAddresses, tlsAddresses: configuration.httpsAddresses, tls: try makeTLSContext())
-    if let grace = host.options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE") {
-        serverConfiguration.shutdownGracePeriod = grace
+    var serverConfiguration = configuration.httpServer
+    serverConfiguration.tls = try makeTLSContext()
+    serverConfiguration.onAcceptPause = { [logger = host.logger] code, delay in
+        logger.warning("HTTP accept paused for \(delay): \(String(cString: strerror(code)))")
     }
-    if let limit = host.options.value("max-connections", environment: "GATEWAY_MAX_CONNECTIONS").flatMap(Int.init) {
-        serverConfiguration.maximumConnections = limit
-    }
-    if let timeout = host.options.duration("header-timeout", environment: "GATEWAY_HEADER_TIMEOUT") {
-        serverConfiguration.headerReadTimeout = timeout
-    }
-    if let timeout = host.options.duration("body-timeout", environment: "GATEWAY_BODY_TIMEOUT") {
-        serverConfiguration.bodyIdleTimeout = timeout
-    }
-    if let timeout = host.options.duration("keepalive-timeout", environment: "GATEWAY_KEEPALIVE_TIMEOUT") {
-        serverConfiguration.keepAliveIdleTimeout = timeout
-    }
-    http = try HTTPServer(configuration: serverConfiguration, responder: app)
+    http = HTTPServer(configuration: serverConfiguration, responder: app, group: host.group)
     try await http.start()
     let bound = http.boundAddresses
     for address in bound.plain { host.logger.info("HTTP listening on \(address)") }
@@ -68,7 +52,7 @@ do {
 Task { _ = try? await app.companies.refresh() }
 
 var router = RPCRouter()
-router.register(StandardMethods.health) { [health = host.health, upstream = app.upstream] request, context in
+router.register(StandardMethods.health, execution: .cooperative) { [health = host.health, upstream = app.upstream] request, context in
     var report = try health.report(component: nil)
     for (service, result) in await upstream.downstreamHealth(metadata: context.metadata) {
         switch result {

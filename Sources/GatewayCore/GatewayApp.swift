@@ -39,7 +39,8 @@ public final class GatewayApp: HTTPResponder {
         self.chain = MiddlewareChain([
             ResponseHeadersMiddleware(cors: cors),
             AuthenticationMiddleware(configuration: configuration, companies: companies,
-                                     jwt: configuration.jwtSecret.map { JWTVerifier(secret: $0) }, upstream: upstream),
+                                     jwt: configuration.jwtSecret.map { JWTVerifier(secret: $0) }, upstream: upstream,
+                                     failures: AuthFailureThrottle(rate: configuration.authFailureRate)),
             TenantMiddleware(resolver: TenantResolver(defaultCompany: configuration.defaultCompany), companies: companies,
                              upstream: upstream, authenticationEnabled: configuration.authenticationEnabled),
             RateLimitMiddleware(limiter: RateLimiter(), configuration: configuration),
@@ -49,8 +50,7 @@ public final class GatewayApp: HTTPResponder {
     // MARK: HTTPResponder
 
     public func bodyLimit(for head: HTTPRequestHead) -> Int {
-        let path = HTTPRequest.split(head.target).path
-        if case .found(let route, _, _) = router.match(method: head.method, path: path) {
+        if case .found(let route, _, _) = router.match(method: head.method, segments: RequestPath.segments(of: head.target)) {
             return route.bodyLimit ?? configuration.maximumBodyBytes
         }
         return configuration.maximumBodyBytes
@@ -63,7 +63,7 @@ public final class GatewayApp: HTTPResponder {
         var pattern = "unmatched"
         var company: String?
         var response: HTTPResponse
-        switch router.match(method: request.method, path: request.path) {
+        switch router.match(method: request.method, segments: request.pathSegments) {
         case .notFound:
             response = HTTPError.notFound("No endpoint at \(request.method) \(request.path.prefix(200)).").response()
         case .methodNotAllowed(let allowed):
@@ -79,7 +79,8 @@ public final class GatewayApp: HTTPResponder {
             pattern = routePattern
             let context = GatewayContext(
                 requestID: requestID, route: route, routePattern: routePattern, parameters: parameters,
-                connection: connection, logger: logger.with(company: nil, requestID: requestID), startedAt: start)
+                connection: connection, logger: logger.with(company: nil, requestID: requestID),
+                authenticationEnabled: configuration.authenticationEnabled, startedAt: start)
             let outcome = CompanyBox()
             do {
                 response = try await chain.run(request, context: context) { request, context in

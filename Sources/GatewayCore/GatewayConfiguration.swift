@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import HTTPServerCore
 import NetworkCore
 import ServiceRuntime
 import Wire
@@ -34,6 +35,12 @@ public struct GatewayConfiguration: Sendable {
     public var maximumBodyBytes: Int
     /// Whether the access log is written.
     public var accessLog: Bool
+    /// Whether anonymous callers may list companies and read their public profile (`PUBLIC_DIRECTORY`,
+    /// off by default: the directory then needs credentials like every other route).
+    public var publicDirectory: Bool
+    /// Failed authentications allowed per client address per second before the gateway answers 429 without
+    /// asking the config service (`AUTH_FAILURE_RATE`, default 2, bursts of 20).
+    public var authFailureRate: Double
 
     /// Reads the configuration.
     public init(options: CommandLineOptions) throws(ConfigurationError) {
@@ -84,22 +91,50 @@ public struct GatewayConfiguration: Sendable {
         metricsPublic = options.value("metrics-public", environment: "METRICS_PUBLIC").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true
         var rates: [String: Double] = ["basic": 20, "professional": 100, "enterprise": 500]
         for tier in Array(rates.keys) {
-            if let text = options.environmentValue("RATE_LIMIT_\(tier.uppercased())") {
-                guard let value = Double(text), value > 0 else { throw ConfigurationError("RATE_LIMIT_\(tier.uppercased()) must be a positive number") }
+            if let value = try options.number("rate-limit-\(tier)", environment: "RATE_LIMIT_\(tier.uppercased())", in: Self.rateRange) {
                 rates[tier] = value
             }
         }
         tierRates = rates
-        if let text = options.value("rate-limit-per-key", environment: "RATE_LIMIT_PER_KEY") {
-            guard let value = Double(text), value > 0 else { throw ConfigurationError("RATE_LIMIT_PER_KEY must be a positive number") }
-            perKeyRate = value
-        } else {
-            perKeyRate = 50
-        }
-        cacheTTL = options.duration("cache-ttl", environment: "GATEWAY_CACHE_TTL") ?? .seconds(2)
-        maximumBodyBytes = options.value("max-body-bytes", environment: "GATEWAY_MAX_BODY_BYTES").flatMap(Int.init) ?? 1024 * 1024
+        perKeyRate = try options.number("rate-limit-per-key", environment: "RATE_LIMIT_PER_KEY", in: Self.rateRange) ?? 50
+        authFailureRate = try options.number("auth-failure-rate", environment: "AUTH_FAILURE_RATE", in: 0.01...10_000) ?? 2
+        cacheTTL = try options.duration("cache-ttl", environment: "GATEWAY_CACHE_TTL", in: .milliseconds(10)...(.seconds(300))) ?? .seconds(2)
+        maximumBodyBytes = try options.integer("max-body-bytes", environment: "GATEWAY_MAX_BODY_BYTES", in: 1_024...(1 << 30))
+            ?? 1024 * 1024
         accessLog = !(options.flag("no-access-log", environment: "GATEWAY_ACCESS_LOG_OFF"))
+        publicDirectory = options.flag("public-directory", environment: "PUBLIC_DIRECTORY")
+
+        var http = HTTPServerConfiguration(plainAddresses: httpAddresses, tlsAddresses: httpsAddresses)
+        let seconds = Duration.milliseconds(100)...(.seconds(3_600))
+        if let value = try options.integer("max-connections", environment: "GATEWAY_MAX_CONNECTIONS", in: 1...1_000_000) {
+            http.maximumConnections = value
+        }
+        if let value = try options.duration("header-timeout", environment: "GATEWAY_HEADER_TIMEOUT", in: seconds) { http.headerReadTimeout = value }
+        if let value = try options.duration("body-timeout", environment: "GATEWAY_BODY_TIMEOUT", in: seconds) { http.bodyIdleTimeout = value }
+        if let value = try options.duration("body-total-timeout", environment: "GATEWAY_BODY_TOTAL_TIMEOUT", in: seconds) {
+            http.bodyReadTimeout = value
+        }
+        if let value = try options.duration("keepalive-timeout", environment: "GATEWAY_KEEPALIVE_TIMEOUT", in: seconds) {
+            http.keepAliveIdleTimeout = value
+        }
+        if let value = try options.duration("tls-handshake-timeout", environment: "GATEWAY_TLS_HANDSHAKE_TIMEOUT", in: seconds) {
+            http.tlsHandshakeTimeout = value
+        }
+        if let value = try options.duration("linger-timeout", environment: "GATEWAY_LINGER_TIMEOUT", in: .zero...(.seconds(60))) {
+            http.lingerTimeout = value
+        }
+        if let value = try options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE", in: .zero...(.seconds(300))) {
+            http.shutdownGracePeriod = value
+        }
+        httpServer = http
     }
+
+    /// The HTTP server's listeners, limits and timeouts (`GATEWAY_MAX_CONNECTIONS`, `GATEWAY_*_TIMEOUT`), validated.
+    /// The TLS context is added at start, since it is reloaded on `SIGHUP`.
+    public var httpServer: HTTPServerConfiguration
+
+    /// Requests per second a rate setting may have (the same range as a company's `rate_limit_per_second`).
+    public static let rateRange: ClosedRange<Double> = 0.01...100_000
 
     /// The requests-per-second limit of a tier (unknown tiers get the basic rate).
     public func rate(forTier tier: String) -> Double { tierRates[tier] ?? tierRates["basic"] ?? 20 }

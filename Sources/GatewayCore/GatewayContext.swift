@@ -12,6 +12,8 @@ public struct GatewayContext: Sendable {
     public var parameters: [String: String]
     public var connection: HTTPConnectionInfo
     public var logger: Logger
+    /// Whether the gateway authenticates callers (`AUTH_MODE`).
+    public var authenticationEnabled: Bool
     public var principal: Principal = .anonymous
     public var company: Company?
     /// Headers every response of this request carries (rate-limit state, for instance).
@@ -20,6 +22,14 @@ public struct GatewayContext: Sendable {
 
     /// The resolved tenant's id, if any.
     public var companyID: CompanyID? { company?.id }
+
+    /// Whether the caller may act for `company`.
+    public func mayAccess(_ company: CompanyID) -> Bool {
+        principal.mayAccess(company, authenticationEnabled: authenticationEnabled)
+    }
+
+    /// Whether the caller is an admin, or anyone at all when authentication is off.
+    public var isAdminOrOpen: Bool { principal.isAdmin || !authenticationEnabled }
 
     /// Wire metadata for calls made on behalf of this request: request id, tenant and caller.
     public var wireMetadata: Metadata {
@@ -35,8 +45,11 @@ public struct GatewayContext: Sendable {
 public struct GatewayRoute: Sendable {
     /// Who may call the route.
     public enum Access: Sendable {
-        /// Anyone (health, liveness, public company listing, static files, webhooks with their own check).
+        /// Anyone (liveness, static files, webhooks with their own check); credentials are not looked at.
         case `public`
+        /// Anyone; credentials, when sent, are verified (401 when wrong) and decide what the route shows
+        /// (health details, the company directory).
+        case optionalAuthentication
         /// Any authenticated caller.
         case authenticated
         /// Authenticated, for one company resolved from the request (see ``TenantResolver``).

@@ -19,6 +19,10 @@ public struct UpstreamCaller: Sendable {
     }
 
     /// Calls `method` on `service` with the route's deadline and the request's metadata.
+    ///
+    /// For a tenant-scoped request the call's `tenant` metadata is the request's resolved company, or, on
+    /// routes without one, the request's own company once the caller is checked to be allowed to act for
+    /// it (403 `tenant_forbidden` otherwise). The service then checks that both agree.
     public func call<Request, Response>(
         _ service: ServiceName, _ method: Method<Request, Response>, _ request: Request, context: GatewayContext
     ) async throws(HTTPError) -> Response {
@@ -26,8 +30,16 @@ public struct UpstreamCaller: Sendable {
             throw HTTPError(status: 503, code: "service_unavailable", message: "The \(service.rawValue) service is not configured.",
                             details: ["service": .string(service.rawValue)])
         }
+        var metadata = context.wireMetadata
+        if let scoped = request as? any TenantScopedRequest, context.company == nil {
+            guard context.mayAccess(scoped.companyID) else {
+                throw HTTPError(status: 403, code: "tenant_forbidden",
+                                message: "These credentials are not allowed to act for company '\(scoped.companyID)'.")
+            }
+            metadata.tenant = scoped.companyID.rawValue
+        }
         return try await run(service, context: context) {
-            try await client.call(method, request, metadata: context.wireMetadata, timeout: context.route.timeout)
+            try await client.call(method, request, metadata: metadata, timeout: context.route.timeout)
         }
     }
 

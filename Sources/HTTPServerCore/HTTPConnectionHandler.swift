@@ -4,12 +4,17 @@ import NetworkCore
 /// One HTTP/1.1 connection: parses requests, enforces limits and timeouts, hands complete requests to
 /// the responder one at a time (pipelined requests wait, answered in order) and writes the responses.
 ///
-/// All state is touched on the connection's event loop only; the responder runs as a task on that loop.
+/// All state is touched on the connection's event loop only; the responder runs as a task on that loop,
+/// and is cancelled if the connection closes first. Answers that close the connection use a lingering
+/// close. A client that does not read its answers stops being served once the output passes the channel's
+/// high-water mark (the next pipelined request waits for the output to drain).
 final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private enum State {
         case awaitingHead
         case readingBody(HTTPRequestHead, BodyReader)
         case responding
+        /// The last answer is queued but the output is above its high-water mark.
+        case awaitingWritable
         case closing
     }
 
@@ -33,12 +38,15 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     @exclusivity(unchecked) private var timerFiresAt: UInt64 = 0
     @exclusivity(unchecked) private var timerDeadline: UInt64 = 0
     @exclusivity(unchecked) private var timerPhase = TimerPhase.none
+    /// When the body being read must be complete, however steadily it arrives.
+    @exclusivity(unchecked) private var bodyDeadline: UInt64 = 0
     @exclusivity(unchecked) private var requestsServed = 0
     @exclusivity(unchecked) private var draining = false
     @exclusivity(unchecked) private var inputEnded = false
-    @exclusivity(unchecked) private var counted = true
+    @exclusivity(unchecked) private var counted = false
     @exclusivity(unchecked) private var dateSecond = -1
     @exclusivity(unchecked) private var dateBytes: [UInt8] = []
+    @exclusivity(unchecked) private var responder: Task<Void, Never>?
 
     init(server: HTTPServer, channel: Channel, isTLS: Bool) {
         self.server = server
@@ -50,9 +58,18 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
 
     // MARK: ChannelHandler
 
+    func channelRegistered(_ channel: Channel) {
+        // Counted before any TLS handshake, so handshakes in progress count against the limit too.
+        counted = server.connectionOpened(self)
+        if !counted && channel.isTLS {
+            server.responder.requestRejected(HTTPParseError(503, "too_many_connections", "The server has too many open connections."),
+                                             connection: info)
+            channel.close()
+        }
+    }
+
     func channelActive(_ channel: Channel) {
-        if !server.connectionOpened(self) {
-            counted = false
+        if !counted {
             reject(HTTPParseError(503, "too_many_connections", "The server has too many open connections."))
             return
         }
@@ -65,9 +82,20 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
 
     func channelInputEnded(_ channel: Channel) -> Bool {
         // A client that half-closes after its request still gets the response.
-        guard case .responding = state else { return false }
-        inputEnded = true
-        return true
+        switch state {
+        case .responding, .awaitingWritable:
+            inputEnded = true
+            return true
+        default:
+            return false
+        }
+    }
+
+    func channelWritabilityChanged(_ channel: Channel) {
+        guard case .awaitingWritable = state else { return }
+        state = .awaitingHead
+        arm(.idle)
+        channel.redeliverBufferedInput()
     }
 
     func channelInactive(_ channel: Channel, error: (any Error)?) {
@@ -75,7 +103,11 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         timer = nil
         timerPhase = .none
         state = .closing
+        // The client went away: stop working on its request.
+        responder?.cancel()
+        responder = nil
         if counted { server.connectionClosed(self) }
+        counted = false
     }
 
     // MARK: Parsing
@@ -86,7 +118,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             case .closing:
                 buffer.consume(buffer.readableBytes)
                 return
-            case .responding:
+            case .responding, .awaitingWritable:
                 if buffer.readableBytes > server.configuration.maximumPipelinedBytes {
                     reject(HTTPParseError(431, "pipeline_too_large", "Too much data sent ahead of the responses."))
                 }
@@ -101,14 +133,19 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
                     reject(error)
                     return
                 }
-                guard case .complete(let head, let consumed) = result else { return }
-                buffer.consume(consumed)
-                parser.reset()
-                do {
-                    try startBody(head)
-                } catch {
-                    reject(error)
+                switch result {
+                case .incomplete(let consumed):
+                    // Leading empty lines are dropped but stay counted against the head limit.
+                    buffer.consume(consumed)
                     return
+                case .complete(let head, let consumed):
+                    buffer.consume(consumed)
+                    do {
+                        try startBody(head)
+                    } catch {
+                        reject(error)
+                        return
+                    }
                 }
             case .readingBody(let head, var reader):
                 var progressed = false
@@ -173,6 +210,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             if head.expectsContinue { channel.write(Self.continueLine) }
             state = .readingBody(head, .chunked(ChunkedBodyDecoder(limit: limit), body: []))
         }
+        bodyDeadline = MonotonicTime.now() &+ MonotonicTime.nanoseconds(server.configuration.bodyReadTimeout)
         arm(.body)
     }
 
@@ -187,7 +225,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
                                   headers: head.headers, body: body)
         let responder = server.responder
         let info = self.info
-        Task(executorPreference: channel.eventLoop) { [self] in
+        self.responder = Task(executorPreference: channel.eventLoop) { [self] in
             let response = await responder.respond(to: request, connection: info)
             if channel.eventLoop.inEventLoop {
                 finish(request, response)
@@ -199,21 +237,28 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
 
     private func finish(_ request: HTTPRequest, _ response: HTTPResponse) {
         guard case .responding = state else { return }
+        responder = nil
         requestsServed += 1
         let keepAlive = request.wantsKeepAlive && !response.closesConnection && !draining && !server.isDraining
             && !inputEnded && requestsServed < server.configuration.maximumRequestsPerConnection
         write(response, headOnly: request.method == "HEAD", keepAlive: keepAlive, minorVersion: request.minorVersion)
         if keepAlive {
+            guard channel.isWritable else {
+                state = .awaitingWritable
+                return
+            }
             state = .awaitingHead
             arm(.idle)
             channel.redeliverBufferedInput()
         } else {
             state = .closing
-            channel.closeAfterFlush()
+            channel.closeAfterFlush(linger: server.configuration.lingerTimeout)
         }
     }
 
     private func write(_ response: HTTPResponse, headOnly: Bool, keepAlive: Bool, minorVersion: Int) {
+        // 1xx, 204 and 304 answers carry neither a body nor a Content-Length (RFC 9110 §8.6).
+        let bodiless = response.status < 200 || response.status == 204 || response.status == 304
         var output: [UInt8] = []
         output.reserveCapacity(192 + response.body.count)
         output.append(contentsOf: minorVersion == 0 ? Self.http10 : Self.http11)
@@ -227,8 +272,10 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             dateBytes = Array(DateHeaderCache.format(second).utf8)
         }
         output.append(contentsOf: dateBytes)
-        output.append(contentsOf: Self.contentLengthHeader)
-        output.append(contentsOf: Array(String(response.body.count).utf8))
+        if !bodiless {
+            output.append(contentsOf: Self.contentLengthHeader)
+            output.append(contentsOf: Array(String(response.body.count).utf8))
+        }
         for field in response.headers.fields {
             if HTTPHeaders.equalsIgnoringCase(field.name, "Content-Length")
                 || HTTPHeaders.equalsIgnoringCase(field.name, "Connection") { continue }
@@ -250,7 +297,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             output.append(contentsOf: Self.connectionKeepAlive)
         }
         output.append(contentsOf: Self.headEnd)
-        if !headOnly { output.append(contentsOf: response.body) }
+        if !headOnly && !bodiless { output.append(contentsOf: response.body) }
         channel.write(output)
     }
 
@@ -262,13 +309,14 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private static let connectionKeepAlive = Array("\r\nConnection: keep-alive".utf8)
     private static let headEnd = Array("\r\n\r\n".utf8)
 
-    /// Answers a request the server refused, then closes the connection.
+    /// Answers a request the server refused, then closes the connection (lingering, so the client can
+    /// read the answer even while it is still sending).
     private func reject(_ error: HTTPParseError) {
         disarm()
         server.responder.requestRejected(error, connection: info)
         state = .closing
         write(error.response(), headOnly: false, keepAlive: false, minorVersion: 1)
-        channel.closeAfterFlush()
+        channel.closeAfterFlush(linger: server.configuration.lingerTimeout)
     }
 
     // MARK: Timers
@@ -276,14 +324,13 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private func arm(_ phase: TimerPhase) {
         timerPhase = phase
         let configuration = server.configuration
-        let delay: Duration
+        let now = MonotonicTime.now()
         switch phase {
         case .none: return
-        case .idle: delay = configuration.keepAliveIdleTimeout
-        case .header: delay = configuration.headerReadTimeout
-        case .body: delay = configuration.bodyIdleTimeout
+        case .idle: timerDeadline = now &+ MonotonicTime.nanoseconds(configuration.keepAliveIdleTimeout)
+        case .header: timerDeadline = now &+ MonotonicTime.nanoseconds(configuration.headerReadTimeout)
+        case .body: timerDeadline = min(now &+ MonotonicTime.nanoseconds(configuration.bodyIdleTimeout), bodyDeadline)
         }
-        timerDeadline = MonotonicTime.now() &+ MonotonicTime.nanoseconds(delay)
         if timer == nil || timerFiresAt > timerDeadline { scheduleTimer(at: timerDeadline) }
     }
 
@@ -315,7 +362,8 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         case .header:
             reject(HTTPParseError(408, "request_timeout", "The request headers were not received in time."))
         case .body:
-            reject(HTTPParseError(408, "request_timeout", "The request body stalled."))
+            let message = MonotonicTime.now() >= bodyDeadline ? "The request body took too long." : "The request body stalled."
+            reject(HTTPParseError(408, "request_timeout", message))
         }
     }
 

@@ -4,8 +4,11 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// The request target as sent (path and query).
     public var target: String
-    /// The percent-decoded path, without the query.
+    /// The path without the query, each segment percent-decoded, joined with `/` (for messages and
+    /// logs; route on ``pathSegments``, where an encoded `/` stays inside its segment).
     public var path: String
+    /// The path's non-empty segments, split before percent-decoding (see ``RequestPath``).
+    public var pathSegments: [String]
     /// The raw query string (after `?`), if any.
     public var query: String?
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
@@ -24,6 +27,7 @@ public struct HTTPRequest: Sendable {
         let (path, query) = HTTPRequest.split(target)
         self.path = path
         self.query = query
+        self.pathSegments = RequestPath.segments(of: target)
     }
 
     /// The decoded query parameters, in order (`+` is a space).
@@ -46,18 +50,10 @@ public struct HTTPRequest: Sendable {
         return minorVersion >= 1 || headers.hasToken("keep-alive", in: "Connection")
     }
 
-    /// Splits a target into its decoded path and raw query.
+    /// Splits a target into its display path (segments decoded, joined with `/`) and raw query.
     public static func split(_ target: String) -> (path: String, query: String?) {
-        let pathPart: Substring
-        let query: String?
-        if let mark = target.firstIndex(of: "?") {
-            pathPart = target[..<mark]
-            query = String(target[target.index(after: mark)...])
-        } else {
-            pathPart = Substring(target)
-            query = nil
-        }
-        return (PercentDecoding.decode(String(pathPart), plusIsSpace: false) ?? String(pathPart), query)
+        let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) }
+        return ("/" + RequestPath.segments(of: target).joined(separator: "/"), query)
     }
 }
 

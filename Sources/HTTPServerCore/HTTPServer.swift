@@ -12,24 +12,15 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     let responder: any HTTPResponder
     private let group: EventLoopGroup
-    private let ownsGroup: Bool
     private let listeners = LockedState<[Listener]>([])
     private let connections = LockedState<[ObjectIdentifier: HTTPConnectionHandler]>([:])
     private let draining = Atomic<Bool>(false)
 
-    /// Creates a server; ``start()`` binds it.
-    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder,
-                group: EventLoopGroup? = nil) throws(NetworkError) {
+    /// Creates a server on `group` (the process's shared loops by default); ``start()`` binds it.
+    public init(configuration: HTTPServerConfiguration, responder: any HTTPResponder, group: EventLoopGroup = .shared) {
         self.configuration = configuration
         self.responder = responder
-        if let group {
-            self.group = group
-            ownsGroup = false
-        } else {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
-            self.group = try EventLoopGroup(loopCount: configuration.loopCount ?? min(4, max(1, cores)), name: "http")
-            ownsGroup = true
-        }
+        self.group = group
     }
 
     /// The bound addresses: plain first, then TLS (real ports for port 0).
@@ -44,10 +35,13 @@ public final class HTTPServer: Sendable {
         if !configuration.tlsAddresses.isEmpty && configuration.tls == nil {
             throw .tls("TLS listeners need a certificate and key")
         }
+        var channelOptions = configuration.channelOptions
+        channelOptions.handshakeTimeout = configuration.tlsHandshakeTimeout
+        let options = Listener.Options(channel: channelOptions, onAcceptPause: configuration.onAcceptPause)
         for (address, tls) in configuration.plainAddresses.map({ ($0, nil as TLSContext?) })
             + configuration.tlsAddresses.map({ ($0, configuration.tls) }) {
             let isTLS = tls != nil
-            let listener = try await Listener.bind(to: address, group: group, tls: tls) { [self] channel in
+            let listener = try await Listener.bind(to: address, group: group, tls: tls, options: options) { [self] channel in
                 HTTPConnectionHandler(server: self, channel: channel, isTLS: isTLS)
             }
             listeners.withLock { $0.append(listener) }
@@ -60,7 +54,10 @@ public final class HTTPServer: Sendable {
         for listener in tlsListeners { listener.updateTLS(context) }
     }
 
-    /// The number of open connections.
+    /// How many times accepting paused for lack of descriptors or memory, over every listener.
+    public var acceptPauses: Int { listeners.withLock { $0.reduce(0) { $0 + $1.acceptPauses } } }
+
+    /// The number of open connections (TLS handshakes in progress included).
     public var connectionCount: Int { connections.withLock { $0.count } }
 
     var isDraining: Bool { draining.load(ordering: .relaxed) }
@@ -69,15 +66,13 @@ public final class HTTPServer: Sendable {
     /// connections, and after the grace period closes whatever is left.
     public func shutdownGracefully() async {
         guard !draining.exchange(true, ordering: .relaxed) else { return }
-        for listener in listeners.withLock({ $0 }) { listener.close() }
+        for listener in listeners.withLock({ $0 }) { await listener.closeAndWait() }
         for connection in connections.withLock({ Array($0.values) }) { connection.drain() }
         let deadline = ContinuousClock.now + configuration.shutdownGracePeriod
         while connectionCount > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
         for connection in connections.withLock({ Array($0.values) }) { connection.forceClose() }
-        try? await Task.sleep(for: .milliseconds(20))
-        if ownsGroup { group.shutdown() }
     }
 
     // MARK: Connections

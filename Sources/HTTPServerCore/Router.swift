@@ -1,7 +1,8 @@
 /// Matches a method and path to a route value, with `{name}` path parameters.
 ///
 /// Static segments win over parameters; `HEAD` falls back to `GET`. When the path exists but not for the
-/// method, the match says which methods are allowed (for 405 and its `Allow` header).
+/// method, the match says which methods are allowed (for 405 and its `Allow` header). Requests are matched
+/// by their already-split segments (``HTTPRequest/pathSegments``), so a parameter never spans a `/`.
 public struct Router<Route: Sendable>: Sendable {
     private final class Node: @unchecked Sendable {
         // Built once before serving and read-only afterwards.
@@ -45,11 +46,16 @@ public struct Router<Route: Sendable>: Sendable {
         node.routes[method] = (pattern, route)
     }
 
-    /// Finds the route for `method` and `path`.
+    /// Finds the route for `method` and `path` (a literal path, split on `/`).
     public func match(method: String, path: String) -> Match {
+        match(method: method, segments: Self.segments(path))
+    }
+
+    /// Finds the route for `method` and decoded path `segments`.
+    public func match(method: String, segments: [String]) -> Match {
         var node = root
         var parameters: [String: String] = [:]
-        for segment in Self.segments(path) {
+        for segment in segments {
             if let child = node.children[segment] {
                 node = child
             } else if let parameter = node.parameter {

@@ -3,7 +3,9 @@ import ServiceLogging
 import Synchronization
 import Wire
 
-/// One child service process, restarted with backoff when it exits unexpectedly.
+/// One child service process, restarted with backoff when it exits unexpectedly, for as long as the
+/// launcher runs: a restart that fails (the executable is being rebuilt, the system is out of processes)
+/// is retried with the same growing backoff, never given up.
 final class SupervisedProcess: Sendable {
     private struct State {
         var process: Process?
@@ -63,13 +65,24 @@ final class SupervisedProcess: Sendable {
         let reason = process.terminationReason == .uncaughtSignal
             ? "signal \(process.terminationStatus)" : "status \(process.terminationStatus)"
         logger.warning("\(service.executableName) exited (\(reason)); restarting in \(delay)s")
+        scheduleRestart(after: delay)
+    }
+
+    /// Starts the process again after `delay`; a failed start schedules the next try.
+    private func scheduleRestart(after delay: TimeInterval) {
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
             guard !state.withLock({ $0.stopping }) else { return }
             do {
                 try start()
             } catch {
-                logger.error("cannot restart \(service.executableName): \(error)")
-                exited(Process())
+                let next = state.withLock { state -> TimeInterval in
+                    let next = state.nextDelay
+                    state.nextDelay = min(state.nextDelay * 2, 30)
+                    state.restarts += 1
+                    return next
+                }
+                logger.error("cannot restart \(service.executableName): \(error); trying again in \(next)s")
+                scheduleRestart(after: next)
             }
         }
     }

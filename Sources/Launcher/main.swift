@@ -21,7 +21,13 @@ let signals = SignalWatcher([SIGINT, SIGTERM])
 let runDirectory = URL(fileURLWithPath: options.value("run-dir", environment: "WIRE_RUN_DIR") ?? ".run").standardizedFileURL
 let binDirectory = options.value("bin-dir").map { URL(fileURLWithPath: $0) }
     ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-let startupTimeout = options.duration("startup-timeout") ?? .seconds(30)
+let startupTimeout: Duration
+do {
+    startupTimeout = try options.duration("startup-timeout", in: .seconds(1)...(.seconds(600))) ?? .seconds(30)
+} catch {
+    logger.critical("\(error)")
+    exit(2)
+}
 
 do {
     try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)

@@ -1,11 +1,10 @@
 import Foundation
+import MediaCore
 import ServiceRuntime
-import Wire
 import WireRPC
 
-// The media service process. Its domain methods are added by later issues; today it serves the
-// standard Wire methods (health, listMethods, echo) and shuts down gracefully on SIGTERM/SIGINT.
+// The media service process: options, wiring and the run loop; the logic is in MediaCore.
 let host = ServiceHost(service: .media)
 var router = RPCRouter()
-router.registerNoTenantDataPurge(service: ServiceName.media.rawValue)
+MediaService().register(on: &router)
 exit(await host.run(router: router))

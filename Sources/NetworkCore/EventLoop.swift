@@ -36,6 +36,7 @@ public final class EventLoop: @unchecked Sendable {
     @exclusivity(unchecked) private var registrations: [UInt64: any Selectable] = [:]
     @exclusivity(unchecked) private var flushQueue: [Channel] = []
     @exclusivity(unchecked) private var timers = TimerHeap()
+    private let cancellations = TimerCancellations()
     private let nextRegistrationID = Atomic<UInt64>(1)
     private var thread: Thread?
 
@@ -87,7 +88,7 @@ public final class EventLoop: @unchecked Sendable {
     /// Runs `task` on the loop thread at a ``MonotonicTime`` deadline. Safe from any thread.
     @discardableResult
     public func schedule(atNanoseconds deadline: UInt64, _ task: @escaping @Sendable () -> Void) -> ScheduledTask {
-        let scheduled = ScheduledTask(deadline: deadline, action: task)
+        let scheduled = ScheduledTask(deadline: deadline, cancellations: cancellations, action: task)
         let wake = pending.withLock { state -> Bool in
             state.timers.append(scheduled)
             return state.sleepingUntil != 0 && deadline < state.sleepingUntil
@@ -114,6 +115,13 @@ public final class EventLoop: @unchecked Sendable {
     private func wakeUp() {
         var one: UInt64 = 1
         _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// The number of timers in the loop's heap (cancelled ones not yet swept included), read on the loop.
+    public func timerCount() async -> Int {
+        await withCheckedContinuation { continuation in
+            execute { [self] in continuation.resume(returning: timers.count) }
+        }
     }
 
     // MARK: Registration (loop thread)
@@ -186,9 +194,14 @@ public final class EventLoop: @unchecked Sendable {
                 ranWork = ranWork || !tasks.isEmpty || !jobs.isEmpty
                 if tasks.isEmpty && jobs.isEmpty { break }
             }
-            // 2. Fire due timers.
+            // 2. Fire due timers; sweep cancelled ones once they are most of the heap.
             let now = MonotonicTime.now()
             while let due = timers.popDue(now: now) { due.fire() }
+            let cancelled = cancellations.count.load(ordering: .relaxed)
+            if cancelled >= 64 && cancelled * 2 >= timers.count {
+                cancellations.count.subtract(cancelled, ordering: .relaxed)
+                timers.removeCancelled()
+            }
             // 3. Send what was written on this thread during the iteration.
             if !flushQueue.isEmpty {
                 let channels = flushQueue

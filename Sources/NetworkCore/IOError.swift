@@ -37,10 +37,16 @@ public enum NetworkError: Error, Sendable, CustomStringConvertible, Equatable {
     case closed
     /// A connect did not complete in time.
     case connectTimeout
+    /// A TLS handshake did not complete in time.
+    case handshakeTimeout
+    /// The peer left more output unread than the channel may hold.
+    case writeBufferFull
     /// TLS setup or the handshake failed.
     case tls(String)
     /// A system call failed.
     case io(IOError)
+    /// The configuration cannot work (for example a TCP listener without caller authentication).
+    case misconfigured(String)
 
     public var description: String {
         switch self {
@@ -48,8 +54,11 @@ public enum NetworkError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unresolvable(let host): return "cannot resolve '\(host)'"
         case .closed: return "connection closed"
         case .connectTimeout: return "connect timed out"
+        case .handshakeTimeout: return "TLS handshake timed out"
+        case .writeBufferFull: return "the peer is not reading: write buffer full"
         case .tls(let message): return "TLS: \(message)"
         case .io(let error): return error.description
+        case .misconfigured(let message): return message
         }
     }
 }

@@ -106,6 +106,13 @@ enum Socket {
         throw .io(IOError("connect", code: code))
     }
 
+    /// Whether the peer of a connected Unix socket runs as this process's effective user (or as root).
+    static func peerIsSameUser(_ fd: Int32) -> Bool {
+        var uid: UInt32 = 0
+        guard CLinux_peer_uid(fd, &uid) == 0 else { return false }
+        return uid == geteuid() || uid == 0
+    }
+
     /// The pending error of a socket (after a non-blocking connect completes).
     static func pendingError(_ fd: Int32) -> Int32 {
         var value: Int32 = 0

@@ -8,6 +8,8 @@ public final class TLSContext: @unchecked Sendable {
     let context: OpaquePointer
     /// Whether this context accepts (server) or initiates (client) connections.
     public let isServer: Bool
+    /// Server only: whether clients must present a certificate signed by the trust roots.
+    public let requiresClientCertificate: Bool
     let serverName: String?
     /// ALPN list kept alive for the server selection callback: one length byte, then the wire format.
     private let alpnList: UnsafeMutableBufferPointer<UInt8>?
@@ -19,6 +21,7 @@ public final class TLSContext: @unchecked Sendable {
         }
         self.context = context
         self.isServer = isServer
+        self.requiresClientCertificate = isServer && configuration.requireClientCertificate
         self.serverName = configuration.serverName
         let minimum = configuration.minimumVersion == .tls13 ? COpenSSL_TLS1_3_VERSION() : COpenSSL_TLS1_2_VERSION()
         _ = COpenSSL_CTX_set_min_proto_version(context, minimum)
@@ -89,8 +92,9 @@ public final class TLSContext: @unchecked Sendable {
         alpnList?.deallocate()
     }
 
-    /// Creates the per-connection session for `fd`.
-    func makeSession(fd: Int32) throws(NetworkError) -> TLSSession {
+    /// Creates the per-connection session for `fd`. A client context without its own server name verifies
+    /// and sends (SNI) `peerHost`, the host it connects to.
+    func makeSession(fd: Int32, peerHost: String? = nil) throws(NetworkError) -> TLSSession {
         guard let ssl = SSL_new(context) else { throw .tls("SSL_new: \(TLSContext.lastErrorMessage())") }
         guard SSL_set_fd(ssl, fd) == 1 else {
             SSL_free(ssl)
@@ -99,9 +103,9 @@ public final class TLSContext: @unchecked Sendable {
         if isServer {
             SSL_set_accept_state(ssl)
         } else {
-            if let serverName {
-                _ = COpenSSL_set_tlsext_host_name(ssl, serverName)
-                _ = SSL_set1_host(ssl, serverName)
+            if let name = serverName ?? peerHost {
+                _ = COpenSSL_set_tlsext_host_name(ssl, name)
+                _ = SSL_set1_host(ssl, name)
             }
             SSL_set_connect_state(ssl)
         }

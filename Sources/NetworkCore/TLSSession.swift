@@ -60,6 +60,18 @@ final class TLSSession {
         return result > 0 ? .done(Int(result)) : progress(result)
     }
 
+    /// The common name of the peer's certificate when the peer presented one that verified against the
+    /// configured trust roots (mutual TLS); nil otherwise.
+    func peerCommonName() -> String? {
+        guard let certificate = SSL_get1_peer_certificate(ssl) else { return nil }
+        defer { X509_free(certificate) }
+        guard SSL_get_verify_result(ssl) == X509_V_OK, let subject = X509_get_subject_name(certificate) else { return nil }
+        var buffer = [CChar](repeating: 0, count: 256)
+        let length = X509_NAME_get_text_by_NID(subject, NID_commonName, &buffer, Int32(buffer.count))
+        guard length > 0 else { return nil }
+        return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// Sends close_notify (best effort).
     func shutdown() {
         ERR_clear_error()

@@ -1,5 +1,6 @@
 import CPostgreSQL
 import Foundation
+import Synchronization
 
 /// One libpq connection. Its calls block, so it is only ever used from its pool's dedicated thread,
 /// never from an event loop or Swift's cooperative pool.
@@ -34,6 +35,13 @@ final class PostgresConnection {
         return url + " connect_timeout=3"
     }
 
+    /// A handle that cancels the statement running on this connection from another thread (`PQcancel`);
+    /// nil when not connected. Release it when the statement is over.
+    func cancelHandle() -> PostgresCancelHandle? {
+        guard let handle, let cancel = PQgetCancel(handle) else { return nil }
+        return PostgresCancelHandle(cancel)
+    }
+
     /// Runs one statement with text parameters and returns its rows as text (nil for SQL NULL).
     @discardableResult
     func execute(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> [[String?]] {
@@ -66,5 +74,32 @@ final class PostgresConnection {
             rows.append(values)
         }
         return rows
+    }
+}
+
+/// libpq's cancel object for one running statement; safe to use from any thread (`PQcancel` is).
+final class PostgresCancelHandle: @unchecked Sendable {
+    // PGcancel is documented as thread-safe for PQcancel; freed once, by release().
+    private let cancelObject: OpaquePointer
+    private let released = Mutex(false)
+
+    init(_ cancelObject: OpaquePointer) { self.cancelObject = cancelObject }
+
+    /// Asks the server to cancel the statement (best effort).
+    func cancel() {
+        released.withLock { released in
+            guard !released else { return }
+            var buffer = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancelObject, &buffer, Int32(buffer.count))
+        }
+    }
+
+    /// Frees the cancel object; later ``cancel()`` calls do nothing.
+    func release() {
+        released.withLock { released in
+            guard !released else { return }
+            released = true
+            PQfreeCancel(cancelObject)
+        }
     }
 }

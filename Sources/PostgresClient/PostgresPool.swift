@@ -1,52 +1,68 @@
-import Dispatch
-import Foundation
+import BlockingIO
+import Synchronization
 
-/// A small pool of PostgreSQL connections, each with its own thread, used through async calls.
+/// A small pool of PostgreSQL connections, each confined to its own ``BlockingIOPool`` thread.
 ///
 /// A connection that breaks is reconnected on its next use, so the pool recovers by itself when the
-/// server comes back. Blocking libpq calls run on the pool's threads, never on the caller's.
-public final class PostgresPool: @unchecked Sendable {
-    // Each connection is confined to its queue; `next` is only touched under `lock`.
-    private let connections: [(queue: DispatchQueue, connection: PostgresConnection)]
-    private let lock = NSLock()
-    private var next = 0
+/// server comes back. libpq's blocking calls run on the pool's threads, never on an event loop or on
+/// Swift's cooperative pool. A caller that is cancelled or times out gets its answer at once, and the
+/// running statement is cancelled on the server (`PQcancel`).
+public final class PostgresPool: Sendable {
+    private struct Slot: Sendable {
+        let thread: BlockingIOPool
+        let connection: ConfinedConnection
+    }
+
+    private let slots: [Slot]
+    private let next = Atomic<Int>(0)
     /// The connection URL without its password, for logs.
     public let displayURL: String
 
     /// Creates a pool of `size` lazily connected connections to `url` (`postgresql://…` or a libpq keyword string).
     public init(url: String, size: Int = 2) {
-        connections = (0..<max(1, size)).map { index in
-            (DispatchQueue(label: "postgres-\(index)"), PostgresConnection(url: url))
+        slots = (0..<max(1, size)).map { index in
+            Slot(thread: BlockingIOPool(name: "postgres-\(index)", threads: 1, maximumQueuedJobs: 1_024),
+                 connection: ConfinedConnection(PostgresConnection(url: url)))
         }
-        displayURL = url.replacingOccurrences(of: #":[^:@/]*@"#, with: ":***@", options: .regularExpression)
+        displayURL = PostgresPool.redacted(url)
     }
 
-    /// Runs `body` with a connection on its thread.
+    /// `url` with any password replaced by `***`.
+    static func redacted(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@") else { return url }
+        let credentials = url[schemeEnd.upperBound..<at]
+        guard let colon = credentials.firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at...])
+    }
+
+    /// Runs `body` with a connection on its thread, within `timeout` when given.
     public func withConnection<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
+        timeout: Duration? = nil, _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
     ) async throws(PostgresError) -> T {
-        let slot: (queue: DispatchQueue, connection: PostgresConnection) = lock.withLock {
-            defer { next = (next + 1) % connections.count }
-            return connections[next]
-        }
-        let connection = UncheckedBox(slot.connection)
-        let result: Result<T, PostgresError> = await withCheckedContinuation { continuation in
-            slot.queue.async {
-                do throws(PostgresError) {
-                    continuation.resume(returning: .success(try body(PostgresSession(connection: connection.value))))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
+        let slot = slots[next.add(1, ordering: .relaxed).oldValue % slots.count]
+        let connection = slot.connection
+        do {
+            return try await slot.thread.run(timeout: timeout) { (job) throws(PostgresError) -> T in
+                let cancel = connection.value.cancelHandle()
+                job.onCancel { cancel?.cancel() }
+                defer { cancel?.release() }
+                return try body(PostgresSession(connection: connection.value))
+            }
+        } catch {
+            switch error {
+            case .failed(let failure): throw failure
+            case .cancelled: throw PostgresError(isConnectionFailure: false, message: "the statement was cancelled")
+            case .timedOut: throw PostgresError(isConnectionFailure: false, message: "the statement timed out")
+            case .rejected(let reason): throw PostgresError(isConnectionFailure: true, message: "the pool is overloaded: \(reason)")
             }
         }
-        return try result.get()
     }
 
     /// Runs `body` inside a transaction (rolled back if it throws).
     public func transaction<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
+        timeout: Duration? = nil, _ body: @escaping @Sendable (PostgresSession) throws(PostgresError) -> T
     ) async throws(PostgresError) -> T {
-        try await withConnection { (session) throws(PostgresError) -> T in
+        try await withConnection(timeout: timeout) { (session) throws(PostgresError) -> T in
             try session.execute("BEGIN")
             do throws(PostgresError) {
                 let value = try body(session)
@@ -58,9 +74,14 @@ public final class PostgresPool: @unchecked Sendable {
             }
         }
     }
+
+    /// Stops the connection threads (after their queued statements).
+    public func shutdown() {
+        for slot in slots { slot.thread.shutdown() }
+    }
 }
 
-/// A connection lent to a pool callback.
+/// A connection lent to a pool callback, valid only during the callback.
 public struct PostgresSession {
     let connection: PostgresConnection
 
@@ -71,8 +92,9 @@ public struct PostgresSession {
     }
 }
 
-/// Moves a non-Sendable reference onto the queue that owns it.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+/// A connection that only its slot's single thread touches.
+private final class ConfinedConnection: @unchecked Sendable {
+    // Confinement, not a lock: every use happens inside a job of the slot's one-thread pool.
+    let value: PostgresConnection
+    init(_ value: PostgresConnection) { self.value = value }
 }

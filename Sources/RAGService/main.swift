@@ -1,11 +1,10 @@
 import Foundation
+import RAGCore
 import ServiceRuntime
-import Wire
 import WireRPC
 
-// The rag service process. Its domain methods are added by later issues; today it serves the
-// standard Wire methods (health, listMethods, echo) and shuts down gracefully on SIGTERM/SIGINT.
+// The RAG service process: options, wiring and the run loop; the logic is in RAGCore.
 let host = ServiceHost(service: .rag)
 var router = RPCRouter()
-router.registerNoTenantDataPurge(service: ServiceName.rag.rawValue)
+RAGService().register(on: &router)
 exit(await host.run(router: router))

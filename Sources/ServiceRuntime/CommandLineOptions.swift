@@ -59,13 +59,65 @@ public struct CommandLineOptions: Sendable {
         return false
     }
 
-    /// A whole number of milliseconds or seconds (`250ms`, `2s`, `2`), or nil.
-    public func duration(_ name: String, environment variable: String? = nil) -> Duration? {
+    /// A duration (`250ms`, `2s`, `1.5s`, `2m`, or a bare number of seconds) within `range`, or nil when
+    /// not given. Anything else, including values out of range, is a configuration error naming the option.
+    public func duration(
+        _ name: String, environment variable: String? = nil, in range: ClosedRange<Duration>
+    ) throws(ConfigurationError) -> Duration? {
         guard let text = value(name, environment: variable) else { return nil }
-        if text.hasSuffix("ms"), let value = Int(text.dropLast(2)) { return .milliseconds(value) }
-        if text.hasSuffix("s"), let value = Double(text.dropLast()) { return .milliseconds(Int(value * 1000)) }
-        if let value = Double(text) { return .milliseconds(Int(value * 1000)) }
-        return nil
+        let label = variable ?? "--\(name)"
+        guard let parsed = Self.parseDuration(text) else {
+            throw ConfigurationError("\(label) must be a duration such as 250ms, 2s or 1m (got '\(text.prefix(40))')")
+        }
+        guard range.contains(parsed) else {
+            throw ConfigurationError("\(label) must be between \(Self.describe(range.lowerBound)) and \(Self.describe(range.upperBound))")
+        }
+        return parsed
+    }
+
+    /// A whole number within `range`, or nil when not given.
+    public func integer(_ name: String, environment variable: String? = nil, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = value(name, environment: variable) else { return nil }
+        let label = variable ?? "--\(name)"
+        guard let parsed = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw ConfigurationError("\(label) must be a whole number (got '\(text.prefix(40))')")
+        }
+        guard range.contains(parsed) else { throw ConfigurationError("\(label) must be from \(range.lowerBound) to \(range.upperBound)") }
+        return parsed
+    }
+
+    /// A finite number within `range`, or nil when not given.
+    public func number(_ name: String, environment variable: String? = nil, in range: ClosedRange<Double>) throws(ConfigurationError) -> Double? {
+        guard let text = value(name, environment: variable) else { return nil }
+        let label = variable ?? "--\(name)"
+        guard let parsed = Double(text.trimmingCharacters(in: .whitespaces)), parsed.isFinite else {
+            throw ConfigurationError("\(label) must be a number (got '\(text.prefix(40))')")
+        }
+        guard range.contains(parsed) else { throw ConfigurationError("\(label) must be from \(range.lowerBound) to \(range.upperBound)") }
+        return parsed
+    }
+
+    /// Parses `250ms`, `2s`, `1.5s`, `2m`, `1h` or a bare number of seconds; nil for anything else, for
+    /// negative or non-finite values, and for values beyond a day (no option needs more).
+    static func parseDuration(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let units: [(suffix: String, milliseconds: Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
+        var number = Substring(trimmed)
+        var scale = 1_000.0
+        for unit in units where trimmed.hasSuffix(unit.suffix) {
+            number = trimmed.dropLast(unit.suffix.count)
+            scale = unit.milliseconds
+            break
+        }
+        guard let value = Double(number), value.isFinite, value >= 0 else { return nil }
+        let milliseconds = value * scale
+        guard milliseconds <= 86_400_000 else { return nil }
+        return .milliseconds(Int64(milliseconds.rounded()))
+    }
+
+    private static func describe(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000)s" : "\(milliseconds)ms"
     }
 
     /// The environment the options were read with.

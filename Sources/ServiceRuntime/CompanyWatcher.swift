@@ -8,11 +8,13 @@ import WireRPC
 ///
 /// A change made anywhere (admin API, file reload) reaches every service using a watcher within a few
 /// milliseconds of the config service committing it; if the config service is unreachable the last copy
-/// keeps serving and the watcher retries.
+/// keeps serving and the watcher retries. The copy carries no secrets (they read `Company.maskedSecret`);
+/// a service allowed to use them asks for one company's with ``secrets(of:)``, cached per version.
 public final class CompanyWatcher: Sendable {
     private struct State {
         var version: UInt64 = 0
         var companies: [CompanyID: Company] = [:]
+        var secrets: [CompanyID: CompanySecrets] = [:]
         var started = false
     }
 
@@ -53,7 +55,26 @@ public final class CompanyWatcher: Sendable {
         state.withLock { state in
             state.version = response.version
             state.companies = map
+            state.secrets = state.secrets.filter { $0.value.configVersion == response.version }
         }
+    }
+
+    /// One company's secrets (this service must be allowed to read them), cached until the configuration
+    /// changes.
+    public func secrets(of id: CompanyID) async throws(RPCError) -> CompanySecrets {
+        let cached = state.withLock { state -> CompanySecrets? in
+            guard let secrets = state.secrets[id], secrets.configVersion == state.version else { return nil }
+            return secrets
+        }
+        if let cached { return cached }
+        var metadata = Metadata()
+        metadata.tenant = id.rawValue
+        let secrets = try await client.call(ConfigAPI.getCompanySecrets, GetCompanySecretsRequest(companyID: id),
+                                            metadata: metadata, timeout: .seconds(5))
+        state.withLock { state in
+            if secrets.configVersion == state.version { state.secrets[id] = secrets }
+        }
+        return secrets
     }
 
     private func watch() async {

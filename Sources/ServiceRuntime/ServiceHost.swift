@@ -8,6 +8,9 @@ import WireRPC
 ///
 /// `SIGTERM`/`SIGINT` start a graceful shutdown (running calls finish, new ones are refused, the process
 /// exits within the grace period); a second signal exits at once. `SIGHUP` calls the reload hook.
+///
+/// The process has one set of event loops (``group``), shared by its Wire server, its HTTP server (the
+/// gateway) and every client it makes with ``client(for:)``.
 public struct ServiceHost: Sendable {
     /// The service being run.
     public let service: ServiceName
@@ -17,6 +20,8 @@ public struct ServiceHost: Sendable {
     public let logger: Logger
     /// The health of the service's components.
     public let health: HealthReporter
+    /// The process's event loops.
+    public let group: EventLoopGroup
 
     /// Creates a host for `service` from the process's arguments and environment.
     public init(service: ServiceName, options: CommandLineOptions = CommandLineOptions()) {
@@ -24,10 +29,14 @@ public struct ServiceHost: Sendable {
         self.options = options
         self.logger = Logger(component: service.rawValue)
         self.health = HealthReporter(service: service.rawValue, version: BuildInfo.version)
+        self.group = .shared
     }
 
+    /// The shared service credential (see ``CommandLineOptions/serviceCredential()``).
+    public func serviceCredential() throws(ConfigurationError) -> ServiceCredential? { try options.serviceCredential() }
+
     /// The server configuration from options: `--listen`, TLS files (`--tls-cert`, `--tls-key`,
-    /// `--tls-ca`, `--tls-require-client-cert`) and limits.
+    /// `--tls-ca`, `--tls-require-client-cert`), caller authentication and limits.
     public func serverConfiguration() throws(ConfigurationError) -> RPCServerConfiguration {
         let endpoints = ServiceEndpoints(options: options)
         let addresses: [SocketAddress]
@@ -58,13 +67,46 @@ public struct ServiceHost: Sendable {
                 throw ConfigurationError("WIRE_TLS_CERT/WIRE_TLS_KEY: \(error)")
             }
         }
-        if let limit = options.value("max-concurrent-calls", environment: "WIRE_MAX_CONCURRENT_CALLS").flatMap(Int.init) {
+        configuration.serviceCredential = try serviceCredential()
+        configuration.allowUnauthenticatedTCP = options.flag("allow-unauthenticated-tcp", environment: "WIRE_ALLOW_UNAUTHENTICATED_TCP")
+        if let limit = try options.integer("max-concurrent-calls", environment: "WIRE_MAX_CONCURRENT_CALLS", in: 1...1_000_000) {
             configuration.maximumConcurrentCalls = limit
         }
-        if let grace = options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE") {
+        if let size = try options.integer("max-frame-bytes", environment: "WIRE_MAX_FRAME_BYTES", in: 64 * 1024...(256 << 20)) {
+            configuration.maximumFrameSize = size
+        }
+        if let grace = try options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE", in: .zero...(.seconds(300))) {
             configuration.shutdownGracePeriod = grace
         }
         return configuration
+    }
+
+    /// Client settings for calling other services: this service's name, the service credential, and TLS
+    /// for TCP endpoints when `WIRE_TLS_CA` is set (presenting `WIRE_TLS_CERT`/`WIRE_TLS_KEY` for mutual TLS).
+    public func clientConfiguration() throws(ConfigurationError) -> RPCClientConfiguration {
+        var configuration = RPCClientConfiguration(callerName: service.rawValue, serviceCredential: try serviceCredential())
+        if let roots = options.value("tls-ca", environment: "WIRE_TLS_CA") {
+            let tls = TLSConfiguration.client(
+                trustRootsPath: roots, certificateChainPath: options.value("tls-cert", environment: "WIRE_TLS_CERT"),
+                privateKeyPath: options.value("tls-key", environment: "WIRE_TLS_KEY"))
+            do {
+                configuration.tls = try TLSContext(configuration: tls, isServer: false)
+            } catch {
+                throw ConfigurationError("WIRE_TLS_CA: \(error)")
+            }
+        }
+        return configuration
+    }
+
+    /// A client for `service`'s endpoints (from its address variable), on the process's loops.
+    public func client(for target: ServiceName) throws(ConfigurationError) -> RPCClient {
+        let addresses: [SocketAddress]
+        do {
+            addresses = try ServiceEndpoints(options: options).addresses(of: target)
+        } catch {
+            throw ConfigurationError("\(target.addressVariable): \(error)")
+        }
+        return RPCClient(endpoints: addresses, configuration: try clientConfiguration(), group: group)
     }
 
     /// Starts the server with `router` (standard methods added) and runs until a termination signal.
@@ -81,7 +123,7 @@ public struct ServiceHost: Sendable {
         router.registerStandardMethods(health: health)
         let server: RPCServer
         do {
-            server = try RPCServer(configuration: try serverConfiguration(), router: router, logger: logger)
+            server = RPCServer(configuration: try serverConfiguration(), router: router, logger: logger, group: group)
             try await server.start()
         } catch {
             logger.critical("cannot start: \(error)")
@@ -111,5 +153,11 @@ public struct ServiceHost: Sendable {
         }
         logger.info("stopped")
         return 0
+    }
+
+    /// Logs `error` as the reason the service cannot start and ends the process with status 2.
+    public func exitMisconfigured(_ error: any Error) -> Never {
+        logger.critical("invalid configuration: \(error)")
+        exit(2)
     }
 }

@@ -21,6 +21,10 @@ let duration = Double(options.value("duration") ?? "5") ?? 5
 let warmup = Double(options.value("warmup") ?? "1") ?? 1
 let payloadSize = Int(options.value("payload") ?? "200") ?? 200
 let rounds = Int(options.value("rounds") ?? "3") ?? 3
+/// The service credential shared with the `serve` child (made up per run).
+let benchCredentialText = ProcessInfo.processInfo.environment["WIRE_BENCH_CREDENTIAL"]
+    ?? "bench-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + String(UInt64.random(in: 0...UInt64.max), radix: 16) + "-credential"
+let benchCredential = ServiceCredential(secret: benchCredentialText)
 
 func serve() async -> Int32 {
     guard let text = options.value("listen"), let address = try? SocketAddress(parsing: text) else {
@@ -30,8 +34,10 @@ func serve() async -> Int32 {
     var router = RPCRouter()
     router.registerStandardMethods(health: HealthReporter(service: "bench", version: BuildInfo.version))
     do {
-        let server = try RPCServer(configuration: RPCServerConfiguration(addresses: [address]), router: router,
-                                   logger: Logger(component: "bench", sink: LogSink(descriptor: 2, minimumLevel: .warning)))
+        // TCP callers authenticate with the credential the parent passes, as the services' do.
+        let configuration = RPCServerConfiguration(addresses: [address], serviceCredential: benchCredential)
+        let server = RPCServer(configuration: configuration, router: router,
+                               logger: Logger(component: "bench", sink: LogSink(descriptor: 2, minimumLevel: .warning)))
         try await server.start()
         print("ready")
         fflush(nil)
@@ -77,6 +83,9 @@ func startServer(_ address: SocketAddress) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     process.arguments = ["serve", "--listen", address.description]
+    var environment = ProcessInfo.processInfo.environment
+    environment["WIRE_BENCH_CREDENTIAL"] = benchCredentialText
+    process.environment = environment
     let pipe = Pipe()
     process.standardOutput = pipe
     try process.run()
@@ -99,7 +108,8 @@ func benchOurs(_ address: SocketAddress, onLoop: Bool) async throws -> Transport
     }
     let group = try EventLoopGroup(loopCount: 1, name: "bench-client")
     defer { group.shutdown() }
-    let client = RPCClient(endpoints: [address], group: group)
+    let client = RPCClient(endpoints: [address], configuration: RPCClientConfiguration(
+        callerName: "wire-bench", serviceCredential: benchCredential), group: group)
     defer { client.close() }
     _ = try await client.call(StandardMethods.echo, EchoMessage(text: "warm"))
     let executor = onLoop ? group.loops[0] : nil

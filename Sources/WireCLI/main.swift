@@ -11,16 +11,29 @@ import WireRPC
 //   wire-cli methods ADDRESS               the methods a service serves
 //   wire-cli echo ADDRESS TEXT             round trip through the echo method
 //
-// ADDRESS is unix:/path or tcp://host:port. Exit status 0 when everything asked about is serving.
+// ADDRESS is unix:/path or tcp://host:port (TCP needs WIRE_SERVICE_CREDENTIAL_FILE, as the services do).
+// Exit status 0 when everything asked about is serving.
 
 let options = CommandLineOptions()
 let arguments = options.positional
-let timeout = options.duration("timeout") ?? .seconds(3)
-
-func client(_ text: String) throws -> RPCClient {
-    RPCClient(endpoints: [try SocketAddress(parsing: text)],
-              configuration: RPCClientConfiguration(connectTimeout: .seconds(2), callerName: "wire-cli"))
+let timeout: Duration
+let credential: ServiceCredential?
+do {
+    timeout = try options.duration("timeout", in: .milliseconds(10)...(.seconds(600))) ?? .seconds(3)
+    credential = try options.serviceCredential()
+} catch {
+    print("error: \(error)")
+    exit(2)
 }
+
+/// A client for one address; TCP addresses present the service credential when one is configured
+/// (`WIRE_SERVICE_CREDENTIAL_FILE`).
+func client(_ address: SocketAddress) -> RPCClient {
+    RPCClient(endpoints: [address], configuration: RPCClientConfiguration(
+        connectTimeout: .seconds(2), callerName: "wire-cli", serviceCredential: credential))
+}
+
+func client(_ text: String) throws -> RPCClient { client(try SocketAddress(parsing: text)) }
 
 func printHealth(_ name: String, _ report: HealthCheckResponse) {
     print("\(name): \(report.status.rawValue) (\(report.service) v\(report.version), up \(Int(report.uptimeSeconds))s)")
@@ -50,7 +63,7 @@ func run() async -> Int32 {
                 let addresses = try endpoints.addresses(of: service)
                 for address in addresses {
                     do {
-                        let report = try await RPCClient(endpoints: [address]).call(
+                        let report = try await client(address).call(
                             StandardMethods.health, HealthCheckRequest(), timeout: timeout)
                         printHealth("\(service.rawValue) @ \(address)", report)
                         allServing = allServing && report.status == .serving

@@ -2,6 +2,11 @@ import NetworkCore
 import Wire
 
 /// One client connection: multiplexes concurrent calls by stream id over a channel.
+///
+/// A request frame larger than the maximum fails its call at once (`resourceExhausted`, nothing sent);
+/// a response frame larger than the maximum fails its call and is skipped as it arrives. When the stream
+/// ids run out the connection takes no new calls (the subchannel opens a new one) and closes after its
+/// last answer. Calls wait, within their deadline, while the connection's output is above its high-water mark.
 final class ClientConnection: ChannelHandler, @unchecked Sendable {
     private struct PendingCall {
         var continuation: CheckedContinuation<Result<[UInt8], CallFailure>, Never>
@@ -10,21 +15,28 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
 
     private struct State {
         var pending: [UInt32: PendingCall] = [:]
-        var nextStreamID: UInt32 = 1
+        var nextStreamID: UInt32
         var closed = false
+        /// The stream ids are used up: no new calls; the channel closes when the last call ends.
+        var exhausted = false
         var goawayLastStreamID: UInt32?
         var cancelledEarly: Set<UInt32> = []
     }
 
-    private let state = LockedState(State())
-    private let reader: FrameReader
+    private let state: LockedState<State>
+    // Loop-thread state (only the channel's loop reads frames).
+    private var reader: FrameReader
+    private let maximumFrameSize: Int
     private let onUnusable: @Sendable (ClientConnection) -> Void
     let peer: String
     private(set) var channel: Channel?
 
-    init(peer: String, maximumFrameSize: Int, onUnusable: @escaping @Sendable (ClientConnection) -> Void) {
+    init(peer: String, maximumFrameSize: Int, firstStreamID: UInt32 = 1,
+         onUnusable: @escaping @Sendable (ClientConnection) -> Void) {
         self.peer = peer
+        self.maximumFrameSize = maximumFrameSize
         self.reader = FrameReader(maximumFrameSize: maximumFrameSize)
+        self.state = LockedState(State(nextStreamID: firstStreamID | 1))
         self.onUnusable = onUnusable
     }
 
@@ -32,23 +44,55 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
 
     /// Whether new calls may start on this connection.
     var isUsable: Bool {
-        state.withLock { !$0.closed && $0.goawayLastStreamID == nil }
+        state.withLock { !$0.closed && !$0.exhausted && $0.goawayLastStreamID == nil }
     }
 
     // MARK: Calls
+
+    private static func failure(_ code: StatusCode, _ message: String, retriable: Bool = false) -> Result<[UInt8], CallFailure> {
+        .failure(CallFailure(error: RPCError(code, message), retriable: retriable))
+    }
 
     /// Sends one request and waits for its response, its deadline, or cancellation.
     func call(
         method: String, payload: [UInt8], metadata: Metadata, deadline: UInt64?
     ) async -> Result<[UInt8], CallFailure> {
-        guard let channel else { return .failure(CallFailure(error: RPCError(.unavailable, "not connected"), retriable: true)) }
-        let streamID: UInt32 = state.withLock { state in
+        guard let channel else { return Self.failure(.unavailable, "not connected", retriable: true) }
+        let allocated: UInt32? = state.withLock { state in
+            guard !state.exhausted && !state.closed else { return nil }
             let id = state.nextStreamID
-            state.nextStreamID &+= 2
-            if state.nextStreamID == 0 || state.nextStreamID > UInt32.max - 2 { state.closed = true }
+            if id >= UInt32.max - 2 { state.exhausted = true }
+            state.nextStreamID = id &+ 2
             return id
         }
-        if Task.isCancelled { return .failure(CallFailure(error: RPCError(.cancelled, "the call was cancelled"), retriable: false)) }
+        guard let streamID = allocated else {
+            return Self.failure(.unavailable, "connection to \(peer) has no stream ids left", retriable: true)
+        }
+        if !isUsable { onUnusable(self) }
+        if Task.isCancelled { return Self.failure(.cancelled, "the call was cancelled") }
+        var timeoutMicroseconds: UInt64?
+        if let deadline {
+            let now = MonotonicTime.now()
+            timeoutMicroseconds = deadline > now ? (deadline - now) / 1_000 : 0
+        }
+        var frame: [UInt8] = []
+        frame.reserveCapacity(payload.count + method.utf8.count + 64)
+        FrameCodec.encode(
+            FrameHeader(kind: .request, streamID: streamID, method: method, timeoutMicroseconds: timeoutMicroseconds,
+                        metadata: metadata),
+            payload: payload, into: &frame)
+        guard frame.count <= maximumFrameSize else {
+            return Self.failure(.resourceExhausted, "the request frame of \(frame.count) bytes exceeds the maximum of \(maximumFrameSize)")
+        }
+        if !channel.isWritable {
+            switch await channel.waitUntilWritable(deadline: deadline) {
+            case .writable: break
+            case .closed: return Self.failure(.unavailable, "connection to \(peer) closed", retriable: true)
+            case .timedOut: return Self.failure(.deadlineExceeded, "deadline exceeded while the connection was busy")
+            case .cancelled: return Self.failure(.cancelled, "the call was cancelled")
+            }
+        }
+        let request = frame
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<[UInt8], CallFailure>, Never>) in
                 let refusal = state.withLock { state -> CallFailure? in
@@ -65,23 +109,14 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
                     continuation.resume(returning: .failure(refusal))
                     return
                 }
-                var timeoutMicroseconds: UInt64?
                 if let deadline {
-                    let now = MonotonicTime.now()
-                    timeoutMicroseconds = deadline > now ? (deadline - now) / 1_000 : 0
                     let timer = channel.eventLoop.schedule(atNanoseconds: deadline) { [self] in
                         fail(streamID, CallFailure(error: RPCError(.deadlineExceeded, "deadline exceeded"), retriable: false),
                              sendCancel: true)
                     }
                     state.withLock { $0.pending[streamID]?.timer = timer }
                 }
-                var frame: [UInt8] = []
-                frame.reserveCapacity(payload.count + method.utf8.count + 64)
-                FrameCodec.encode(
-                    FrameHeader(kind: .request, streamID: streamID, method: method,
-                                timeoutMicroseconds: timeoutMicroseconds, metadata: metadata),
-                    payload: payload, into: &frame)
-                if !channel.write(frame) {
+                if !channel.write(request) {
                     fail(streamID, CallFailure(error: RPCError(.unavailable, "connection to \(peer) closed"), retriable: true),
                          sendCancel: false)
                 }
@@ -107,12 +142,19 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
         if sendCancel, let channel {
             channel.write(FrameCodec.encode(Frame(header: FrameHeader(kind: .cancel, streamID: streamID))))
         }
+        closeIfRetired()
     }
 
     private func complete(_ streamID: UInt32, _ result: Result<[UInt8], CallFailure>) {
         guard let call = state.withLock({ $0.pending.removeValue(forKey: streamID) }) else { return }
         call.timer?.cancel()
         call.continuation.resume(returning: result)
+    }
+
+    /// Closes a connection that takes no new calls (stream ids exhausted, or goaway) once its last call ended.
+    private func closeIfRetired() {
+        let retired = state.withLock { ($0.exhausted || $0.goawayLastStreamID != nil) && $0.pending.isEmpty && !$0.closed }
+        if retired { channel?.close() }
     }
 
     /// Closes the connection; pending calls fail with `unavailable`.
@@ -124,7 +166,12 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
 
     func channelRead(_ channel: Channel, buffer: inout InboundBuffer) {
         do {
-            try reader.readFrames(from: &buffer) { header, payload in handle(header, payload, channel) }
+            try reader.readFrames(from: &buffer, { header, payload in handle(header, payload, channel) }, onOversized: { frame in
+                guard frame.kind == .response || frame.kind == .error else { return }
+                complete(frame.streamID, Self.failure(
+                    .resourceExhausted, "the response frame of \(frame.length) bytes exceeds the maximum of \(maximumFrameSize)"))
+                closeIfRetired()
+            })
         } catch {
             channel.close()
         }
@@ -165,14 +212,9 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
                     error: RPCError(.unavailable, "server at \(peer) is shutting down"), retriable: true)))
             }
             onUnusable(self)
-            let idle = state.withLock { $0.pending.isEmpty }
-            if idle { channel.close() }
         case .pong, .request, .cancel:
             break
         }
-        if header.kind == .response || header.kind == .error {
-            let closeNow = state.withLock { $0.goawayLastStreamID != nil && $0.pending.isEmpty }
-            if closeNow { channel.close() }
-        }
+        closeIfRetired()
     }
 }

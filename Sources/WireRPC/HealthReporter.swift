@@ -49,10 +49,10 @@ extension RPCRouter {
     /// registered its own (`listMethods` is added by the server itself).
     public mutating func registerStandardMethods(health: HealthReporter) {
         if handler(for: StandardMethods.health.fullName) == nil {
-            register(StandardMethods.health) { request, _ in try health.report(component: request.component) }
+            register(StandardMethods.health, execution: .eventLoop) { request, _ in try health.report(component: request.component) }
         }
         if handler(for: StandardMethods.echo.fullName) == nil {
-            register(StandardMethods.echo) { request, _ in request }
+            register(StandardMethods.echo, execution: .eventLoop) { request, _ in request }
         }
         // listMethods reports the router as it is when the server starts (see RPCServer).
     }
@@ -62,7 +62,7 @@ extension RPCRouter {
     /// Serves `purgeTenant` for a service that stores no data of its own for tenants (yet): there is
     /// nothing to erase, and it says so. Services that store tenant data register their own handler.
     public mutating func registerNoTenantDataPurge(service: String) {
-        register(StandardMethods.purgeTenant) { request, context in
+        register(StandardMethods.purgeTenant, execution: .eventLoop) { request, context in
             context.logger.info("purge of \(request.companyID) requested by \(request.actor): no tenant data stored here")
             return PurgeTenantResponse(service: service, itemsRemoved: 0)
         }

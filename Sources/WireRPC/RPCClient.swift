@@ -17,12 +17,20 @@ public final class RPCClient: Sendable {
     public let configuration: RPCClientConfiguration
     private let subchannels: [Subchannel]
     private let counter = Atomic<Int>(0)
+    /// The service-credential token for the configured caller name, computed once.
+    private let callerToken: String?
 
     /// Creates a client for the given endpoints (at least one).
     public init(endpoints: [SocketAddress], configuration: RPCClientConfiguration = RPCClientConfiguration(),
                 group: EventLoopGroup = .shared) {
         self.configuration = configuration
         self.subchannels = endpoints.map { Subchannel(address: $0, configuration: configuration, group: group) }
+        if let credential = configuration.serviceCredential, let caller = configuration.callerName,
+           endpoints.contains(where: \.isTCP) {
+            callerToken = credential.token(for: caller)
+        } else {
+            callerToken = nil
+        }
     }
 
     /// The endpoints, in order.
@@ -46,6 +54,7 @@ public final class RPCClient: Sendable {
         }
         var metadata = metadata
         if let caller = configuration.callerName, metadata.caller == nil { metadata.caller = caller }
+        if let token = callerToken, metadata[ServiceCredential.metadataKey] == nil { metadata[ServiceCredential.metadataKey] = token }
         let response = try await callRaw(method: method.fullName, payload: payload, metadata: metadata, timeout: timeout)
         do {
             return try BinaryDecoder().decode(Response.self, from: response)

@@ -17,17 +17,25 @@ public struct RPCClientConfiguration: Sendable {
     public var backoffJitter: Double
     /// The timeout of calls that do not set one. 30 s by default; nil means none.
     public var defaultTimeout: Duration?
-    /// The largest frame accepted from the server.
+    /// The largest frame sent or accepted: a larger request fails at once with `resourceExhausted`
+    /// without being sent, a larger response fails its call the same way (other calls go on).
     public var maximumFrameSize: Int
     /// The caller name sent in every call's metadata.
     public var callerName: String?
+    /// The shared service credential presented on TCP endpoints (needs ``callerName``).
+    public var serviceCredential: ServiceCredential?
+    /// Limits of each connection (write buffer).
+    public var channelOptions: ChannelOptions
+    /// The first stream id of each connection (odd); tests start near the end of the id space.
+    var firstStreamID: UInt32 = 1
 
     /// Creates a configuration.
     public init(
         tls: TLSContext? = nil, connectTimeout: Duration = .seconds(2), initialBackoff: Duration = .milliseconds(50),
         maximumBackoff: Duration = .seconds(2), backoffMultiplier: Double = 1.6, backoffJitter: Double = 0.2,
         defaultTimeout: Duration? = .seconds(30), maximumFrameSize: Int = FrameCodec.defaultMaximumFrameSize,
-        callerName: String? = nil
+        callerName: String? = nil, serviceCredential: ServiceCredential? = nil,
+        channelOptions: ChannelOptions = ChannelOptions()
     ) {
         self.tls = tls
         self.connectTimeout = connectTimeout
@@ -38,6 +46,8 @@ public struct RPCClientConfiguration: Sendable {
         self.defaultTimeout = defaultTimeout
         self.maximumFrameSize = maximumFrameSize
         self.callerName = callerName
+        self.serviceCredential = serviceCredential
+        self.channelOptions = channelOptions
     }
 }
 

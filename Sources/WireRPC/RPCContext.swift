@@ -17,14 +17,18 @@ public struct RPCContext: Sendable {
     public let logger: Logger
     /// The peer, for logs.
     public let peer: String
+    /// Who is calling (established by the transport, not by the handler).
+    public let caller: CallerIdentity
 
     /// Creates a context (servers create these; tests may too).
-    public init(method: MethodDescriptor, metadata: Metadata, deadlineNanoseconds: UInt64?, logger: Logger, peer: String) {
+    public init(method: MethodDescriptor, metadata: Metadata, deadlineNanoseconds: UInt64?, logger: Logger, peer: String,
+                caller: CallerIdentity = CallerIdentity(name: nil, proof: .none)) {
         self.method = method
         self.metadata = metadata
         self.deadlineNanoseconds = deadlineNanoseconds
         self.logger = logger
         self.peer = peer
+        self.caller = caller
     }
 
     /// Time left until the deadline (zero once it has passed), or nil without a deadline.
@@ -33,4 +37,7 @@ public struct RPCContext: Sendable {
         let now = MonotonicTime.now()
         return deadline > now ? .nanoseconds(Int64(deadline - now)) : .zero
     }
+
+    /// The tenant the call acts for, when its metadata names a valid one.
+    public var tenant: CompanyID? { metadata.tenant.flatMap(CompanyID.init) }
 }

@@ -5,7 +5,11 @@ import Synchronization
 import Wire
 
 /// A Wire RPC server: listens on Unix and TCP addresses, decodes frames, runs each call's handler in
-/// its own task with the caller's deadline, and shuts down gracefully.
+/// its own task with the caller's deadline (where its method says: ``HandlerExecution``), and shuts down
+/// gracefully.
+///
+/// TCP listeners authenticate their callers (mutual TLS or the shared ``ServiceCredential``) unless the
+/// configuration explicitly allows otherwise; Unix-socket peers must run as this process's user.
 ///
 /// ```swift
 /// var router = RPCRouter()
@@ -21,31 +25,24 @@ public final class RPCServer: Sendable {
     let router: RPCRouter
     let logger: Logger
     let group: EventLoopGroup
-    private let ownsGroup: Bool
     private let listeners = LockedState<[Listener]>([])
     let connections = LockedState<[ObjectIdentifier: ServerConnection]>([:])
     let inFlight = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
     private let drained = LockedState<[CheckedContinuation<Void, Never>]>([])
+    private let closedWaiters = LockedState<[CheckedContinuation<Void, Never>]>([])
 
-    /// Creates a server; `start()` binds it.
+    /// Creates a server on `group` (the process's shared loops by default); `start()` binds it.
     public init(
-        configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger, group: EventLoopGroup? = nil
-    ) throws(NetworkError) {
+        configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger, group: EventLoopGroup = .shared
+    ) {
         self.configuration = configuration
         var router = router
         let methods = router.methods + [StandardMethods.listMethods.descriptor]
-        router.register(StandardMethods.listMethods) { _, _ in ListMethodsResponse(methods: methods) }
+        router.register(StandardMethods.listMethods, execution: .eventLoop) { _, _ in ListMethodsResponse(methods: methods) }
         self.router = router
         self.logger = logger
-        if let group {
-            self.group = group
-            ownsGroup = false
-        } else {
-            let cores = Int(ProcessInfo.processInfo.activeProcessorCount)
-            self.group = try EventLoopGroup(loopCount: configuration.loopCount ?? min(4, max(1, cores)), name: "wire")
-            ownsGroup = true
-        }
+        self.group = group
     }
 
     /// The addresses actually bound (with real ports for TCP port 0).
@@ -53,9 +50,20 @@ public final class RPCServer: Sendable {
 
     /// Binds every configured address and starts accepting calls.
     public func start() async throws(NetworkError) {
+        if configuration.addresses.contains(where: \.isTCP) && !configuration.authenticatesTCPCallers
+            && !configuration.allowUnauthenticatedTCP {
+            throw .misconfigured("""
+                a TCP Wire listener needs caller authentication: set a service credential (WIRE_SERVICE_CREDENTIAL_FILE) \
+                or mutual TLS (WIRE_TLS_CA with WIRE_TLS_REQUIRE_CLIENT_CERT), or allow unauthenticated TCP for development \
+                (WIRE_ALLOW_UNAUTHENTICATED_TCP=1)
+                """)
+        }
+        let options = Listener.Options(channel: configuration.channelOptions, onAcceptPause: { [logger] code, delay in
+            logger.warning("accept paused for \(delay): \(String(cString: strerror(code)))")
+        })
         for address in configuration.addresses {
             let tls = address.isTCP ? configuration.tls : nil
-            let listener = try await Listener.bind(to: address, group: group, tls: tls) { [self] channel in
+            let listener = try await Listener.bind(to: address, group: group, tls: tls, options: options) { [self] channel in
                 let connection = ServerConnection(server: self, channel: channel)
                 connections.withLock { $0[ObjectIdentifier(connection)] = connection }
                 return connection
@@ -74,7 +82,7 @@ public final class RPCServer: Sendable {
     /// closes every connection. New calls meanwhile fail with `unavailable`.
     public func shutdownGracefully() async {
         guard !draining.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        for listener in listeners.withLock({ $0 }) { listener.close() }
+        for listener in listeners.withLock({ $0 }) { await listener.closeAndWait() }
         let open = connections.withLock { Array($0.values) }
         for connection in open { connection.sendGoaway() }
         logger.info("shutting down: \(inFlight.load(ordering: .relaxed)) calls in flight")
@@ -90,9 +98,29 @@ public final class RPCServer: Sendable {
         if inFlight.load(ordering: .relaxed) > 0 {
             logger.warning("closed with \(inFlight.load(ordering: .relaxed)) calls still running after \(grace)")
         }
-        // Let the loops run the closes before stopping them.
-        try? await Task.sleep(for: .milliseconds(20))
-        if ownsGroup { group.shutdown() }
+        // The connections close once their last answers are sent; wait for that (briefly).
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitUntilNoConnections() }
+            group.addTask { try? await Task.sleep(for: .seconds(1)) }
+            await group.next()
+            group.cancelAll()
+            self.resumeConnectionWaiters()
+        }
+    }
+
+    private func waitUntilNoConnections() async {
+        await withCheckedContinuation { continuation in
+            let done = connections.withLock { open -> Bool in
+                if open.isEmpty { return true }
+                closedWaiters.withLock { $0.append(continuation) }
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    private func resumeConnectionWaiters() {
+        for waiter in closedWaiters.withLock({ waiters in defer { waiters = [] }; return waiters }) { waiter.resume() }
     }
 
     private func waitUntilDrained() async {
@@ -127,6 +155,10 @@ public final class RPCServer: Sendable {
     }
 
     func connectionClosed(_ connection: ServerConnection) {
-        _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(connection)) }
+        let empty = connections.withLock { open -> Bool in
+            open.removeValue(forKey: ObjectIdentifier(connection))
+            return open.isEmpty
+        }
+        if empty && draining.load(ordering: .acquiring) { resumeConnectionWaiters() }
     }
 }

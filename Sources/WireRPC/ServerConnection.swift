@@ -2,22 +2,28 @@ import NetworkCore
 import ServiceLogging
 import Wire
 
-/// One accepted connection of an ``RPCServer``: decodes frames and runs calls.
+/// One accepted connection of an ``RPCServer``: decodes frames, establishes who calls, and runs calls
+/// where their method says (``HandlerExecution``).
 final class ServerConnection: ChannelHandler, @unchecked Sendable {
     private struct Call {
         var task: Task<Void, Never>?
         var timer: ScheduledTask?
+        var deadline: UInt64?
     }
 
     private unowned let server: RPCServer
     private let channel: Channel
-    private let reader: FrameReader
     private let calls = LockedState<[UInt32: Call]>([:])
-    // Loop-thread state.
+    // Loop-thread state (only the connection's loop touches it).
+    private var reader: FrameReader
     private var lastActivity = MonotonicTime.now()
     private var pingOutstandingSince: UInt64?
     private var keepaliveTimer: ScheduledTask?
     private var highestStreamID: UInt32 = 0
+    private var partialSince: UInt64?
+    private var partialTimer: ScheduledTask?
+    /// The last caller name and token verified on this connection (so a steady caller costs one HMAC).
+    private var verifiedCaller: (name: String, token: String)?
 
     init(server: RPCServer, channel: Channel) {
         self.server = server
@@ -35,16 +41,27 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
     func channelRead(_ channel: Channel, buffer: inout InboundBuffer) {
         lastActivity = MonotonicTime.now()
         pingOutstandingSince = nil
+        let before = buffer.readableBytes
+        var completed = false
         do {
-            try reader.readFrames(from: &buffer) { header, payload in handle(header, payload) }
+            try reader.readFrames(from: &buffer, { header, payload in
+                completed = true
+                handle(header, payload)
+            }, onOversized: { frame in
+                completed = true
+                oversized(frame)
+            })
         } catch {
             server.logger.warning("protocol violation from \(channel.peerDescription): \(error); closing connection")
             channel.close()
+            return
         }
+        trackPartialFrame(holding: buffer.readableBytes > 0 || !reader.isIdle, progressed: completed || buffer.readableBytes < before)
     }
 
     func channelInactive(_ channel: Channel, error: (any Error)?) {
         keepaliveTimer?.cancel()
+        partialTimer?.cancel()
         let abandoned = calls.withLock { calls in defer { calls = [:] }; return calls }
         for call in abandoned.values {
             call.timer?.cancel()
@@ -52,6 +69,36 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         }
         if let error { server.logger.debug("connection from \(channel.peerDescription) closed: \(error)") }
         server.connectionClosed(self)
+    }
+
+    // MARK: Partial frames
+
+    /// Bounds how long a frame may take to arrive: a connection that holds an unfinished frame for longer
+    /// than the partial-frame timeout is closed (slow senders would otherwise pin buffers forever).
+    private func trackPartialFrame(holding: Bool, progressed: Bool) {
+        guard holding else {
+            partialSince = nil
+            return
+        }
+        if partialSince == nil || progressed && reader.isIdle { partialSince = MonotonicTime.now() }
+        guard partialTimer == nil, let since = partialSince else { return }
+        schedulePartialCheck(at: since &+ MonotonicTime.nanoseconds(server.configuration.partialFrameTimeout))
+    }
+
+    private func schedulePartialCheck(at deadline: UInt64) {
+        partialTimer = channel.eventLoop.schedule(atNanoseconds: deadline) { [weak self] in self?.partialCheck() }
+    }
+
+    private func partialCheck() {
+        partialTimer = nil
+        guard let since = partialSince else { return }
+        let deadline = since &+ MonotonicTime.nanoseconds(server.configuration.partialFrameTimeout)
+        if MonotonicTime.now() >= deadline {
+            server.logger.warning("a frame from \(channel.peerDescription) did not finish arriving in time; closing")
+            channel.close()
+        } else {
+            schedulePartialCheck(at: deadline)
+        }
     }
 
     // MARK: Frames
@@ -77,6 +124,30 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         }
     }
 
+    private func oversized(_ frame: FrameReader.OversizedFrame) {
+        guard frame.kind == .request else { return }
+        highestStreamID = max(highestStreamID, frame.streamID)
+        sendError(frame.streamID, RPCError(
+            .resourceExhausted,
+            "the request frame of \(frame.length) bytes exceeds the server's maximum of \(server.configuration.maximumFrameSize)"))
+    }
+
+    /// Who is calling, or nil when a TCP caller fails to authenticate.
+    private func identify(_ metadata: Metadata) -> CallerIdentity? {
+        if channel.isUnixSocket { return CallerIdentity(name: metadata.caller, proof: .localSocket) }
+        if let name = channel.peerCertificateName { return CallerIdentity(name: name, proof: .clientCertificate) }
+        if let credential = server.configuration.serviceCredential {
+            guard let caller = metadata.caller, let token = metadata[ServiceCredential.metadataKey] else { return nil }
+            if let verified = verifiedCaller, verified.name == caller, verified.token == token {
+                return CallerIdentity(name: caller, proof: .serviceCredential)
+            }
+            guard credential.verify(token: token, caller: caller) else { return nil }
+            verifiedCaller = (caller, token)
+            return CallerIdentity(name: caller, proof: .serviceCredential)
+        }
+        return server.configuration.allowUnauthenticatedTCP ? CallerIdentity(name: metadata.caller, proof: .none) : nil
+    }
+
     private func handleRequest(_ header: FrameHeader, _ payload: [UInt8]) {
         let streamID = header.streamID
         highestStreamID = max(highestStreamID, streamID)
@@ -84,11 +155,15 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
             sendError(streamID, RPCError(.internal, "request frame without a method"))
             return
         }
+        guard let caller = identify(header.metadata) else {
+            sendError(streamID, RPCError(.unauthenticated, "this listener needs the service credential or a client certificate"))
+            return
+        }
         if server.draining.load(ordering: .relaxed) {
             sendError(streamID, RPCError(.unavailable, "server is shutting down"))
             return
         }
-        guard let handler = server.router.handler(for: method) else {
+        guard let entry = server.router.entry(for: method) else {
             sendError(streamID, RPCError(.unimplemented, "method '\(method)' is not implemented"))
             return
         }
@@ -108,34 +183,52 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         let descriptor = MethodDescriptor(service: String(parts.first ?? ""), name: String(parts.count > 1 ? parts[1] : ""))
         let logger = server.logger.with(company: header.metadata.tenant, requestID: header.metadata.requestID)
         let context = RPCContext(method: descriptor, metadata: header.metadata, deadlineNanoseconds: deadline,
-                                 logger: logger, peer: channel.peerDescription)
-        calls.withLock { $0[streamID] = Call() }
+                                 logger: logger, peer: channel.peerDescription, caller: caller)
+        calls.withLock { $0[streamID] = Call(deadline: deadline) }
         if let deadline {
             let timer = channel.eventLoop.schedule(atNanoseconds: deadline) { [self] in expire(streamID) }
             calls.withLock { $0[streamID]?.timer = timer }
         }
+        let handler = entry.handler
         let operation: @Sendable () async -> Void = { [self] in
             let result = await handler(payload, context)
-            finish(streamID, result)
+            await finish(streamID, result)
         }
         let task: Task<Void, Never>
-        switch server.configuration.handlerExecution {
+        switch entry.execution {
         case .eventLoop: task = Task(executorPreference: channel.eventLoop, operation: operation)
-        case .globalExecutor: task = Task(operation: operation)
+        case .cooperative: task = Task(executorPreference: globalConcurrentExecutor, operation: operation)
+        case .blocking(let pool): task = Task(executorPreference: pool, operation: operation)
         }
         calls.withLock { $0[streamID]?.task = task }
     }
 
-    private func finish(_ streamID: UInt32, _ result: Result<[UInt8], RPCError>) {
+    private func finish(_ streamID: UInt32, _ result: Result<[UInt8], RPCError>) async {
         // Count the call as finished only once its answer is queued: a graceful shutdown waiting for the
         // last call must not close the connection before the answer is on its way.
         defer { server.callFinished() }
         guard let call = calls.withLock({ $0.removeValue(forKey: streamID) }) else { return }
         call.timer?.cancel()
+        var frame: [UInt8] = []
         switch result {
-        case .success(let response): send(FrameHeader(kind: .response, streamID: streamID), payload: response)
-        case .failure(let error): sendError(streamID, error)
+        case .success(let response):
+            frame.reserveCapacity(response.count + 32)
+            FrameCodec.encode(FrameHeader(kind: .response, streamID: streamID), payload: response, into: &frame)
+            if frame.count > server.configuration.maximumFrameSize {
+                server.logger.warning("a response of \(frame.count) bytes to stream \(streamID) exceeds the maximum frame size")
+                frame = Self.errorFrame(streamID, RPCError(
+                    .resourceExhausted, "the response of \(frame.count) bytes exceeds the maximum frame size of \(server.configuration.maximumFrameSize)"))
+            }
+        case .failure(let error):
+            frame = Self.errorFrame(streamID, error)
         }
+        // Backpressure: a client that does not read its answers makes its calls wait here (within their
+        // deadline), and the channel's hard limit closes it if it never reads.
+        if !channel.isWritable {
+            let limit = call.deadline ?? MonotonicTime.now() &+ MonotonicTime.nanoseconds(.seconds(30))
+            guard await channel.waitUntilWritable(deadline: limit) == .writable else { return }
+        }
+        channel.write(frame)
     }
 
     private func expire(_ streamID: UInt32) {
@@ -153,9 +246,15 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         channel.write(frame)
     }
 
+    private static func errorFrame(_ streamID: UInt32, _ error: RPCError) -> [UInt8] {
+        var frame: [UInt8] = []
+        FrameCodec.encode(FrameHeader(kind: .error, streamID: streamID, metadata: error.metadata, status: error.code,
+                                      message: error.message), payload: [], into: &frame)
+        return frame
+    }
+
     private func sendError(_ streamID: UInt32, _ error: RPCError) {
-        send(FrameHeader(kind: .error, streamID: streamID, metadata: error.metadata, status: error.code,
-                         message: error.message), payload: [])
+        channel.write(Self.errorFrame(streamID, error))
     }
 
     /// Tells the client that no call above the last one seen will be served.

@@ -3,10 +3,17 @@ import Wire
 
 /// The connection to one endpoint of a client: connects lazily, reconnects after failures with
 /// jittered exponential backoff, and fails fast with `unavailable` while backing off.
+///
+/// Calls that arrive while a connection attempt is in progress wait for it, each within its own deadline
+/// and cancellable; ``close()`` answers every waiter, and a connection that completes after a close is
+/// closed at once instead of being handed out.
 final class Subchannel: Sendable {
+    private typealias Waiter = CheckedContinuation<Result<ClientConnection, CallFailure>, Never>
+
     private enum Phase {
         case idle
-        case connecting(waiters: [CheckedContinuation<Result<ClientConnection, CallFailure>, Never>])
+        /// `attempt` identifies the connection attempt, so a result that arrives after a close is ignored.
+        case connecting(attempt: UInt64, waiters: [UInt64: Waiter])
         case ready(ClientConnection)
         case backingOff(until: UInt64, reason: String)
     }
@@ -14,6 +21,12 @@ final class Subchannel: Sendable {
     private struct State {
         var phase = Phase.idle
         var backoff: Duration
+        var nextID: UInt64 = 0
+
+        mutating func makeID() -> UInt64 {
+            nextID &+= 1
+            return nextID
+        }
     }
 
     let address: SocketAddress
@@ -28,84 +41,116 @@ final class Subchannel: Sendable {
         self.state = LockedState(State(backoff: configuration.initialBackoff))
     }
 
+    private func unavailable(_ reason: String) -> Result<ClientConnection, CallFailure> {
+        .failure(CallFailure(error: RPCError(.unavailable, "\(address) is unavailable: \(reason)"), retriable: true))
+    }
+
     /// A usable connection, connecting first if needed.
     func connection(deadline: UInt64?) async -> Result<ClientConnection, CallFailure> {
-        enum Step { case use(ClientConnection), wait, connect, fail(CallFailure) }
+        enum Step { case use(ClientConnection), wait, connect(UInt64), fail(Result<ClientConnection, CallFailure>) }
         let step = state.withLock { state -> Step in
             switch state.phase {
             case .ready(let connection):
                 if connection.isUsable { return .use(connection) }
-                state.phase = .connecting(waiters: [])
-                return .connect
+                let attempt = state.makeID()
+                state.phase = .connecting(attempt: attempt, waiters: [:])
+                return .connect(attempt)
             case .connecting:
                 return .wait
             case .backingOff(let until, let reason):
-                if MonotonicTime.now() < until {
-                    return .fail(CallFailure(error: RPCError(.unavailable, "\(address) is unavailable: \(reason)"),
-                                             retriable: true))
-                }
-                state.phase = .connecting(waiters: [])
-                return .connect
+                if MonotonicTime.now() < until { return .fail(unavailable(reason)) }
+                let attempt = state.makeID()
+                state.phase = .connecting(attempt: attempt, waiters: [:])
+                return .connect(attempt)
             case .idle:
-                state.phase = .connecting(waiters: [])
-                return .connect
+                let attempt = state.makeID()
+                state.phase = .connecting(attempt: attempt, waiters: [:])
+                return .connect(attempt)
             }
         }
         switch step {
-        case .use(let connection):
-            return .success(connection)
-        case .fail(let failure):
-            return .failure(failure)
-        case .wait:
-            return await withCheckedContinuation { continuation in
+        case .use(let connection): return .success(connection)
+        case .fail(let failure): return failure
+        case .wait: return await waitForConnection(deadline: deadline)
+        case .connect(let attempt): return await connect(attempt: attempt, deadline: deadline)
+        }
+    }
+
+    /// Waits for the attempt in progress, until its outcome, the caller's deadline or cancellation.
+    private func waitForConnection(deadline: UInt64?) async -> Result<ClientConnection, CallFailure> {
+        let id = state.withLock { $0.makeID() }
+        var timer: ScheduledTask?
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: Waiter) in
                 let immediate = state.withLock { state -> Result<ClientConnection, CallFailure>? in
                     switch state.phase {
-                    case .connecting(var waiters):
-                        waiters.append(continuation)
-                        state.phase = .connecting(waiters: waiters)
+                    case .connecting(let attempt, var waiters):
+                        if Task.isCancelled {
+                            return .failure(CallFailure(error: RPCError(.cancelled, "the call was cancelled"), retriable: false))
+                        }
+                        waiters[id] = continuation
+                        state.phase = .connecting(attempt: attempt, waiters: waiters)
                         return nil
                     case .ready(let connection):
                         return .success(connection)
                     case .backingOff(_, let reason):
-                        return .failure(CallFailure(error: RPCError(.unavailable, "\(address) is unavailable: \(reason)"),
-                                                    retriable: true))
+                        return unavailable(reason)
                     case .idle:
-                        return .failure(CallFailure(error: RPCError(.unavailable, "\(address) is not connected"),
-                                                    retriable: true))
+                        return unavailable("not connected")
                     }
                 }
-                if let immediate { continuation.resume(returning: immediate) }
+                if let immediate {
+                    continuation.resume(returning: immediate)
+                } else if let deadline {
+                    timer = group.next().schedule(atNanoseconds: deadline) { [self] in
+                        resumeWaiter(id, .failure(CallFailure(
+                            error: RPCError(.deadlineExceeded, "deadline exceeded while connecting to \(address)"), retriable: false)))
+                    }
+                }
             }
-        case .connect:
-            return await connect(deadline: deadline)
+        } onCancel: {
+            resumeWaiter(id, .failure(CallFailure(error: RPCError(.cancelled, "the call was cancelled"), retriable: false)))
         }
+        timer?.cancel()
+        return result
     }
 
-    private func connect(deadline: UInt64?) async -> Result<ClientConnection, CallFailure> {
+    private func resumeWaiter(_ id: UInt64, _ result: Result<ClientConnection, CallFailure>) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard case .connecting(let attempt, var waiters) = state.phase, let waiter = waiters.removeValue(forKey: id) else {
+                return nil
+            }
+            state.phase = .connecting(attempt: attempt, waiters: waiters)
+            return waiter
+        }
+        waiter?.resume(returning: result)
+    }
+
+    private func connect(attempt: UInt64, deadline: UInt64?) async -> Result<ClientConnection, CallFailure> {
         var timeout = configuration.connectTimeout
         if let deadline {
             let now = MonotonicTime.now()
             let remaining = Duration.nanoseconds(Int64(min(deadline > now ? deadline - now : 0, UInt64(Int64.max))))
             timeout = min(timeout, remaining)
         }
-        let connection = ClientConnection(peer: address.description, maximumFrameSize: configuration.maximumFrameSize) {
+        let connection = ClientConnection(peer: address.description, maximumFrameSize: configuration.maximumFrameSize,
+                                          firstStreamID: configuration.firstStreamID) {
             [weak self] connection in self?.connectionBecameUnusable(connection)
         }
-        let result: Result<ClientConnection, CallFailure>
+        var result: Result<ClientConnection, CallFailure>
         do {
             let tls = address.isTCP ? configuration.tls : nil
             let channel = try await Channel.connect(to: address, tls: tls, on: group.next(), timeout: timeout,
-                                                    handler: connection)
+                                                    options: configuration.channelOptions, handler: connection)
             connection.attach(channel)
             result = .success(connection)
         } catch {
-            result = .failure(CallFailure(error: RPCError(.unavailable, "cannot connect to \(address): \(error)"),
-                                          retriable: true))
+            result = .failure(CallFailure(error: RPCError(.unavailable, "cannot connect to \(address): \(error)"), retriable: true))
         }
-        let waiters = state.withLock { state -> [CheckedContinuation<Result<ClientConnection, CallFailure>, Never>] in
-            var waiters: [CheckedContinuation<Result<ClientConnection, CallFailure>, Never>] = []
-            if case .connecting(let pending) = state.phase { waiters = pending }
-            switch result {
+        let outcome = result
+        let (waiters, current) = state.withLock { state -> ([Waiter], Bool) in
+            guard case .connecting(let current, let pending) = state.phase, current == attempt else { return ([], false) }
+            switch outcome {
             case .success(let connection):
                 state.phase = .ready(connection)
                 state.backoff = configuration.initialBackoff
@@ -115,7 +160,12 @@ final class Subchannel: Sendable {
                 state.phase = .backingOff(until: MonotonicTime.now() &+ delay, reason: failure.error.message)
                 state.backoff = min(configuration.maximumBackoff, state.backoff * configuration.backoffMultiplier)
             }
-            return waiters
+            return (Array(pending.values), true)
+        }
+        if !current {
+            // The subchannel was closed while connecting: do not hand the connection out.
+            if case .success(let connection) = result { connection.close() }
+            result = unavailable("closed while connecting")
         }
         for waiter in waiters { waiter.resume(returning: result) }
         return result
@@ -127,13 +177,18 @@ final class Subchannel: Sendable {
         }
     }
 
-    /// Closes the current connection, if any.
+    /// Closes the current connection, if any, and answers every call waiting for one. Calls made
+    /// afterwards connect again.
     func close() {
-        let connection = state.withLock { state -> ClientConnection? in
+        let (connection, waiters) = state.withLock { state -> (ClientConnection?, [Waiter]) in
             defer { state.phase = .idle }
-            if case .ready(let connection) = state.phase { return connection }
-            return nil
+            switch state.phase {
+            case .ready(let connection): return (connection, [])
+            case .connecting(_, let waiters): return (nil, Array(waiters.values))
+            case .idle, .backingOff: return (nil, [])
+            }
         }
         connection?.close()
+        for waiter in waiters { waiter.resume(returning: unavailable("the client was closed")) }
     }
 }

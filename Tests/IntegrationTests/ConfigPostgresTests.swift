@@ -40,7 +40,7 @@ extension IntegrationSuite {
 
             try database.stop()
             // Reads: served from the config service's last loaded configuration.
-            #expect(fixture.request("GET", "/api/companies/dental")?.status == 200)
+            #expect(fixture.request("GET", "/api/companies/dental", headers: admin)?.status == 200)
             #expect(fixture.request("GET", "/api/admin/companies/dental", headers: admin)?.status == 200)
             // Writes: refused with 503 while the database is away.
             let refused = fixture.request("PATCH", "/api/admin/companies/dental", headers: admin, body: #"{"services":"implantes"}"#)
@@ -50,14 +50,11 @@ extension IntegrationSuite {
             #expect((health?.json?["services"] as? [String: [String: Any]])?["config"]?["status"] as? String == "degraded")
 
             try database.start()
-            var recovered = false
-            for _ in 0..<40 where !recovered {
-                let response = fixture.request("PATCH", "/api/admin/companies/dental", headers: admin, body: #"{"services":"implantes"}"#)
-                recovered = response?.status == 200
-                if !recovered { try await Task.sleep(for: .milliseconds(250)) }
+            let recovered = await waitUntil(timeout: .seconds(10)) {
+                fixture.request("PATCH", "/api/admin/companies/dental", headers: admin, body: #"{"services":"implantes"}"#)?.status == 200
             }
             #expect(recovered)
-            let company = fixture.request("GET", "/api/companies/dental")?.json?["company"] as? [String: Any]
+            let company = fixture.request("GET", "/api/companies/dental", headers: admin)?.json?["company"] as? [String: Any]
             #expect(company?["services"] as? String == "implantes")
         }
     }

@@ -71,8 +71,7 @@ extension IntegrationSuite {
 
             // Deactivate: the public API no longer shows it; tenant routes refuse it.
             #expect(send("DELETE", "/api/admin/companies/nueva")?.status == 200)
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(fixture.request("GET", "/api/companies/nueva")?.status == 404)
+            #expect(await waitUntil { send("GET", "/api/companies/nueva")?.status == 404 })
             #expect(send("GET", "/api/company", headers: ["X-Company-ID": "nueva"])?.errorCode == "company_inactive")
 
             // The audit log says who did what.
@@ -92,16 +91,18 @@ extension IntegrationSuite {
             text = text.replacingOccurrences(of: "\"Clínica wellness\"", with: "\"Wellness Renovado\"")
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             #expect(fixture.request("POST", "/api/admin/companies/reload-config", headers: admin)?.status == 200)
-            try await Task.sleep(for: .milliseconds(200))
-            let renamed = fixture.request("GET", "/api/companies/wellness")
-            #expect((renamed?.json?["company"] as? [String: Any])?["company_name"] as? String == "Wellness Renovado")
+            let renamed = await waitUntil {
+                let answer = fixture.request("GET", "/api/companies/wellness", headers: admin)
+                return (answer?.json?["company"] as? [String: Any])?["company_name"] as? String == "Wellness Renovado"
+            }
+            #expect(renamed)
 
             try "{ broken".write(toFile: path, atomically: true, encoding: .utf8)
             let failed = fixture.request("POST", "/api/admin/companies/reload-config", headers: admin)
             #expect(failed?.status == 412 && failed?.errorCode == "precondition_failed")
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(fixture.request("GET", "/api/companies/wellness")?.status == 200)
-            #expect(fixture.request("GET", "/api/companies")?.json?["total"] as? Int == 4)
+            // The broken file changed nothing: the last good configuration keeps serving.
+            #expect(fixture.request("GET", "/api/companies/wellness", headers: admin)?.status == 200)
+            #expect(fixture.request("GET", "/api/companies", headers: admin)?.json?["total"] as? Int == 4)
         }
     }
 }

@@ -56,6 +56,7 @@ extension IntegrationSuite {
             let total = 20_000
             let workers = 16
             let port = fixture.httpPort
+            let adminKey = fixture.adminKey
             final class Shared: Sendable {
                 let slowest = Mutex<Duration>(.zero)
                 let failures = Mutex<[String]>([])
@@ -72,7 +73,7 @@ extension IntegrationSuite {
                     while !shared.stop.load(ordering: .relaxed) {
                         guard let connection = RawHTTPConnection(port: port) else { bad += 1; continue }
                         for _ in 0..<20 {
-                            connection.send("GET /api/companies HTTP/1.1\r\nHost: t\r\n\r\n")
+                            connection.send("GET /api/companies HTTP/1.1\r\nHost: t\r\nX-API-Key: \(adminKey)\r\n\r\n")
                             if connection.readResponse()?.status == 200 { ok += 1 } else { bad += 1; break }
                         }
                     }

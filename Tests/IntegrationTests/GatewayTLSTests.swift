@@ -33,13 +33,14 @@ extension IntegrationSuite {
             let port = try #require(fixture.httpsPort)
             let url = "https://localhost:\(port)/api/companies/benova"
             let curl = try runCommand("/usr/bin/curl", ["-s", "--cacert", "\(fixture.directory)/ca.pem", "--resolve",
-                                                        "localhost:\(port):127.0.0.1", "-w", "\n%{http_code} %{ssl_verify_result} %{http_version}", url])
+                                                        "localhost:\(port):127.0.0.1", "-H", "X-API-Key: \(fixture.adminKey)", "-w", "\n%{http_code} %{ssl_verify_result} %{http_version}", url])
             #expect(curl.status == 0)
             #expect(curl.output.hasSuffix("200 0 1.1"))
             #expect(curl.output.contains(#""company_id":"benova""#))
             // Keep-alive over TLS: two requests on one connection.
             let twice = try runCommand("/usr/bin/curl", ["-s", "--cacert", "\(fixture.directory)/ca.pem", "--resolve",
-                                                         "localhost:\(port):127.0.0.1", "-o", "/dev/null", "-o", "/dev/null",
+                                                         "localhost:\(port):127.0.0.1", "-H", "X-API-Key: \(fixture.adminKey)",
+                                                         "-o", "/dev/null", "-o", "/dev/null",
                                                          "-w", "%{num_connects} ", url, url])
             #expect(twice.output == "1 0 ")
             // Plain HTTP keeps working next to it.
@@ -67,7 +68,8 @@ extension IntegrationSuite {
             #expect(reloaded)
             #expect(gateway.isRunning)
             let after = try runCommand("/usr/bin/curl", ["-s", "--cacert", "\(fixture.directory)/ca.pem", "--resolve",
-                                                         "localhost:\(port):127.0.0.1", "-o", "/dev/null", "-w", "%{http_code}", url])
+                                                         "localhost:\(port):127.0.0.1", "-H", "X-API-Key: \(fixture.adminKey)",
+                                                         "-o", "/dev/null", "-w", "%{http_code}", url])
             #expect(after.output == "200")
         }
     }

@@ -46,8 +46,12 @@ extension IntegrationSuite {
             let anonymous = call(["X-Company-ID": "benova"])
             #expect(anonymous?.status == 401 && anonymous?.errorCode == "authentication_required")
             #expect(anonymous?.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
-            for path in ["/livez", "/readyz", "/api/health", "/metrics", "/api/companies", "/api/companies/benova"] {
+            for path in ["/livez", "/readyz", "/api/health", "/metrics"] {
                 #expect(fixture.request("GET", path)?.status == 200, "\(path)")
+            }
+            // The directory is closed like everything else (PUBLIC_DIRECTORY is off by default).
+            for path in ["/api/companies", "/api/companies/benova"] {
+                #expect(fixture.request("GET", path)?.errorCode == "authentication_required", "\(path)")
             }
             // Tenant API keys: their own company (also implicitly), never another one.
             #expect(company(call(["X-API-Key": fixture.benovaKey, "X-Company-ID": "benova"])) == "benova")

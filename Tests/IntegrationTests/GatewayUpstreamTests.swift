@@ -19,7 +19,10 @@ extension IntegrationSuite {
             let services = degraded.json?["services"] as? [String: [String: Any]]
             #expect(services?["config"]?["status"] as? String == "healthy")
             #expect(services?["rag"]?["status"] as? String == "unhealthy")
-            #expect((degraded.json?["companies"] as? [String: Any])?["total"] as? Int == 5)
+            // Anonymous probes see no company; the admin sees all five.
+            #expect(degraded.json?["companies"] == nil)
+            let detailed = fixture.request("GET", "/api/health", headers: ["X-API-Key": fixture.adminKey])
+            #expect((detailed?.json?["companies"] as? [String: Any])?["total"] as? Int == 5)
 
             fixture.stopConfigService()
             let down = try #require(fixture.request("GET", "/api/admin/companies", headers: ["X-API-Key": fixture.adminKey]))
@@ -40,7 +43,7 @@ extension IntegrationSuite {
             final class CallCounter: Sendable { let count = Atomic<Int>(0) }
             let slowCalls = CallCounter()
             var router = RPCRouter()
-            router.register(ConfigAPI.listCompanies) { _, _ in
+            router.register(ConfigAPI.listCompanies, execution: .cooperative) { _, _ in
                 if slowCalls.count.add(1, ordering: .relaxed).oldValue > 0 { try await Task.sleep(for: .seconds(3)) }
                 let id = CompanyID("benova")!
                 return ListCompaniesResponse(version: 1, companies: [
@@ -48,7 +51,7 @@ extension IntegrationSuite {
                             salesAgentName: "María", services: "estética"),
                 ])
             }
-            let server = try RPCServer(configuration: RPCServerConfiguration(addresses: [.unix(path: socket)]), router: router,
+            let server = RPCServer(configuration: RPCServerConfiguration(addresses: [.unix(path: socket)]), router: router,
                                        logger: Logger(component: "slow", sink: LogSink(descriptor: 2, minimumLevel: .critical)))
             try await server.start()
             let fixture = GatewayFixture()
@@ -66,13 +69,13 @@ extension IntegrationSuite {
             // then exits, and nothing new is accepted.
             let inFlight = try #require(RawHTTPConnection(port: fixture.httpPort))
             inFlight.send("GET /api/admin/companies HTTP/1.1\r\nHost: t\r\nX-API-Key: \(fixture.adminKey)\r\n\r\n")
-            try await Task.sleep(for: .milliseconds(200))
+            // Wait until that request is being served (its listCompanies call reached the slow service).
+            #expect(await waitUntil { slowCalls.count.load(ordering: .relaxed) >= 3 })
             let gateway = try #require(fixture.gateway)
             kill(gateway.processIdentifier, SIGTERM)
             let answer = inFlight.readResponse()
             #expect(answer?.status == 504 && answer?.header("Connection") == "close")
-            let deadline = ContinuousClock.now + .seconds(10)
-            while gateway.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(await waitUntil(timeout: .seconds(10)) { !gateway.isRunning })
             #expect(!gateway.isRunning && gateway.terminationStatus == 0)
             #expect(RawHTTPConnection(port: fixture.httpPort) == nil)
             await server.shutdownGracefully()

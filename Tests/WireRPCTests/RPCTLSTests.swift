@@ -45,11 +45,14 @@ struct TestCertificates {
         let serverTLS = try TLSContext(configuration: .server(
             certificateChainPath: certificates.file("server.pem"), privateKeyPath: certificates.file("server.key")),
             isServer: true)
-        let server = try await startServer([.tcp(host: "127.0.0.1", port: 0)], tls: serverTLS)
+        let server = try await startServer([.tcp(host: "127.0.0.1", port: 0)], tls: serverTLS) {
+            $0.serviceCredential = testCredential
+        }
         let address = try #require(server.boundAddresses.first)
         let clientTLS = try TLSContext(configuration: .client(
             trustRootsPath: certificates.file("ca.pem"), serverName: "localhost"), isServer: false)
-        let client = RPCClient(endpoints: [address], configuration: RPCClientConfiguration(tls: clientTLS))
+        let client = RPCClient(endpoints: [address], configuration: RPCClientConfiguration(
+            tls: clientTLS, callerName: "tester", serviceCredential: testCredential))
         let text = String(repeating: "secret ", count: 5_000)
         #expect(try await client.call(TestAPI.echo, EchoMessage(text: text)).text == text)
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -38,6 +38,9 @@ final class Observations: Sendable {
 
 let quietLogger = Logger(component: "test", sink: LogSink(descriptor: 2, minimumLevel: .error))
 
+/// A service credential for TCP tests.
+let testCredential = ServiceCredential(secret: "wire-test-credential-0123456789abcdef")
+
 /// A temporary directory for sockets and certificates, removed by `cleanup()`.
 struct TemporaryDirectory {
     let path: String
@@ -51,11 +54,11 @@ struct TemporaryDirectory {
 
 func makeRouter(observations: Observations = Observations()) -> RPCRouter {
     var router = RPCRouter()
-    router.register(TestAPI.echo) { request, context in
+    router.register(TestAPI.echo, execution: .eventLoop) { request, context in
         if let tenant = context.metadata.tenant { observations.record("tenant", tenant) }
         return request
     }
-    router.register(TestAPI.sleep) { request, _ in
+    router.register(TestAPI.sleep, execution: .cooperative) { request, _ in
         observations.record("started-\(request.tag)", "yes")
         do {
             try await Task.sleep(for: .milliseconds(request.milliseconds))
@@ -66,7 +69,7 @@ func makeRouter(observations: Observations = Observations()) -> RPCRouter {
         observations.record("completed-\(request.tag)", "yes")
         return EchoMessage(text: request.tag)
     }
-    router.register(TestAPI.fail) { request, _ in
+    router.register(TestAPI.fail, execution: .cooperative) { request, _ in
         if request.text == "rpc" { throw RPCError(.failedPrecondition, "precondition \(request.text)") }
         struct Secret: Error {}
         throw Secret()
@@ -79,9 +82,9 @@ func startServer(
     _ addresses: [SocketAddress], router: RPCRouter = makeRouter(), tls: TLSContext? = nil,
     configure: (inout RPCServerConfiguration) -> Void = { _ in }
 ) async throws -> RPCServer {
-    var configuration = RPCServerConfiguration(addresses: addresses, tls: tls, loopCount: 2)
+    var configuration = RPCServerConfiguration(addresses: addresses, tls: tls)
     configure(&configuration)
-    let server = try RPCServer(configuration: configuration, router: router, logger: quietLogger)
+    let server = RPCServer(configuration: configuration, router: router, logger: quietLogger)
     try await server.start()
     return server
 }

@@ -19,11 +19,18 @@ import Testing
         #expect(decoded.payload == Array(repeating: 9, count: 300))
     }
 
-    @Test func oversizedLength_IsRejectedFromThePrefixAlone() {
+    @Test func oversizedLength_IsReportedFromThePrefixAlone() throws {
         let prefix: [UInt8] = [0x7F, 0xFF, 0xFF, 0xFF]
-        #expect(throws: FrameError.self) {
-            try prefix.withUnsafeBytes { try FrameCodec.peek($0, maximumFrameSize: FrameCodec.defaultMaximumFrameSize) }
-        }
+        let peek = try prefix.withUnsafeBytes { try FrameCodec.peek($0, maximumFrameSize: FrameCodec.defaultMaximumFrameSize) }
+        #expect(peek == .oversized(length: 0x7FFF_FFFF + 4))
+        // The fixed header names the stream to fail, and refuses an unknown version or kind.
+        let request = FrameCodec.encode(Frame(header: FrameHeader(kind: .request, streamID: 9, method: "a/b")))
+        let fixed = try request.withUnsafeBytes { try FrameCodec.fixedHeader($0) }
+        #expect(fixed?.kind == .request && fixed?.streamID == 9)
+        #expect(try request.prefix(11).withUnsafeBytes { try FrameCodec.fixedHeader($0) } == nil)
+        var badKind = request
+        badKind[5] = 99
+        #expect(throws: FrameError.self) { try badKind.withUnsafeBytes { try FrameCodec.fixedHeader($0) } }
         let tiny: [UInt8] = [0, 0, 0, 3, 1, 1, 0]
         #expect(throws: FrameError.self) { try tiny.withUnsafeBytes { try FrameCodec.peek($0, maximumFrameSize: 100) } }
     }

@@ -27,6 +27,14 @@ int CLinux_epoll_ctl(int epfd, int op, int fd, uint32_t events, uint64_t data);
 /// Waits for events, writing up to `max` (events, data) pairs into the two arrays.
 int CLinux_epoll_wait(int epfd, uint32_t *events, uint64_t *data, int max, int timeout_ms);
 
+/// The user id of a connected Unix socket's peer (SO_PEERCRED): 0 on success, -1 on failure.
+int CLinux_peer_uid(int fd, unsigned int *uid);
+
+/// Names the calling thread (the kernel keeps 15 bytes); 0 on success.
+int CLinux_set_thread_name(const char *name);
+/// Copies the calling thread's name into `buffer` (at least 16 bytes); 0 on success.
+int CLinux_get_thread_name(char *buffer, int size);
+
 /// Length of a sockaddr_un path buffer.
 int CLinux_sun_path_capacity(void);
 #endif

@@ -4,7 +4,9 @@ import Synchronization
 
 /// Counters, gauges and histograms exposed at `/metrics` in the Prometheus text format (version 0.0.4).
 ///
-/// Label values are bounded by construction: routes are patterns (not raw paths), companies are known ids.
+/// Label values come from closed sets, whatever clients send: methods from ``knownMethods`` (anything else
+/// is `OTHER`), routes are patterns (or `unmatched`), statuses are classes (`2xx`...), companies are ids the
+/// gateway resolved from its configuration, rejection codes are the server's own.
 public final class MetricsRegistry: Sendable {
     /// Histogram bucket upper bounds, in seconds.
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
@@ -24,9 +26,15 @@ public final class MetricsRegistry: Sendable {
     private struct RequestKey: Hashable {
         var route: String
         var method: String
-        var status: Int
+        var statusClass: Int
         var company: String?
     }
+
+    /// The methods counted under their own name.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    /// `method` if known, else `OTHER`.
+    static func methodLabel(_ method: String) -> String { knownMethods.contains(method) ? method : "OTHER" }
 
     private struct State {
         var requests: [RequestKey: UInt64] = [:]
@@ -46,7 +54,8 @@ public final class MetricsRegistry: Sendable {
     public func requestFinished(route: String, method: String, status: Int, company: String?, seconds: Double) {
         inFlight.subtract(1, ordering: .relaxed)
         // Labels are rendered only when scraped; the hot path only hashes the raw values.
-        let key = RequestKey(route: route, method: method, status: status, company: company)
+        let key = RequestKey(route: route, method: Self.methodLabel(method), statusClass: min(max(status / 100, 1), 5),
+                             company: company)
         state.withLock { state in
             state.requests[key, default: 0] += 1
             state.durations[route, default: Histogram()].observe(seconds)
@@ -68,11 +77,11 @@ public final class MetricsRegistry: Sendable {
     public func render() -> String {
         let snapshot = state.withLock { $0 }
         var out = ""
-        out += "# HELP gateway_http_requests_total HTTP requests answered, by route pattern, method, status and company.\n"
+        out += "# HELP gateway_http_requests_total HTTP requests answered, by route pattern, method, status class and company.\n"
         out += "# TYPE gateway_http_requests_total counter\n"
         let requestLines = snapshot.requests.map { key, count in
             "gateway_http_requests_total{route=\(Self.quote(key.route)),method=\(Self.quote(key.method)),"
-                + "status=\"\(key.status)\",company=\(Self.quote(key.company ?? ""))} \(count)\n"
+                + "status=\"\(key.statusClass)xx\",company=\(Self.quote(key.company ?? ""))} \(count)\n"
         }
         for line in requestLines.sorted() { out += line }
         out += "# HELP gateway_http_requests_in_flight HTTP requests being handled.\n"

@@ -1,4 +1,4 @@
-import ConfigStore
+import CompanyModel
 import Foundation
 import HTTPServerCore
 import ServiceLogging
@@ -15,7 +15,7 @@ enum AdminCompanyRoutes {
             return id
         }
         @Sendable func answer(_ company: Company, status: Int = 200) -> HTTPResponse {
-            var response = CompanyJSON.success(["company": adminJSON(company), "company_id": .string(company.id.rawValue)],
+            var response = CompanyJSON.success(["company": CompanyJSON.full(company), "company_id": .string(company.id.rawValue)],
                                                status: status)
             response.headers["ETag"] = "\"\(company.revision ?? 1)\""
             return response
@@ -36,9 +36,9 @@ enum AdminCompanyRoutes {
                 throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
                                 details: ["fields": .object(["company_id": .string("must match ^[a-z0-9][a-z0-9_-]{1,49}$")])])
             }
-            let record = try decodeRecord(try bodyObject(request))
+            let company = try decodeCompany(try bodyObject(request), id: id)
             let created = try await upstream.call(.config, ConfigAPI.createCompany,
-                                                  CompanyChangeRequest(company: record.company(id: id), actor: context.principal.label),
+                                                  CompanyChangeRequest(company: company, actor: context.principal.label),
                                                   context: context)
             _ = try? await companies.refresh()
             return answer(created, status: 201)
@@ -46,10 +46,10 @@ enum AdminCompanyRoutes {
 
         router.add("PUT", "/api/admin/companies/{id}", GatewayRoute(access: .admin) { request, context in
             let id = try companyID(context)
-            let record = try decodeRecord(try bodyObject(request))
+            let company = try decodeCompany(try bodyObject(request), id: id)
             let updated = try await upstream.call(
                 .config, ConfigAPI.updateCompany,
-                CompanyChangeRequest(company: record.company(id: id), expectedRevision: try ifMatch(request),
+                CompanyChangeRequest(company: company, expectedRevision: try ifMatch(request),
                                      actor: context.principal.label), context: context)
             return await changed(updated)
         })
@@ -63,11 +63,11 @@ enum AdminCompanyRoutes {
                 throw HTTPError(status: 400, code: "invalid_json", message: "The patch must be a JSON object.")
             }
             let current = try await upstream.call(.config, ConfigAPI.getCompany, GetCompanyRequest(companyID: id), context: context)
-            let record = try decodeRecord(mergePatch(adminJSON(current), .object(patch)))
+            let company = try decodeCompany(mergePatch(CompanyJSON.full(current), .object(patch)), id: id)
             let expected = try ifMatch(request) ?? current.revision
             let updated = try await upstream.call(
                 .config, ConfigAPI.updateCompany,
-                CompanyChangeRequest(company: record.company(id: id), expectedRevision: expected, actor: context.principal.label),
+                CompanyChangeRequest(company: company, expectedRevision: expected, actor: context.principal.label),
                 context: context)
             return await changed(updated)
         })
@@ -175,15 +175,16 @@ enum AdminCompanyRoutes {
         return value
     }
 
-    /// Decodes a company in the companies-file format, ignoring the fields the server manages
+    /// Decodes a company in the companies-file format for `id`, ignoring the fields the server manages
     /// (`company_id`, `created_at`, `updated_at`, `revision`, `api_keys`).
-    static func decodeRecord(_ value: JSONValue) throws(HTTPError) -> CompanyFileRecord {
+    static func decodeCompany(_ value: JSONValue, id: CompanyID) throws(HTTPError) -> Company {
         guard case .object(var fields) = value else {
             throw HTTPError(status: 400, code: "invalid_json", message: "The request body must be a JSON object.")
         }
-        for managed in ["company_id", "created_at", "updated_at", "revision", "api_keys"] { fields[managed] = nil }
+        for managed in ["created_at", "updated_at", "revision", "api_keys"] { fields[managed] = nil }
+        fields["company_id"] = .string(id.rawValue)
         do {
-            return try JSONDecoder().decode(CompanyFileRecord.self, from: Data(JSONValue.object(fields).serialized()))
+            return try CompanyJSONCoding.decoder().decode(Company.self, from: Data(JSONValue.object(fields).serialized()))
         } catch let error as DecodingError {
             throw JSONBody.validationError(error)
         } catch {
@@ -199,19 +200,6 @@ enum AdminCompanyRoutes {
             throw HTTPError(status: 412, code: "precondition_failed", message: "If-Match must be an ETag of this company.")
         }
         return revision
-    }
-
-    /// The company in the companies-file format, secrets masked, API keys omitted.
-    static func adminJSON(_ company: Company) -> JSONValue {
-        let company = company.mappingSecrets(comparedTo: nil) { value, _ in
-            value.map { $0.isEmpty ? $0 : ConfigManager.maskedSecret }
-        }
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        guard let data = try? encoder.encode(CompanyFileRecord(company: company, apiKeys: [])),
-              case .object(var fields)? = try? JSONDecoder().decode(JSONValue.self, from: data) else { return .null }
-        fields["company_id"] = .string(company.id.rawValue)
-        return .object(fields)
     }
 
     /// RFC 7396 JSON merge patch.

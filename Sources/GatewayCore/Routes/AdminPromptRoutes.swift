@@ -3,7 +3,8 @@ import HTTPServerCore
 import Wire
 
 /// Prompts per company and agent (admin): list with their source, set a custom one, restore the default,
-/// preview with sample values. Sources: custom → company default → built-in (see ``PromptCatalog``).
+/// preview with sample values. Sources: custom → company default → built-in. The templates belong to the
+/// agents, so the agent service resolves and renders them; changes are saved through the config service.
 enum AdminPromptRoutes {
     static func register(on router: inout Router<GatewayRoute>, companies: CompanyCache, upstream: UpstreamCaller,
                          resolver: TenantResolver) {
@@ -18,12 +19,17 @@ enum AdminPromptRoutes {
             let id = try resolver.requestedCompany(in: request, boundTo: context.principal)
             return try await upstream.call(.config, ConfigAPI.getCompany, GetCompanyRequest(companyID: id), context: context)
         }
-        @Sendable func describe(_ agent: AgentKind, _ company: Company) -> JSONValue {
-            let resolved = PromptCatalog.resolve(agent, for: company)
-            return .object(["current_prompt": .string(resolved.template), "source": .string(resolved.source.rawValue),
-                            "is_custom": .bool(resolved.source == .custom)])
+        @Sendable func prompts(_ company: Company, _ context: GatewayContext) async throws -> [AgentKind: AgentPrompt] {
+            let answer = try await upstream.call(.agent, AgentAPI.describePrompts,
+                                                 DescribePromptsRequest(companyID: company.id, snapshot: company), context: context)
+            return Dictionary(answer.prompts.map { ($0.agent, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        @Sendable func save(_ company: Company, _ request: HTTPRequest, _ context: GatewayContext) async throws -> Company {
+        @Sendable func describe(_ prompt: AgentPrompt?) -> JSONValue {
+            guard let prompt else { return .null }
+            return .object(["current_prompt": .string(prompt.template), "source": .string(prompt.source.rawValue),
+                            "is_custom": .bool(prompt.source == .custom)])
+        }
+        @Sendable func save(_ company: Company, _ context: GatewayContext) async throws -> Company {
             let updated = try await upstream.call(
                 .config, ConfigAPI.updateCompany,
                 CompanyChangeRequest(company: company, expectedRevision: company.revision, actor: context.principal.label),
@@ -31,11 +37,17 @@ enum AdminPromptRoutes {
             _ = try? await companies.refresh()
             return updated
         }
+        @Sendable func answer(_ company: Company, _ agent: AgentKind, _ context: GatewayContext) async throws -> HTTPResponse {
+            let resolved = try await prompts(company, context)
+            return CompanyJSON.success(["company_id": .string(company.id.rawValue), "agent": .string(agent.rawValue),
+                                        "prompt": describe(resolved[agent])])
+        }
 
         router.add("GET", "/api/admin/prompts", GatewayRoute(access: .admin) { request, context in
             let company = try await company(request, context)
+            let resolved = try await prompts(company, context)
             var agents: [String: JSONValue] = [:]
-            for agent in AgentKind.allCases { agents[agent.rawValue] = describe(agent, company) }
+            for agent in AgentKind.allCases { agents[agent.rawValue] = describe(resolved[agent]) }
             return CompanyJSON.success([
                 "company_id": .string(company.id.rawValue), "agents": .object(agents),
                 "total_agents": .number(Double(AgentKind.allCases.count)),
@@ -51,42 +63,33 @@ enum AdminPromptRoutes {
                                 details: ["fields": .object(["prompt_template": .string("is required")])])
             }
             var target = try await company(request, context)
-            var prompts = target.customPrompts ?? [:]
-            prompts[agent.rawValue] = template
-            target.customPrompts = prompts
-            let saved = try await save(target, request, context)
-            return CompanyJSON.success(["company_id": .string(saved.id.rawValue), "agent": .string(agent.rawValue),
-                                        "prompt": describe(agent, saved)])
+            var custom = target.customPrompts ?? [:]
+            custom[agent.rawValue] = template
+            target.customPrompts = custom
+            return try await answer(try await save(target, context), agent, context)
         })
 
         router.add("DELETE", "/api/admin/prompts/{agent}", GatewayRoute(access: .admin) { request, context in
             let agent = try agent(context)
             var target = try await company(request, context)
-            guard target.customPrompts?[agent.rawValue] != nil else {
-                return CompanyJSON.success(["company_id": .string(target.id.rawValue), "agent": .string(agent.rawValue),
-                                            "prompt": describe(agent, target)])
+            if target.customPrompts?[agent.rawValue] != nil {
+                target.customPrompts?[agent.rawValue] = nil
+                target = try await save(target, context)
             }
-            target.customPrompts?[agent.rawValue] = nil
-            let saved = try await save(target, request, context)
-            return CompanyJSON.success(["company_id": .string(saved.id.rawValue), "agent": .string(agent.rawValue),
-                                        "prompt": describe(agent, saved)])
+            return try await answer(target, agent, context)
         })
 
         router.add("POST", "/api/admin/prompts/{agent}/preview", GatewayRoute(access: .admin) { request, context in
             let agent = try agent(context)
             let body = request.body.isEmpty ? PromptBody() : try JSONBody.decode(PromptBody.self, from: request)
             let target = try await company(request, context)
-            let template = body.promptTemplate ?? PromptCatalog.resolve(agent, for: target).template
-            let unknown = PromptCatalog.unknownPlaceholders(in: template)
-            guard unknown.isEmpty else {
-                throw HTTPError(status: 422, code: "validation_failed", message: "The template uses unknown placeholders.",
-                                details: ["fields": .object(["prompt_template": .string("unknown placeholders: \(unknown.joined(separator: ", "))")])])
-            }
-            var values = PromptCatalog.sampleValues(for: target)
-            for (name, value) in body.values ?? [:] where PromptCatalog.placeholders.contains(name) { values[name] = value }
+            let preview = try await upstream.call(
+                .agent, AgentAPI.previewPrompt,
+                PreviewPromptRequest(companyID: target.id, agent: agent, template: body.promptTemplate, values: body.values ?? [:],
+                                     snapshot: target), context: context)
             return CompanyJSON.success(["company_id": .string(target.id.rawValue), "agent": .string(agent.rawValue),
-                                        "preview": .string(PromptCatalog.render(template, values: values)),
-                                        "sample_values": .object(values.mapValues(JSONValue.string))])
+                                        "preview": .string(preview.rendered),
+                                        "sample_values": .object(preview.values.mapValues(JSONValue.string))])
         })
     }
 

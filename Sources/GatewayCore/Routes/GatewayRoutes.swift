@@ -26,8 +26,9 @@ enum GatewayRoutes {
             }
         })
 
-        router.add("GET", "/api/health", GatewayRoute(access: .public, timeout: .seconds(2)) { _, context in
-            await HealthRoute.aggregate(context: context, upstream: upstream, companies: companies)
+        router.add("GET", "/api/health", GatewayRoute(access: .optionalAuthentication, timeout: .seconds(2)) { _, context in
+            // Anonymous probes see the services; the admin sees the companies too (the seed's full shape).
+            await HealthRoute.aggregate(context: context, upstream: upstream, companies: companies, detailed: context.isAdminOrOpen)
         })
 
         router.add("GET", "/metrics", GatewayRoute(access: configuration.metricsPublic ? .public : .admin) { _, _ in
@@ -37,18 +38,39 @@ enum GatewayRoutes {
 
         // MARK: Companies
 
-        router.add("GET", "/api/companies", GatewayRoute(access: .public) { _, context in
+        // The directory is closed like every other route: an admin sees every company, a tenant credential
+        // only its own, and an anonymous caller gets 401 unless PUBLIC_DIRECTORY is on (public fields only).
+        @Sendable func directoryView(_ context: GatewayContext) throws(HTTPError) -> (Company) -> JSONValue {
+            if context.isAdminOrOpen { return CompanyJSON.summary }
+            if case .anonymous = context.principal {
+                guard configuration.publicDirectory else {
+                    throw AuthenticationMiddleware.unauthorized(
+                        "authentication_required", "The company directory needs credentials: an X-API-Key header or a Bearer token.")
+                }
+            }
+            return CompanyJSON.publicView
+        }
+
+        router.add("GET", "/api/companies", GatewayRoute(access: .optionalAuthentication) { _, context in
+            let view = try directoryView(context)
             let all = try await upstream.run(.config, context: context) { try await companies.companies(metadata: context.wireMetadata) }
-            let active = all.values.filter(\.isActive).sorted { $0.id < $1.id }
+            let visible = all.values.filter { company in
+                company.isActive && (context.isAdminOrOpen || context.principal == .anonymous || context.mayAccess(company.id))
+            }.sorted { $0.id < $1.id }
             return CompanyJSON.success([
-                "companies": .array(active.map(CompanyJSON.publicView)),
-                "total": .number(Double(active.count)),
+                "companies": .array(visible.map(view)),
+                "total": .number(Double(visible.count)),
             ])
         })
 
-        router.add("GET", "/api/companies/{id}", GatewayRoute(access: .public) { _, context in
+        router.add("GET", "/api/companies/{id}", GatewayRoute(access: .optionalAuthentication) { _, context in
+            let view = try directoryView(context)
             guard let text = context.parameters["id"], let id = CompanyID(text) else {
                 throw HTTPError(status: 400, code: "invalid_company_id", message: "The company id is not valid.")
+            }
+            if context.principal != .anonymous && !context.mayAccess(id) {
+                throw HTTPError(status: 403, code: "tenant_forbidden",
+                                message: "These credentials are not allowed to act for company '\(id)'.")
             }
             let company = try await upstream.run(.config, context: context) {
                 try await companies.company(id, metadata: context.wireMetadata)
@@ -56,16 +78,12 @@ enum GatewayRoutes {
             guard let company, company.isActive else {
                 throw HTTPError(status: 404, code: "unknown_company", message: "Company '\(id)' does not exist.")
             }
-            return CompanyJSON.success(["company": CompanyJSON.publicView(company), "company_id": .string(id.rawValue)])
+            return CompanyJSON.success(["company": view(company), "company_id": .string(id.rawValue)])
         })
 
         router.add("GET", "/api/companies/{id}/agents", GatewayRoute(access: .authenticated) { _, context in
             guard let text = context.parameters["id"], let id = CompanyID(text) else {
                 throw HTTPError(status: 400, code: "invalid_company_id", message: "The company id is not valid.")
-            }
-            guard context.principal.mayAccess(id, authenticationEnabled: configuration.authenticationEnabled) else {
-                throw HTTPError(status: 403, code: "tenant_forbidden",
-                                message: "These credentials are not allowed to act for company '\(id)'.")
             }
             let described = try await upstream.call(.agent, AgentAPI.describeCompany, DescribeCompanyRequest(companyID: id),
                                                     context: context)
@@ -82,7 +100,7 @@ enum GatewayRoutes {
         router.add("GET", "/api/company", GatewayRoute(access: .tenant) { _, context in
             // The caller's own company (tenant-scoped): what a tenant key or token is acting for.
             guard let company = context.company else { throw HTTPError.internalError() }
-            return CompanyJSON.success(["company": CompanyJSON.adminView(company), "company_id": .string(company.id.rawValue)])
+            return CompanyJSON.success(["company": CompanyJSON.summary(company), "company_id": .string(company.id.rawValue)])
         })
 
         AdminCompanyRoutes.register(on: &router, companies: companies, upstream: upstream)
@@ -93,7 +111,7 @@ enum GatewayRoutes {
             let all = try await upstream.run(.config, context: context) { try await companies.refresh(metadata: context.wireMetadata) }
             let sorted = all.values.sorted { $0.id < $1.id }
             return CompanyJSON.success([
-                "companies": .array(sorted.map(CompanyJSON.adminView)),
+                "companies": .array(sorted.map(CompanyJSON.summary)),
                 "total": .number(Double(sorted.count)),
                 "version": .number(Double(companies.version)),
             ])

@@ -9,14 +9,18 @@ import WireRPC
 /// `GET /api/health`: the health of every service over Wire, in the original system's shape.
 ///
 /// `healthy` when every service serves, `degraded` when the config service serves but another does not
-/// (200 either way), `unhealthy` (503) when the config service is unreachable.
+/// (200 either way), `unhealthy` (503) when the config service is unreachable. Anonymous callers see the
+/// services only; with admin credentials the answer names the companies too (configured, health per
+/// company) and the PostgreSQL block, as the seed's full health check does.
 enum HealthRoute {
-    static func aggregate(context: GatewayContext, upstream: UpstreamCaller, companies: CompanyCache) async -> HTTPResponse {
+    static func aggregate(context: GatewayContext, upstream: UpstreamCaller, companies: CompanyCache, detailed: Bool) async -> HTTPResponse {
         var services: [String: JSONValue] = [:]
         var statuses: [ServiceName: String] = [:]
+        var reports: [ServiceName: HealthCheckResponse] = [:]
         for (service, result) in await upstream.downstreamHealth(metadata: context.wireMetadata) {
             switch result {
             case .success(let answer):
+                reports[service] = answer.report
                 let status = answer.report.status == .serving ? "healthy" : (answer.report.status == .degraded ? "degraded" : "unhealthy")
                 statuses[service] = status
                 services[service.rawValue] = .object([
@@ -31,20 +35,54 @@ enum HealthRoute {
                 services[service.rawValue] = .object(["status": .string("unhealthy"), "error": .string(error.code.name)])
             }
         }
-        let known = (try? await companies.companies(metadata: context.wireMetadata)) ?? [:]
         let status = statuses[.config] == "unhealthy" || statuses[.config] == nil ? "unhealthy"
             : (statuses.values.allSatisfy { $0 == "healthy" } ? "healthy" : "degraded")
-        let body: JSONValue = .object([
+        var body: [String: JSONValue] = [
             "status": .string(status),
             "system_type": .string("multi-tenant-multi-agent"),
             "version": .string(BuildInfo.version),
             "timestamp": .string(Timestamp.iso8601(Date())),
             "services": .object(services),
-            "companies": .object([
-                "total": .number(Double(known.count)),
-                "configured": .array(known.keys.sorted().map { .string($0.rawValue) }),
-            ]),
+        ]
+        if detailed {
+            let known = (try? await companies.companies(metadata: context.wireMetadata)) ?? [:]
+            body["companies"] = companiesBlock(known, statuses: statuses)
+            body["enterprise"] = enterpriseBlock(reports[.config], companies: known.count)
+        }
+        return .json(status == "unhealthy" ? 503 : 200, JSONValue.object(body).serialized())
+    }
+
+    /// `{total, configured, health: {<id>: {...}}}` from what the gateway knows of each company.
+    static func companiesBlock(_ known: [CompanyID: Company], statuses: [ServiceName: String]) -> JSONValue {
+        let serving = { (service: ServiceName) in statuses[service] == "healthy" }
+        var health: [String: JSONValue] = [:]
+        for (id, company) in known {
+            let enabled = AgentKind.allCases.filter { company.agentsEnabled?[$0.rawValue] ?? true }.count
+            health[id.rawValue] = .object([
+                "is_active": .bool(company.isActive),
+                "system_healthy": .bool(company.isActive && serving(.config) && serving(.agent)),
+                "vectorstore_healthy": .bool(serving(.rag)),
+                "agents_available": .number(Double(enabled)),
+                // No service keeps this tenant's data in Redis yet (the embedded stores are the default).
+                "redis_healthy": .null,
+            ])
+        }
+        return .object([
+            "total": .number(Double(known.count)),
+            "configured": .array(known.keys.sorted().map { .string($0.rawValue) }),
+            "health": .object(health),
         ])
-        return .json(status == "unhealthy" ? 503 : 200, body.serialized())
+    }
+
+    /// `{postgresql_available, connection_status, companies_in_db}` from the config service's store component.
+    static func enterpriseBlock(_ config: HealthCheckResponse?, companies: Int) -> JSONValue {
+        guard let store = config?.components["store"], store.detail?.hasPrefix("postgres") == true else {
+            return .object(["postgresql_available": .bool(false), "connection_status": .string("not_configured"),
+                            "companies_in_db": .number(0)])
+        }
+        let healthy = store.status == .serving
+        return .object(["postgresql_available": .bool(healthy),
+                        "connection_status": .string(healthy ? "healthy" : "degraded"),
+                        "companies_in_db": .number(Double(companies))])
     }
 }

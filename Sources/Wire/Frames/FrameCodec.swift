@@ -92,6 +92,9 @@ public enum FrameCodec {
         case incomplete(needed: Int?)
         /// A complete frame of `length` bytes (prefix included) is at the front.
         case complete(length: Int)
+        /// The frame at the front declares `length` bytes (prefix included), more than the maximum: it is
+        /// never buffered; a reader skips it as it arrives and fails just that stream.
+        case oversized(length: Int)
     }
 
     /// Checks the length prefix at the front of `bytes` against `maximumFrameSize` before anything is
@@ -104,11 +107,21 @@ public enum FrameCodec {
         guard length >= fixedHeaderSize else {
             throw FrameError(.badLength, "frame length \(length) is below the \(fixedHeaderSize)-byte header")
         }
-        guard length <= maximumFrameSize else {
-            throw FrameError(.badLength, "frame length \(length) exceeds the maximum of \(maximumFrameSize)")
-        }
         let total = length + 4
+        guard length <= maximumFrameSize else { return .oversized(length: total) }
         return bytes.count >= total ? .complete(length: total) : .incomplete(needed: total)
+    }
+
+    /// The kind and stream id of the frame at the front of `bytes`, from its fixed header alone (nil until
+    /// 12 bytes are there). Throws on an unknown version or kind.
+    public static func fixedHeader(_ bytes: UnsafeRawBufferPointer) throws(FrameError) -> (kind: FrameKind, streamID: UInt32)? {
+        guard bytes.count >= 4 + fixedHeaderSize else { return nil }
+        guard bytes[4] == FrameHeader.currentVersion else {
+            throw FrameError(.unsupportedVersion, "protocol version \(bytes[4]) is not supported")
+        }
+        guard let kind = FrameKind(rawValue: bytes[5]) else { throw FrameError(.badHeader, "unknown frame kind \(bytes[5])") }
+        let streamID = UInt32(bytes[8]) << 24 | UInt32(bytes[9]) << 16 | UInt32(bytes[10]) << 8 | UInt32(bytes[11])
+        return (kind, streamID)
     }
 
     /// Decodes one complete frame (as delimited by ``peek(_:maximumFrameSize:)``).

@@ -1,5 +1,4 @@
-/// A company's Chatwoot connection. The token and webhook secret are secrets: services receive them over
-/// Wire, but the HTTP API never returns them.
+/// A company's Chatwoot connection. The token and webhook secret are secrets.
 public struct ChatwootSettings: Codable, Sendable, Equatable {
     public var baseURL: String?
     public var apiAccessToken: String?
@@ -9,12 +8,25 @@ public struct ChatwootSettings: Codable, Sendable, Equatable {
     /// Chatwoot agent-bot inboxes).
     public var botActiveStatuses: [String]
 
+    enum CodingKeys: String, CodingKey {
+        case baseURL = "base_url", apiAccessToken = "api_access_token", webhookSecret = "webhook_secret"
+        case botActiveStatuses = "bot_active_statuses"
+    }
+
     public init(baseURL: String? = nil, apiAccessToken: String? = nil, webhookSecret: String? = nil,
                 botActiveStatuses: [String] = ["open"]) {
         self.baseURL = baseURL
         self.apiAccessToken = apiAccessToken
         self.webhookSecret = webhookSecret
         self.botActiveStatuses = botActiveStatuses
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
+                  apiAccessToken: try c.decodeIfPresent(String.self, forKey: .apiAccessToken),
+                  webhookSecret: try c.decodeIfPresent(String.self, forKey: .webhookSecret),
+                  botActiveStatuses: try c.decodeIfPresent([String].self, forKey: .botActiveStatuses) ?? ["open"])
     }
 }
 
@@ -23,9 +35,17 @@ public struct MemorySettings: Codable, Sendable, Equatable {
     public var windowMessages: Int
     public var ttlSeconds: Int
 
+    enum CodingKeys: String, CodingKey { case windowMessages = "window_messages", ttlSeconds = "ttl_seconds" }
+
     public init(windowMessages: Int = 10, ttlSeconds: Int = 7 * 24 * 3600) {
         self.windowMessages = windowMessages
         self.ttlSeconds = ttlSeconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(windowMessages: try c.decodeIfPresent(Int.self, forKey: .windowMessages) ?? 10,
+                  ttlSeconds: try c.decodeIfPresent(Int.self, forKey: .ttlSeconds) ?? 7 * 24 * 3600)
     }
 }
 
@@ -37,20 +57,32 @@ public struct ProviderSettings: Codable, Sendable, Equatable {
     public var model: String?
     public var apiKey: String?
 
+    enum CodingKeys: String, CodingKey { case provider, baseURL = "base_url", model, apiKey = "api_key" }
+
     public init(provider: String = "builtin", baseURL: String? = nil, model: String? = nil, apiKey: String? = nil) {
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(provider: try c.decodeIfPresent(String.self, forKey: .provider) ?? "builtin",
+                  baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
+                  model: try c.decodeIfPresent(String.self, forKey: .model),
+                  apiKey: try c.decodeIfPresent(String.self, forKey: .apiKey))
+    }
 }
 
-/// The AI providers of a company.
+/// The AI providers of a company, one per capability.
 public struct AIProviders: Codable, Sendable, Equatable {
     public var llm: ProviderSettings
     public var embeddings: ProviderSettings
     public var transcription: ProviderSettings
     public var vision: ProviderSettings
+
+    enum CodingKeys: String, CodingKey { case llm, embeddings, transcription, vision }
 
     public init(llm: ProviderSettings = ProviderSettings(), embeddings: ProviderSettings = ProviderSettings(),
                 transcription: ProviderSettings = ProviderSettings(), vision: ProviderSettings = ProviderSettings()) {
@@ -59,6 +91,19 @@ public struct AIProviders: Codable, Sendable, Equatable {
         self.transcription = transcription
         self.vision = vision
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(llm: try c.decodeIfPresent(ProviderSettings.self, forKey: .llm) ?? ProviderSettings(),
+                  embeddings: try c.decodeIfPresent(ProviderSettings.self, forKey: .embeddings) ?? ProviderSettings(),
+                  transcription: try c.decodeIfPresent(ProviderSettings.self, forKey: .transcription) ?? ProviderSettings(),
+                  vision: try c.decodeIfPresent(ProviderSettings.self, forKey: .vision) ?? ProviderSettings())
+    }
+
+    /// Each capability's settings by name (`llm`, `embeddings`, `transcription`, `vision`).
+    public var byCapability: [(name: String, settings: ProviderSettings)] {
+        [("llm", llm), ("embeddings", embeddings), ("transcription", transcription), ("vision", vision)]
+    }
 }
 
 /// What happens in an emergency: who to tell and whether a human takes over.
@@ -66,9 +111,17 @@ public struct EmergencySettings: Codable, Sendable, Equatable {
     public var contact: String?
     public var escalateToHuman: Bool
 
+    enum CodingKeys: String, CodingKey { case contact, escalateToHuman = "escalate_to_human" }
+
     public init(contact: String? = nil, escalateToHuman: Bool = true) {
         self.contact = contact
         self.escalateToHuman = escalateToHuman
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(contact: try c.decodeIfPresent(String.self, forKey: .contact),
+                  escalateToHuman: try c.decodeIfPresent(Bool.self, forKey: .escalateToHuman) ?? true)
     }
 }
 

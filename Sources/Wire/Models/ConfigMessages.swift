@@ -17,7 +17,7 @@ public struct ListCompaniesResponse: Codable, Sendable, Equatable {
 }
 
 /// `config/getCompany` request.
-public struct GetCompanyRequest: Codable, Sendable, Equatable {
+public struct GetCompanyRequest: TenantScopedRequest, Codable, Sendable, Equatable {
     public var companyID: CompanyID
     public init(companyID: CompanyID) { self.companyID = companyID }
 }
@@ -53,12 +53,13 @@ public struct VerifyAPIKeyResponse: Codable, Sendable, Equatable {
 }
 
 /// `config/createCompany` and `config/updateCompany` request.
-public struct CompanyChangeRequest: Codable, Sendable, Equatable {
+public struct CompanyChangeRequest: TenantScopedRequest, Codable, Sendable, Equatable {
     public var company: Company
     /// For updates: the revision the caller read (`If-Match`); nil skips the check.
     public var expectedRevision: Int?
     /// Who is making the change, for the audit log.
     public var actor: String
+    public var companyID: CompanyID { company.id }
     public init(company: Company, expectedRevision: Int? = nil, actor: String) {
         self.company = company
         self.expectedRevision = expectedRevision
@@ -67,7 +68,7 @@ public struct CompanyChangeRequest: Codable, Sendable, Equatable {
 }
 
 /// A request naming one company and the actor acting on it.
-public struct CompanyActionRequest: Codable, Sendable, Equatable {
+public struct CompanyActionRequest: TenantScopedRequest, Codable, Sendable, Equatable {
     public var companyID: CompanyID
     public var actor: String
     /// `createAPIKey`: the key's name; `deleteAPIKey`: the key id.
@@ -141,4 +142,10 @@ public struct WatchVersionRequest: Codable, Sendable, Equatable {
 public struct WatchVersionResponse: Codable, Sendable, Equatable {
     public var version: UInt64
     public init(version: UInt64) { self.version = version }
+}
+
+/// `config/getCompanySecrets` request.
+public struct GetCompanySecretsRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public init(companyID: CompanyID) { self.companyID = companyID }
 }

@@ -3,10 +3,10 @@ public enum ConfigAPI {
     /// The Wire service name.
     public static let service = ServiceName.config.rawValue
 
-    /// Every company, with the configuration version.
+    /// Every company, with the configuration version. Secret fields read `Company.maskedSecret` when set.
     public static let listCompanies = Method<ListCompaniesRequest, ListCompaniesResponse>(
         service: service, name: "listCompanies")
-    /// One company; `notFound` when unknown.
+    /// One company (secrets masked); `notFound` when unknown.
     public static let getCompany = Method<GetCompanyRequest, Company>(service: service, name: "getCompany")
     /// The company that owns a Chatwoot account; `notFound` when none does.
     public static let resolveChatwootAccount = Method<ResolveChatwootAccountRequest, ResolveChatwootAccountResponse>(
@@ -33,6 +33,10 @@ public enum ConfigAPI {
     /// Re-reads the store (file edits, database changes) without restarting.
     public static let reloadConfig = Method<Empty, ReloadResponse>(service: service, name: "reloadConfig")
 
+    /// One company's secrets, for the services that use them (`permissionDenied` for any other caller).
+    public static let getCompanySecrets = Method<GetCompanySecretsRequest, CompanySecrets>(
+        service: service, name: "getCompanySecrets")
+
     /// Long poll: returns when the configuration version passes the caller's (how services see changes
     /// within a second without polling).
     public static let watchVersion = Method<WatchVersionRequest, WatchVersionResponse>(service: service, name: "watchVersion")
@@ -45,6 +49,6 @@ public enum ConfigAPI {
         listCompanies.descriptor, getCompany.descriptor, resolveChatwootAccount.descriptor, verifyAPIKey.descriptor,
         createCompany.descriptor, updateCompany.descriptor, deactivateCompany.descriptor, createAPIKey.descriptor,
         listAPIKeys.descriptor, deleteAPIKey.descriptor, listAudit.descriptor, reloadConfig.descriptor,
-        watchVersion.descriptor,
+        watchVersion.descriptor, getCompanySecrets.descriptor,
     ]
 }

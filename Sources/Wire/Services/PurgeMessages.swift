@@ -1,5 +1,5 @@
 /// The request of the standard `purgeTenant` method: erase everything a service holds for one company.
-public struct PurgeTenantRequest: Codable, Sendable, Equatable {
+public struct PurgeTenantRequest: TenantScopedRequest, Codable, Sendable, Equatable {
     public var companyID: CompanyID
     public var actor: String
     public init(companyID: CompanyID, actor: String) {

@@ -81,9 +81,16 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     }
 
     func channelInputEnded(_ channel: Channel) -> Bool {
-        // A client that half-closes after its request still gets the response.
         switch state {
-        case .responding, .awaitingWritable:
+        case .responding:
+            // The client finished sending while its request is being handled: it closed the connection, or
+            // only its sending side (TCP cannot tell which). As Go's and nginx's servers do, take it as
+            // the client leaving: the work for it is cancelled (upstream calls end), but whatever answer
+            // the responder still produces is written, so a half-closing client gets it.
+            inputEnded = true
+            responder?.cancel()
+            return true
+        case .awaitingWritable:
             inputEnded = true
             return true
         default:
@@ -94,6 +101,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     func channelWritabilityChanged(_ channel: Channel) {
         guard case .awaitingWritable = state else { return }
         state = .awaitingHead
+        channel.resumeReading()
         arm(.idle)
         channel.redeliverBufferedInput()
     }
@@ -244,7 +252,9 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         write(response, headOnly: request.method == "HEAD", keepAlive: keepAlive, minorVersion: request.minorVersion)
         if keepAlive {
             guard channel.isWritable else {
+                // The client is not reading its answers: stop reading its requests until it does.
                 state = .awaitingWritable
+                channel.pauseReading()
                 return
             }
             state = .awaitingHead

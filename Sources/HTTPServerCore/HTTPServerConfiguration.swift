@@ -34,9 +34,10 @@ public struct HTTPServerConfiguration: Sendable {
     public var maximumPipelinedBytes = 1024 * 1024
     /// How long a graceful shutdown waits for in-flight requests. 10 s.
     public var shutdownGracePeriod: Duration = .seconds(10)
-    /// Output held for a client that does not read: above the high-water mark the next pipelined request
-    /// waits; beyond the maximum the connection closes.
-    public var channelOptions = ChannelOptions()
+    /// Output held for a client that does not read: above the high-water mark (256 KiB) the next pipelined
+    /// request waits; past 4 MiB pending (one answer of any size always fits) the connection closes.
+    public var channelOptions = ChannelOptions(writeBufferHighWaterMark: 256 << 10, writeBufferLowWaterMark: 64 << 10,
+                                               maximumPendingWriteBytes: 4 << 20)
     /// Called when accepting pauses for lack of descriptors or memory (errno, pause), for logs.
     public var onAcceptPause: (@Sendable (Int32, Duration) -> Void)?
 

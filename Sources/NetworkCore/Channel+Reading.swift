@@ -18,7 +18,7 @@ extension Channel {
             driveTLS()
             return
         }
-        if events & (CLinux_EPOLLIN | CLinux_EPOLLRDHUP | CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0 {
+        if events & (CLinux_EPOLLIN | CLinux_EPOLLRDHUP | CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0 && !(readingPaused && !lingering) {
             if inputEnded {
                 if events & (CLinux_EPOLLHUP | CLinux_EPOLLERR) != 0 { closeNow(error: nil) }
             } else {
@@ -76,7 +76,7 @@ extension Channel {
         } else if !drained {
             // Edge-triggered: no new event comes for data already waiting, so come back for it
             // after the other channels of this loop had their turn.
-            eventLoop.execute { [self] in if phase == .active && !inputEnded { readPlain(toEnd: toEnd) } }
+            eventLoop.execute { [self] in if phase == .active && !inputEnded && !readingPaused { readPlain(toEnd: toEnd) } }
         }
     }
 }

@@ -75,6 +75,7 @@ extension Channel {
         var received = false
         var drained = false
         let lingering = self.lingering
+        let skipReading = readingPaused && !lingering
         let result = writer.withLock { state -> Result in
             guard let tls = state.tls, !state.closed else { return .none }
             var activated = false
@@ -86,7 +87,8 @@ extension Channel {
                 case .failed(let message): return .failed("handshake failed: \(message)")
                 }
             }
-            readLoop: for _ in 0..<64 {
+            if skipReading { drained = true }
+            readLoop: for _ in 0..<(skipReading ? 0 : 64) {
                 var progress = TLSSession.Progress.wantRead
                 _ = inbound.writeWithUnsafeMutableBytes(minimumSpace: 16 * 1024) { raw in
                     progress = tls.read(into: raw)

@@ -60,10 +60,11 @@ extension Channel {
         }
     }
 
-    /// Whether `count` more pending bytes fit; marks the channel not writable above the high-water mark.
+    /// Whether `count` more pending bytes fit (one write of any size fits an empty buffer: the limit is on
+    /// what accumulates for a peer that does not read); marks the channel not writable above the high-water mark.
     func admit(_ count: Int, _ state: inout WriteState) -> Bool {
         let total = state.pendingCount + count
-        guard total <= options.maximumPendingWriteBytes else { return false }
+        guard total <= options.maximumPendingWriteBytes || state.pendingCount == 0 else { return false }
         if total > options.writeBufferHighWaterMark { state.aboveHighWater = true }
         return true
     }

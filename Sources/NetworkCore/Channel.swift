@@ -85,6 +85,7 @@ public final class Channel: Selectable, @unchecked Sendable {
     @exclusivity(unchecked) var inputEnded = false
     @exclusivity(unchecked) var connectTimer: ScheduledTask?
     @exclusivity(unchecked) var lingering = false
+    @exclusivity(unchecked) var readingPaused = false
     @exclusivity(unchecked) var lingerTimer: ScheduledTask?
     /// The verified client certificate's common name (TLS servers requiring client certificates), set
     /// before ``ChannelHandler/channelActive(_:)``; read on the loop thread.
@@ -122,6 +123,29 @@ public final class Channel: Selectable, @unchecked Sendable {
 
     /// Bytes written but not yet sent.
     public var pendingWriteBytes: Int { writer.withLock { $0.pendingCount } }
+
+    /// Stops reading from the socket (the kernel's buffers then push back on the peer) until
+    /// ``resumeReading()``. For a protocol whose peer sends requests but does not read the answers. Safe
+    /// from any thread.
+    public func pauseReading() {
+        onLoop { [self] in readingPaused = true }
+    }
+
+    /// Reads again after ``pauseReading()``, starting with whatever arrived meanwhile. Safe from any thread.
+    public func resumeReading() {
+        onLoop { [self] in
+            guard readingPaused else { return }
+            readingPaused = false
+            guard phase == .active else { return }
+            // Read to the end: a hang-up that came while paused announced itself with an edge already spent.
+            if isTLS { driveTLS() } else if !inputEnded { readPlain(toEnd: true) }
+        }
+    }
+
+    /// Runs `body` on the loop thread: now if already there, else soon.
+    func onLoop(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+    }
 
     /// Hands the bytes already received but not consumed to the handler again (loop thread only), e.g.
     /// after a protocol finished a response and can look at the next pipelined request.

@@ -5,8 +5,9 @@ public struct ChannelOptions: Sendable, Equatable {
     public var writeBufferHighWaterMark: Int
     /// Pending output at or below which a not-writable channel becomes writable again. 256 KiB.
     public var writeBufferLowWaterMark: Int
-    /// The most output a channel holds for a peer that does not read: a write beyond it closes the
-    /// channel (``NetworkError/writeBufferFull``). 64 MiB.
+    /// The most output a channel holds for a peer that does not read: a write that would take the pending
+    /// output beyond it closes the channel (``NetworkError/writeBufferFull``); a single write into an empty
+    /// buffer always fits. 64 MiB.
     public var maximumPendingWriteBytes: Int
     /// The longest a TLS handshake of an accepted connection may take. 10 s.
     public var handshakeTimeout: Duration

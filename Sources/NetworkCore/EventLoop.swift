@@ -117,6 +117,9 @@ public final class EventLoop: @unchecked Sendable {
         _ = Glibc.write(wakeFD, &one, 8)
     }
 
+    /// Whether the loop is asleep in `epoll_wait` with nothing scheduled (tests wait for this state).
+    var isAsleepIndefinitely: Bool { pending.withLock { $0.sleepingUntil == .max } }
+
     /// The number of timers in the loop's heap (cancelled ones not yet swept included), read on the loop.
     public func timerCount() async -> Int {
         await withCheckedContinuation { continuation in
@@ -168,6 +171,11 @@ public final class EventLoop: @unchecked Sendable {
     }
 
     private func run() {
+        // Foundation's Thread.name does not reach the kernel on Linux: name the thread for top, perf, /proc.
+        let threadName = name.utf8.prefix(15).map { CChar(bitPattern: $0) } + [0]
+        threadName.withUnsafeBufferPointer { buffer in
+            if let base = buffer.baseAddress { _ = CLinux_set_thread_name(base) }
+        }
         threadID.store(UInt(bitPattern: Int(bitPattern: pthread_self())), ordering: .relaxed)
         let capacity = 256
         var events = [UInt32](repeating: 0, count: capacity)

@@ -78,6 +78,10 @@ public struct ServiceHost: Sendable {
         if let grace = try options.duration("shutdown-grace", environment: "WIRE_SHUTDOWN_GRACE", in: .zero...(.seconds(300))) {
             configuration.shutdownGracePeriod = grace
         }
+        if let timeout = try options.duration("partial-frame-timeout", environment: "WIRE_PARTIAL_FRAME_TIMEOUT",
+                                              in: .milliseconds(100)...(.seconds(300))) {
+            configuration.partialFrameTimeout = timeout
+        }
         return configuration
     }
 

@@ -15,7 +15,7 @@ import Wire
 public final class RPCClient: Sendable {
     /// The client's settings.
     public let configuration: RPCClientConfiguration
-    private let subchannels: [Subchannel]
+    let subchannels: [Subchannel]
     private let counter = Atomic<Int>(0)
     /// The service-credential token for the configured caller name, computed once.
     private let callerToken: String?
@@ -80,6 +80,8 @@ public final class RPCClient: Sendable {
             let subchannel = subchannels[(first &+ attempt) % subchannels.count]
             switch await subchannel.connection(deadline: deadline) {
             case .failure(let failure):
+                // Deadline, cancellation and a closed client end the call; an unreachable endpoint does not.
+                guard failure.retriable else { throw failure.error }
                 lastFailure = failure.error
                 continue
             case .success(let connection):

@@ -12,6 +12,8 @@ public struct RPCServerConfiguration: Sendable {
     public var maximumFrameSize: Int
     /// Calls running at once across all connections; beyond it calls fail with `resourceExhausted`.
     public var maximumConcurrentCalls: Int
+    /// Calls running at once on one connection; beyond it calls fail with `resourceExhausted`. 1,000.
+    public var maximumConcurrentCallsPerConnection: Int = 1_000
     /// Idle time after which the server pings a connection. 30 s by default.
     public var keepaliveInterval: Duration
     /// How long a ping may go unanswered before the connection is closed. 10 s by default.

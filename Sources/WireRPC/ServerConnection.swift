@@ -1,5 +1,6 @@
 import NetworkCore
 import ServiceLogging
+import Synchronization
 import Wire
 
 /// One accepted connection of an ``RPCServer``: decodes frames, establishes who calls, and runs calls
@@ -24,6 +25,8 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
     private var partialTimer: ScheduledTask?
     /// The last caller name and token verified on this connection (so a steady caller costs one HMAC).
     private var verifiedCaller: (name: String, token: String)?
+    /// Keepalive pings the peer answered (for health and tests).
+    let pongsReceived = Atomic<Int>(0)
 
     init(server: RPCServer, channel: Channel) {
         self.server = server
@@ -116,6 +119,7 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
             send(FrameHeader(kind: .pong, streamID: header.streamID), payload: Array(payload))
         case .pong:
             pingOutstandingSince = nil
+            pongsReceived.add(1, ordering: .relaxed)
         case .goaway:
             channel.closeAfterFlush()
         case .response, .error:
@@ -167,10 +171,14 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
             sendError(streamID, RPCError(.unimplemented, "method '\(method)' is not implemented"))
             return
         }
-        let duplicate = calls.withLock { $0[streamID] != nil }
+        let (duplicate, running) = calls.withLock { ($0[streamID] != nil, $0.count) }
         if duplicate {
             server.logger.warning("duplicate stream id \(streamID) from \(channel.peerDescription); closing")
             channel.close()
+            return
+        }
+        guard running < server.configuration.maximumConcurrentCallsPerConnection else {
+            sendError(streamID, RPCError(.resourceExhausted, "this connection is at its limit of concurrent calls"))
             return
         }
         guard server.callStarted() else {
@@ -222,13 +230,19 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         case .failure(let error):
             frame = Self.errorFrame(streamID, error)
         }
-        // Backpressure: a client that does not read its answers makes its calls wait here (within their
-        // deadline), and the channel's hard limit closes it if it never reads.
+        // Backpressure: a client that does not read its answers stops being read from (the kernel's
+        // buffers then push back on it) and its calls wait here, within their deadline; the channel's hard
+        // limit closes it if it never reads.
         if !channel.isWritable {
+            channel.pauseReading()
             let limit = call.deadline ?? MonotonicTime.now() &+ MonotonicTime.nanoseconds(.seconds(30))
             guard await channel.waitUntilWritable(deadline: limit) == .writable else { return }
         }
         channel.write(frame)
+    }
+
+    func channelWritabilityChanged(_ channel: Channel) {
+        channel.resumeReading()
     }
 
     private func expire(_ streamID: UInt32) {

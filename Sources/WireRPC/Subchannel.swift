@@ -171,6 +171,14 @@ final class Subchannel: Sendable {
         return result
     }
 
+    /// The number of calls waiting for the connection attempt in progress; nil when none is in progress.
+    var waitingCalls: Int? {
+        state.withLock { state in
+            if case .connecting(_, let waiters) = state.phase { return waiters.count }
+            return nil
+        }
+    }
+
     private func connectionBecameUnusable(_ connection: ClientConnection) {
         state.withLock { state in
             if case .ready(let current) = state.phase, current === connection { state.phase = .idle }
@@ -189,6 +197,8 @@ final class Subchannel: Sendable {
             }
         }
         connection?.close()
-        for waiter in waiters { waiter.resume(returning: unavailable("the client was closed")) }
+        // Not retriable: the caller closed the client, so trying again would only reconnect.
+        let closed = CallFailure(error: RPCError(.unavailable, "\(address) is unavailable: the client was closed"), retriable: false)
+        for waiter in waiters { waiter.resume(returning: .failure(closed)) }
     }
 }

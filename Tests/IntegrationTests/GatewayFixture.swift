@@ -71,8 +71,10 @@ final class GatewayFixture: @unchecked Sendable {
     }
 
     /// Starts the config service (unless `configAddress` points elsewhere) and the gateway.
+    /// - Parameter fileLimit: run the gateway with at most this many open descriptors (`prlimit`).
     func start(environment extra: [String: String] = [:], configAddress: String? = nil, startConfig: Bool = true,
-               startAgent: Bool = false, startAllServices: Bool = false, readinessPath: String = "/readyz") async throws {
+               startAgent: Bool = false, startAllServices: Bool = false, readinessPath: String = "/readyz",
+               fileLimit: Int? = nil) async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         environment["WIRE_RUN_DIR"] = directory
@@ -108,14 +110,19 @@ final class GatewayFixture: @unchecked Sendable {
         environment["GATEWAY_ACCESS_LOG_OFF"] = "1"
         for (key, value) in extra { environment[key] = value }
         let gateway = Process()
-        gateway.executableURL = try ExecutableLocator.url("gateway")
+        if let fileLimit {
+            gateway.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            gateway.arguments = ["--nofile=\(fileLimit):\(fileLimit)", "--", try ExecutableLocator.url("gateway").path]
+        } else {
+            gateway.executableURL = try ExecutableLocator.url("gateway")
+        }
         gateway.environment = environment
         _ = FileManager.default.createFile(atPath: "\(directory)/gateway.log", contents: nil)
         gateway.standardError = FileHandle(forWritingAtPath: "\(directory)/gateway.log") ?? FileHandle.nullDevice
         try gateway.run()
         self.gateway = gateway
         let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline && gateway.isRunning {
             if let connection = RawHTTPConnection(port: httpPort, receiveTimeout: 1) {
                 connection.send("GET \(readinessPath) HTTP/1.1\r\nHost: t\r\n\r\n")
                 if connection.readResponse()?.status == 200 { return }
@@ -123,7 +130,8 @@ final class GatewayFixture: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         let log = (try? String(contentsOfFile: "\(directory)/gateway.log", encoding: .utf8)) ?? ""
-        throw ExecutableLocator.LocatorError(message: "the gateway did not become ready on port \(httpPort): \(log.suffix(800))")
+        let reason = gateway.isRunning ? "did not become ready on port \(httpPort)" : "exited (status \(gateway.terminationStatus))"
+        throw ExecutableLocator.LocatorError(message: "the gateway \(reason): \(log.suffix(800))")
     }
 
     /// Sends one request on a new connection and reads its response.
@@ -136,6 +144,9 @@ final class GatewayFixture: @unchecked Sendable {
         connection.send(text)
         return connection.readResponse(headOnly: method == "HEAD")
     }
+
+    /// The gateway's resident memory, in KiB.
+    var gatewayResidentKiB: Int? { gateway.flatMap { ProcessInspector(pid: $0.processIdentifier).residentKiB } }
 
     func stopConfigService() {
         guard let process = configService, process.isRunning else { return }

@@ -6,7 +6,7 @@ extension IntegrationSuite {
     /// name a company, and checks that nothing of B is read or changed.
     @Suite(.serialized) struct GatewayIsolationTests {
         static let routes: [(method: String, path: String)] = [
-            ("GET", "/api/company"), ("GET", "/api/companies/{id}/agents"),
+            ("GET", "/api/company"), ("GET", "/api/companies"), ("GET", "/api/companies/{id}"), ("GET", "/api/companies/{id}/agents"),
             ("GET", "/api/admin/companies"), ("GET", "/api/admin/companies/{id}"), ("POST", "/api/admin/companies"),
             ("PUT", "/api/admin/companies/{id}"), ("PATCH", "/api/admin/companies/{id}"), ("DELETE", "/api/admin/companies/{id}"),
             ("POST", "/api/admin/companies/reload-config"), ("POST", "/api/admin/companies/{id}/clear-cache"),
@@ -36,7 +36,11 @@ extension IntegrationSuite {
                     let label = "\(route.method) \(variant.target) \(variant.headers)"
                     let status = try #require(response?.status, "\(label): no answer")
                     // Either refused, or (for the caller's own, body-less tenant route) answered for benova only.
-                    if status < 300 {
+                    if status < 300 && route.path == "/api/companies" {
+                        // The directory, for a tenant credential: its own company only.
+                        let listed = (response?.json?["companies"] as? [[String: Any]])?.compactMap { $0["company_id"] as? String }
+                        #expect(listed == ["benova"], "\(label)")
+                    } else if status < 300 {
                         #expect(route.path == "/api/company" && variant.headers.isEmpty && variant.body == nil, "\(label) answered \(status)")
                         #expect(response?.json?["company_id"] as? String == "benova", "\(label)")
                     } else {

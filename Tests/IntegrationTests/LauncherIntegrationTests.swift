@@ -76,8 +76,9 @@ extension IntegrationSuite {
             unauthenticated.arguments = ["--listen", "tcp://127.0.0.1:\(port)"]
             unauthenticated.standardError = FileHandle.nullDevice
             try unauthenticated.run()
-            unauthenticated.waitUntilExit()
-            #expect(unauthenticated.terminationStatus != 0)
+            let refusedToStart = await waitUntil(timeout: .seconds(10)) { !unauthenticated.isRunning }
+            if !refusedToStart { kill(unauthenticated.processIdentifier, SIGKILL) }
+            #expect(refusedToStart && unauthenticated.terminationStatus != 0, "a TCP listener started without caller authentication")
 
             let credentialFile = NSTemporaryDirectory() + "wire-credential-" + UUID().uuidString.prefix(8)
             try "launcher-test-credential-0123456789abcdefgh".write(toFile: credentialFile, atomically: true, encoding: .utf8)

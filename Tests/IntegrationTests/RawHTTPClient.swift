@@ -15,10 +15,19 @@ struct RawHTTPResponse {
 
 /// A deliberately low-level HTTP client: writes exact bytes and reads exact responses, so tests can send
 /// malformed, slow, pipelined or half-finished requests. Blocking, with socket timeouts.
-final class RawHTTPConnection {
+final class RawHTTPConnection: @unchecked Sendable {
+    // Used by one thread at a time (a test hands it to one helper thread).
     let descriptor: Int32
     private var buffer: [UInt8] = []
     private(set) var closedByPeer = false
+    /// Set when a read failed with a reset (the peer closed with unread data: the answer may be lost).
+    private(set) var wasReset = false
+
+    /// Sends without blocking; returns the bytes the kernel took (0 when its buffer is full).
+    func sendWithoutWaiting(_ bytes: [UInt8]) -> Int {
+        let sent = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+        return max(0, sent)
+    }
 
     init?(port: Int, receiveTimeout: TimeInterval = 5) {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -64,6 +73,7 @@ final class RawHTTPConnection {
             return true
         }
         if count == 0 { closedByPeer = true }
+        if count < 0 && errno == ECONNRESET { wasReset = true }
         return false
     }
 

@@ -10,3 +10,13 @@ func waitUntil(timeout: Duration = .seconds(5), _ condition: () async throws -> 
     }
     return try await condition()
 }
+
+/// Runs blocking `body` (raw socket I/O) on a thread of its own and returns its result, so that a slow
+/// read never holds one of the few threads of Swift's cooperative pool.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

@@ -43,19 +43,40 @@ import Wire
         await server.shutdownGracefully()
     }
 
-    @Test func oversizedFrame_ClosesOnlyThatConnection() async throws {
+    @Test func oversizedFrames_FailOnlyTheirCall_OnEitherSide() async throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
         let address = directory.socket()
         let server = try await startServer([address]) { $0.maximumFrameSize = 1_024 }
-        let good = RPCClient(endpoints: [address])
-        #expect(try await good.call(TestAPI.echo, EchoMessage(text: "a")).text == "a")
-        let big = RPCClient(endpoints: [address])
-        await #expect(throws: RPCError.self) {
-            try await big.call(TestAPI.echo, EchoMessage(text: String(repeating: "z", count: 4_096)))
+        // The client's own limit is larger: the server refuses the request, per call.
+        let client = RPCClient(endpoints: [address])
+        #expect(try await client.call(TestAPI.echo, EchoMessage(text: "a")).text == "a")
+        let tooBig = await #expect(throws: RPCError.self) {
+            try await client.call(TestAPI.echo, EchoMessage(text: String(repeating: "z", count: 4_096)))
         }
-        #expect(try await good.call(TestAPI.echo, EchoMessage(text: "b")).text == "b")
+        #expect(tooBig?.code == .resourceExhausted)
+        // The same connection and its other calls go on.
+        #expect(try await client.call(TestAPI.echo, EchoMessage(text: "b")).text == "b")
+        #expect(server.connections.withLock { $0.count } == 1)
+        // A client whose limit is smaller refuses to send the request at all, and a response larger than
+        // its limit fails that call only.
+        let small = RPCClient(endpoints: [address], configuration: RPCClientConfiguration(maximumFrameSize: 512))
+        let unsent = await #expect(throws: RPCError.self) {
+            try await small.call(TestAPI.echo, EchoMessage(text: String(repeating: "y", count: 600)))
+        }
+        #expect(unsent?.code == .resourceExhausted)
+        #expect(try await small.call(TestAPI.echo, EchoMessage(text: "c")).text == "c")
         await server.shutdownGracefully()
+
+        // A server whose answer would exceed its own maximum sends resourceExhausted instead.
+        let bigServer = try await startServer([address]) { $0.maximumFrameSize = 900 }
+        let reader = RPCClient(endpoints: [address])
+        let unanswered = await #expect(throws: RPCError.self) {
+            try await reader.call(TestAPI.inflate, SleepRequest(milliseconds: 100, tag: "0123456789"))
+        }
+        #expect(unanswered?.code == .resourceExhausted)
+        #expect(try await reader.call(TestAPI.echo, EchoMessage(text: "d")).text == "d")
+        await bigServer.shutdownGracefully()
     }
 
     @Test func keepalive_PingsIdleConnections_AndClientAnswers() async throws {
@@ -68,18 +89,21 @@ import Wire
         }
         let client = RPCClient(endpoints: [address])
         #expect(try await client.call(TestAPI.echo, EchoMessage(text: "1")).text == "1")
-        try await Task.sleep(for: .milliseconds(600))  // several ping rounds, all answered
+        // Several ping rounds, all answered by the client: the connection stays.
+        #expect(await eventually { server.connections.withLock { $0.values.first?.pongsReceived.load(ordering: .relaxed) ?? 0 } >= 3 })
         #expect(server.connections.withLock { $0.count } == 1)
         #expect(try await client.call(TestAPI.echo, EchoMessage(text: "2")).text == "2")
 
         // A peer that never answers pings is disconnected.
         let silent = rawConnect(address)
-        try await Task.sleep(for: .milliseconds(700))
         var buffer = [UInt8](repeating: 0, count: 4_096)
-        var sawClose = false
-        for _ in 0..<40 where !sawClose {
-            let result = recv(silent, &buffer, buffer.count, Int32(MSG_DONTWAIT))
-            if result == 0 { sawClose = true } else if result < 0 { try await Task.sleep(for: .milliseconds(50)) }
+        let sawClose = await eventually {
+            // Drain the pings; a read of 0 bytes is the server closing.
+            while true {
+                let result = recv(silent, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+                if result == 0 { return true }
+                if result < 0 { return false }
+            }
         }
         #expect(sawClose)
         close(silent)

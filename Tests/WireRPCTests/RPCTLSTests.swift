@@ -82,15 +82,19 @@ struct TestCertificates {
         let serverTLS = try TLSContext(configuration: .server(
             certificateChainPath: certificates.file("server.pem"), privateKeyPath: certificates.file("server.key"),
             trustRootsPath: certificates.file("ca.pem"), requireClientCertificate: true), isServer: true)
-        let server = try await startServer([.tcp(host: "127.0.0.1", port: 0)], tls: serverTLS)
+        var router = makeRouter()
+        router.register(HardeningAPI.whoami, execution: .eventLoop) { _, context in EchoMessage(text: "\(context.caller)") }
+        let server = try await startServer([.tcp(host: "127.0.0.1", port: 0)], router: router, tls: serverTLS)
         let address = try #require(server.boundAddresses.first)
 
         let good = try TLSContext(configuration: .client(
             trustRootsPath: certificates.file("ca.pem"), serverName: "localhost",
             certificateChainPath: certificates.file("client.pem"), privateKeyPath: certificates.file("client.key")),
             isServer: false)
-        let client = RPCClient(endpoints: [address], configuration: RPCClientConfiguration(tls: good))
+        let client = RPCClient(endpoints: [address], configuration: RPCClientConfiguration(tls: good, callerName: "claims-to-be-admin"))
         #expect(try await client.call(TestAPI.echo, EchoMessage(text: "mtls")).text == "mtls")
+        // The caller is who its certificate says, whatever name it sends.
+        #expect(try await client.call(HardeningAPI.whoami, EchoMessage(text: "")).text == "client (clientCertificate)")
 
         let anonymous = try TLSContext(configuration: .client(
             trustRootsPath: certificates.file("ca.pem"), serverName: "localhost"), isServer: false)

@@ -56,7 +56,8 @@ import Wire
         } catch {
             #expect(error.code == .deadlineExceeded)
         }
-        #expect(ContinuousClock.now - start < .seconds(1))
+        // Well before the handler's 5 s (generous: CI runs suites side by side on 2 cores).
+        #expect(ContinuousClock.now - start < .seconds(4))
         #expect(await observations.wait(for: "cancelled-d") == "yes")
         #expect(observations.value("completed-d") == nil)
         await server.shutdownGracefully()
@@ -118,12 +119,8 @@ import Wire
         }
         #expect(await observations.wait(for: "started-slow0") == "yes")
         #expect(await observations.wait(for: "started-slow1") == "yes")
-        await #expect(throws: RPCError.self) { try await client.call(TestAPI.echo, EchoMessage(text: "third")) }
-        do {
-            _ = try await client.call(TestAPI.echo, EchoMessage(text: "third"))
-        } catch {
-            #expect(error.code == .resourceExhausted)
-        }
+        let refused = await #expect(throws: RPCError.self) { try await client.call(TestAPI.echo, EchoMessage(text: "third")) }
+        #expect(refused?.code == .resourceExhausted)
         for task in slow { _ = try await task.value }
         #expect(try await client.call(TestAPI.echo, EchoMessage(text: "after")).text == "after")
         await server.shutdownGracefully()

@@ -11,6 +11,8 @@ enum TestAPI {
     static let sleep = Method<SleepRequest, EchoMessage>(service: "test", name: "sleep")
     static let fail = Method<EchoMessage, EchoMessage>(service: "test", name: "fail")
     static let missing = Method<EchoMessage, EchoMessage>(service: "test", name: "missing")
+    /// Answers `tag` repeated `milliseconds` times (a small request with a large answer).
+    static let inflate = Method<SleepRequest, EchoMessage>(service: "test", name: "inflate")
 }
 
 struct SleepRequest: Codable, Sendable {
@@ -69,6 +71,9 @@ func makeRouter(observations: Observations = Observations()) -> RPCRouter {
         observations.record("completed-\(request.tag)", "yes")
         return EchoMessage(text: request.tag)
     }
+    router.register(TestAPI.inflate, execution: .eventLoop) { request, _ in
+        EchoMessage(text: String(repeating: request.tag, count: request.milliseconds))
+    }
     router.register(TestAPI.fail, execution: .cooperative) { request, _ in
         if request.text == "rpc" { throw RPCError(.failedPrecondition, "precondition \(request.text)") }
         struct Secret: Error {}
@@ -104,4 +109,14 @@ func rawConnect(_ address: SocketAddress) -> Int32 {
         return -1
     }
     return fd
+}
+
+/// Runs blocking `body` (raw socket reads, waits) on a thread of its own, so it never holds one of the
+/// few threads of Swift's cooperative pool that the other tests need.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
 }

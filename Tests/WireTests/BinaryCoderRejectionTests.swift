@@ -119,9 +119,13 @@ import Testing
         #expect(throws: BinaryCodingError.self) { try decoder.decode(Int.self, from: [0]) }
     }
 
-    @Test func randomGarbage_NeverCrashes() throws {
+    /// Garbage either fails with a `BinaryCodingError` (never another error, never a trap) or decodes to a
+    /// value that encodes and decodes to itself; both outcomes must occur, or the test proves nothing.
+    @Test func randomGarbage_IsRejectedCleanly_OrDecodesToAStableValue() throws {
         var generator = SeededGenerator(seed: 42)
         let valid = try encoder.encode(sample)
+        var rejected = 0
+        var accepted = 0
         for _ in 0..<20_000 {
             var bytes = valid
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
@@ -131,8 +135,21 @@ import Testing
             if Bool.random(using: &generator) {
                 bytes = (0..<Int.random(in: 0..<64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             }
-            _ = try? decoder.decode(Message.self, from: bytes)
-            _ = try? decoder.decode(RichValue.self, from: bytes)
+            do {
+                let message = try decoder.decode(Message.self, from: bytes)
+                accepted += 1
+                let again = try decoder.decode(Message.self, from: encoder.encode(message))
+                #expect(again == message)
+            } catch {
+                rejected += 1  // typed: always a BinaryCodingError
+            }
+            do {
+                let value = try decoder.decode(RichValue.self, from: bytes)
+                #expect(try decoder.decode(RichValue.self, from: encoder.encode(value)) == value)
+            } catch {
+                rejected += 1  // typed: always a BinaryCodingError
+            }
         }
+        #expect(rejected > 1_000 && accepted > 0, "rejected \(rejected), accepted \(accepted)")
     }
 }

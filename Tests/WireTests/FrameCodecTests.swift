@@ -63,22 +63,34 @@ import Testing
         #expect(throws: FrameError.self) { try bytes.withUnsafeBytes { try FrameCodec.decode($0) } }
     }
 
-    @Test func mutatedFrames_NeverCrash() throws {
+    /// A mutated frame is refused with a `FrameError`, reported incomplete or oversized from its length
+    /// alone, or decodes to a frame that encodes and decodes to itself; rejections must actually happen.
+    @Test func mutatedFrames_AreRejectedCleanly_OrDecodeStably() throws {
         var generator = SeededGenerator(seed: 7)
         var metadata = Metadata()
         metadata.tenant = "dental"
         let valid = FrameCodec.encode(Frame(
             header: FrameHeader(kind: .request, streamID: 3, method: "a/b", timeoutMicroseconds: 10, metadata: metadata),
             payload: [1, 2, 3]))
+        var rejected = 0
+        var decoded = 0
         for _ in 0..<20_000 {
             var bytes = valid
             let index = Int.random(in: 0..<bytes.count, using: &generator)
             bytes[index] = UInt8.random(in: 0...255, using: &generator)
-            bytes.withUnsafeBytes { raw in
-                if case .complete(let length)? = try? FrameCodec.peek(raw, maximumFrameSize: 4096) {
-                    _ = try? FrameCodec.decode(UnsafeRawBufferPointer(rebasing: raw[0..<length]))
+            do {
+                let frame: Frame? = try bytes.withUnsafeBytes { (raw) throws(FrameError) -> Frame? in
+                    guard case .complete(let length) = try FrameCodec.peek(raw, maximumFrameSize: 4096) else { return nil }
+                    return try FrameCodec.decode(UnsafeRawBufferPointer(rebasing: raw[0..<length]))
                 }
+                guard let frame else { continue }
+                decoded += 1
+                let again = try FrameCodec.encode(frame).withUnsafeBytes { (raw) throws(FrameError) in try FrameCodec.decode(raw) }
+                #expect(again == frame)
+            } catch {
+                rejected += 1
             }
         }
+        #expect(rejected > 100 && decoded > 100, "rejected \(rejected), decoded \(decoded)")
     }
 }

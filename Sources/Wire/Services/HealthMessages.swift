@@ -1,13 +1,16 @@
-/// Whether a service, or one of its components, can serve calls.
-public enum ServingStatus: String, Codable, Sendable, Equatable {
+/// Whether a service, or one of its components, can serve calls. A status added by a newer service reads
+/// as ``unknown`` in an older one.
+public enum ServingStatus: String, TolerantEnum, Sendable, Equatable {
     /// Ready to serve.
     case serving
     /// Running but unable to serve (a dependency is down, shutting down...).
     case notServing
     /// Serving, with reduced function (for example configuration read-only while its database is down).
     case degraded
-    /// The status has not been determined yet.
+    /// The status has not been determined yet (or is one this build does not know).
     case unknown
+
+    public static var unknownCase: ServingStatus { .unknown }
 }
 
 /// The request of the standard `health` method.

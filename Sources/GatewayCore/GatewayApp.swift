@@ -50,7 +50,7 @@ public final class GatewayApp: HTTPResponder {
     // MARK: HTTPResponder
 
     public func bodyLimit(for head: HTTPRequestHead) -> Int {
-        if case .found(let route, _, _) = router.match(method: head.method, segments: RequestPath.segments(of: head.target)) {
+        if case .found(let route, _, _) = router.match(method: head.method, segments: head.pathSegments) {
             return route.bodyLimit ?? configuration.maximumBodyBytes
         }
         return configuration.maximumBodyBytes

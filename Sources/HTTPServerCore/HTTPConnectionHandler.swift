@@ -26,6 +26,10 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private enum TimerPhase { case none, idle, header, body }
 
     private unowned let server: HTTPServer
+    /// Copies of the server's configuration and responder, so per-request reads don't go through the
+    /// unowned reference.
+    private let configuration: HTTPServerConfiguration
+    private let application: any HTTPResponder
     private let channel: Channel
     private let info: HTTPConnectionInfo
     // Loop-thread state: only the connection's event loop touches it, one callback at a time, so the
@@ -50,10 +54,12 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
 
     init(server: HTTPServer, channel: Channel, isTLS: Bool) {
         self.server = server
+        self.configuration = server.configuration
+        self.application = server.responder
         self.channel = channel
         self.info = HTTPConnectionInfo(remoteAddress: channel.peerDescription, isTLS: isTLS)
-        self.parser = HTTPRequestParser(maximumHeadSize: server.configuration.maximumHeadSize,
-                                        maximumHeaderCount: server.configuration.maximumHeaderCount)
+        self.parser = HTTPRequestParser(maximumHeadSize: configuration.maximumHeadSize,
+                                        maximumHeaderCount: configuration.maximumHeaderCount)
     }
 
     // MARK: ChannelHandler
@@ -62,7 +68,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         // Counted before any TLS handshake, so handshakes in progress count against the limit too.
         counted = server.connectionOpened(self)
         if !counted && channel.isTLS {
-            server.responder.requestRejected(HTTPParseError(503, "too_many_connections", "The server has too many open connections."),
+            application.requestRejected(HTTPParseError(503, "too_many_connections", "The server has too many open connections."),
                                              connection: info)
             channel.close()
         }
@@ -127,7 +133,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
                 buffer.consume(buffer.readableBytes)
                 return
             case .responding, .awaitingWritable:
-                if buffer.readableBytes > server.configuration.maximumPipelinedBytes {
+                if buffer.readableBytes > configuration.maximumPipelinedBytes {
                     reject(HTTPParseError(431, "pipeline_too_large", "Too much data sent ahead of the responses."))
                 }
                 return
@@ -197,7 +203,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
 
     private func startBody(_ head: HTTPRequestHead) throws(HTTPParseError) {
         let framing = try head.bodyFraming()
-        let limit = server.responder.bodyLimit(for: head)
+        let limit = application.bodyLimit(for: head)
         switch framing {
         case .none:
             dispatch(head, body: [])
@@ -218,7 +224,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             if head.expectsContinue { channel.write(Self.continueLine) }
             state = .readingBody(head, .chunked(ChunkedBodyDecoder(limit: limit), body: []))
         }
-        bodyDeadline = MonotonicTime.now() &+ MonotonicTime.nanoseconds(server.configuration.bodyReadTimeout)
+        bodyDeadline = MonotonicTime.now() &+ MonotonicTime.nanoseconds(configuration.bodyReadTimeout)
         arm(.body)
     }
 
@@ -229,9 +235,8 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     private func dispatch(_ head: HTTPRequestHead, body: [UInt8]) {
         disarm()
         state = .responding
-        let request = HTTPRequest(method: head.method, target: head.target, minorVersion: head.minorVersion,
-                                  headers: head.headers, body: body)
-        let responder = server.responder
+        let request = HTTPRequest(head: head, body: body)
+        let responder = application
         let info = self.info
         self.responder = Task(executorPreference: channel.eventLoop) { [self] in
             let response = await responder.respond(to: request, connection: info)
@@ -248,7 +253,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
         responder = nil
         requestsServed += 1
         let keepAlive = request.wantsKeepAlive && !response.closesConnection && !draining && !server.isDraining
-            && !inputEnded && requestsServed < server.configuration.maximumRequestsPerConnection
+            && !inputEnded && requestsServed < configuration.maximumRequestsPerConnection
         write(response, headOnly: request.method == "HEAD", keepAlive: keepAlive, minorVersion: request.minorVersion)
         if keepAlive {
             guard channel.isWritable else {
@@ -262,7 +267,7 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
             channel.redeliverBufferedInput()
         } else {
             state = .closing
-            channel.closeAfterFlush(linger: server.configuration.lingerTimeout)
+            channel.closeAfterFlush(linger: configuration.lingerTimeout)
         }
     }
 
@@ -323,17 +328,16 @@ final class HTTPConnectionHandler: ChannelHandler, @unchecked Sendable {
     /// read the answer even while it is still sending).
     private func reject(_ error: HTTPParseError) {
         disarm()
-        server.responder.requestRejected(error, connection: info)
+        application.requestRejected(error, connection: info)
         state = .closing
         write(error.response(), headOnly: false, keepAlive: false, minorVersion: 1)
-        channel.closeAfterFlush(linger: server.configuration.lingerTimeout)
+        channel.closeAfterFlush(linger: configuration.lingerTimeout)
     }
 
     // MARK: Timers
 
     private func arm(_ phase: TimerPhase) {
         timerPhase = phase
-        let configuration = server.configuration
         let now = MonotonicTime.now()
         switch phase {
         case .none: return

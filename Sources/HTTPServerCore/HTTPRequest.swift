@@ -4,9 +4,6 @@ public struct HTTPRequest: Sendable {
     public var method: String
     /// The request target as sent (path and query).
     public var target: String
-    /// The path without the query, each segment percent-decoded, joined with `/` (for messages and
-    /// logs; route on ``pathSegments``, where an encoded `/` stays inside its segment).
-    public var path: String
     /// The path's non-empty segments, split before percent-decoding (see ``RequestPath``).
     public var pathSegments: [String]
     /// The raw query string (after `?`), if any.
@@ -19,16 +16,24 @@ public struct HTTPRequest: Sendable {
     /// Creates a request (the server does; tests may too).
     public init(method: String, target: String, minorVersion: Int = 1, headers: HTTPHeaders = HTTPHeaders(),
                 body: [UInt8] = []) {
-        self.method = method
-        self.target = target
-        self.minorVersion = minorVersion
-        self.headers = headers
-        self.body = body
-        let (path, query) = HTTPRequest.split(target)
-        self.path = path
-        self.query = query
-        self.pathSegments = RequestPath.segments(of: target)
+        self.init(head: HTTPRequestHead(method: method, target: target, minorVersion: minorVersion, headers: headers),
+                  body: body)
     }
+
+    /// Creates a request from a parsed head, keeping the segments the parser already worked out.
+    public init(head: HTTPRequestHead, body: [UInt8]) {
+        self.method = head.method
+        self.target = head.target
+        self.pathSegments = head.pathSegments
+        self.minorVersion = head.minorVersion
+        self.headers = head.headers
+        self.body = body
+        self.query = HTTPRequest.query(of: head.target)
+    }
+
+    /// The path without the query, each segment percent-decoded, joined with `/` (for messages and
+    /// logs; route on ``pathSegments``, where an encoded `/` stays inside its segment).
+    public var path: String { "/" + pathSegments.joined(separator: "/") }
 
     /// The decoded query parameters, in order (`+` is a space).
     public var queryItems: [(name: String, value: String)] {
@@ -50,10 +55,11 @@ public struct HTTPRequest: Sendable {
         return minorVersion >= 1 || headers.hasToken("keep-alive", in: "Connection")
     }
 
-    /// Splits a target into its display path (segments decoded, joined with `/`) and raw query.
-    public static func split(_ target: String) -> (path: String, query: String?) {
-        let query = target.firstIndex(of: "?").map { String(target[target.index(after: $0)...]) }
-        return ("/" + RequestPath.segments(of: target).joined(separator: "/"), query)
+    /// The raw query of a target: everything after its first `?`, or nil.
+    static func query(of target: String) -> String? {
+        let utf8 = target.utf8
+        guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return nil }
+        return String(target[utf8.index(after: mark)...])
     }
 }
 

@@ -2,8 +2,21 @@
 public struct HTTPRequestHead: Sendable {
     public var method: String
     public var target: String
+    /// The path's decoded, non-empty segments, worked out once when the request line is parsed (see
+    /// ``RequestPath``).
+    public var pathSegments: [String]
     public var minorVersion: Int
     public var headers: HTTPHeaders
+
+    /// Creates a head; without `pathSegments` they are split leniently from `target`.
+    public init(method: String, target: String, pathSegments: [String]? = nil, minorVersion: Int,
+                headers: HTTPHeaders) {
+        self.method = method
+        self.target = target
+        self.pathSegments = pathSegments ?? RequestPath.segments(of: target)
+        self.minorVersion = minorVersion
+        self.headers = headers
+    }
 
     /// How the body is delimited.
     public enum BodyFraming: Sendable, Equatable {

@@ -201,12 +201,14 @@ public struct HTTPRequestParser: Sendable {
             target = afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
         } else if target == "*" {
             guard method == "OPTIONS" else { throw .bad("'*' is only valid with OPTIONS.") }
-            return HTTPRequestHead(method: method, target: target, minorVersion: minor, headers: HTTPHeaders())
+            return HTTPRequestHead(method: method, target: target, pathSegments: [], minorVersion: minor,
+                                   headers: HTTPHeaders())
         } else if !target.hasPrefix("/") {
             throw .bad("Invalid request target.")
         }
-        try RequestPath.validate(target)
-        return HTTPRequestHead(method: method, target: target, minorVersion: minor, headers: HTTPHeaders())
+        let segments = try RequestPath.parse(target)
+        return HTTPRequestHead(method: method, target: target, pathSegments: segments, minorVersion: minor,
+                               headers: HTTPHeaders())
     }
 
     /// RFC 9110 `tchar`.

@@ -7,14 +7,15 @@ import WireRPC
 
 // wire-bench: measures the Wire RPC stack.
 //
-//   wire-bench [--duration 5] [--warmup 1] [--payload 200] [--rounds 3] [--grpc-echo PATH]
+//   wire-bench [--duration 5] [--warmup 1] [--payload 200] [--rounds 3] [--grpc-echo PATH] [--only VARIANTS]
 //   wire-bench serve --listen ADDRESS          (the echo server the benchmark starts as a child process)
 //   wire-bench codec                           (only the encode/decode throughput)
 //
 // Reports, for a unary echo of a `payload`-character message over a Unix socket and over TCP, p50/p99
 // latency with one call in flight and calls/s with 64 in flight, plus binary encode/decode throughput of a
 // chat request with ten history turns. With --grpc-echo (the grpc-swift-2 peer, built separately) it
-// alternates ours and gRPC's TCP runs in the same process tree and prints the ratios.
+// alternates ours and gRPC's TCP runs in the same process tree and prints the ratios. --only takes a
+// comma-separated subset of the variants (unix, tcp, unix-loop, tcp-loop), e.g. to profile one of them.
 
 let options = CommandLineOptions()
 let duration = Double(options.value("duration") ?? "5") ?? 5
@@ -205,9 +206,10 @@ func runBenchmarks() async -> Int32 {
         let grpcPath = options.value("grpc-echo")
         var ours: [String: [TransportResult]] = [:]
         var grpc: [TransportResult] = []
+        let only = options.value("only").map { Set($0.split(separator: ",").map(String.init)) }
         let variants: [(key: String, unix: Bool, onLoop: Bool)] = [
             ("unix", true, false), ("tcp", false, false), ("unix-loop", true, true), ("tcp-loop", false, true),
-        ]
+        ].filter { only?.contains($0.key) ?? true }
         for round in 1...rounds {
             var line = "round \(round):"
             for variant in variants {

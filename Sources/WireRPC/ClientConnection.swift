@@ -58,17 +58,17 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
         method: String, payload: [UInt8], metadata: Metadata, deadline: UInt64?
     ) async -> Result<[UInt8], CallFailure> {
         guard let channel else { return Self.failure(.unavailable, "not connected", retriable: true) }
-        let allocated: UInt32? = state.withLock { state in
+        let allocated: (id: UInt32, lastID: Bool)? = state.withLock { state in
             guard !state.exhausted && !state.closed else { return nil }
             let id = state.nextStreamID
             if id >= UInt32.max - 2 { state.exhausted = true }
             state.nextStreamID = id &+ 2
-            return id
+            return (id, state.exhausted)
         }
-        guard let streamID = allocated else {
+        guard let (streamID, lastID) = allocated else {
             return Self.failure(.unavailable, "connection to \(peer) has no stream ids left", retriable: true)
         }
-        if !isUsable { onUnusable(self) }
+        if lastID { onUnusable(self) }
         if Task.isCancelled { return Self.failure(.cancelled, "the call was cancelled") }
         var timeoutMicroseconds: UInt64?
         if let deadline {
@@ -136,25 +136,40 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
     }
 
     private func fail(_ streamID: UInt32, _ failure: CallFailure, sendCancel: Bool) {
-        guard let call = state.withLock({ $0.pending.removeValue(forKey: streamID) }) else { return }
+        let (call, retired) = removePending(streamID)
+        guard let call else { return }
         call.timer?.cancel()
         call.continuation.resume(returning: .failure(failure))
         if sendCancel, let channel {
             channel.write(FrameCodec.encode(Frame(header: FrameHeader(kind: .cancel, streamID: streamID))))
         }
-        closeIfRetired()
+        if retired { channel?.close() }
     }
 
     private func complete(_ streamID: UInt32, _ result: Result<[UInt8], CallFailure>) {
-        guard let call = state.withLock({ $0.pending.removeValue(forKey: streamID) }) else { return }
+        let (call, retired) = removePending(streamID)
+        guard let call else { return }
         call.timer?.cancel()
         call.continuation.resume(returning: result)
+        if retired { channel?.close() }
     }
 
-    /// Closes a connection that takes no new calls (stream ids exhausted, or goaway) once its last call ended.
+    /// Takes a pending call out, and tells in the same critical section whether that leaves a connection
+    /// which takes no new calls (stream ids exhausted, or goaway) with nothing in flight: it is then closed.
+    private func removePending(_ streamID: UInt32) -> (PendingCall?, retired: Bool) {
+        state.withLock { state in
+            let call = state.pending.removeValue(forKey: streamID)
+            return (call, Self.isRetired(state))
+        }
+    }
+
+    private static func isRetired(_ state: State) -> Bool {
+        (state.exhausted || state.goawayLastStreamID != nil) && state.pending.isEmpty && !state.closed
+    }
+
+    /// Closes a connection that takes no new calls once its last call ended.
     private func closeIfRetired() {
-        let retired = state.withLock { ($0.exhausted || $0.goawayLastStreamID != nil) && $0.pending.isEmpty && !$0.closed }
-        if retired { channel?.close() }
+        if state.withLock({ Self.isRetired($0) }) { channel?.close() }
     }
 
     /// Closes the connection; pending calls fail with `unavailable`.
@@ -170,7 +185,6 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
                 guard frame.kind == .response || frame.kind == .error else { return }
                 complete(frame.streamID, Self.failure(
                     .resourceExhausted, "the response frame of \(frame.length) bytes exceeds the maximum of \(maximumFrameSize)"))
-                closeIfRetired()
             })
         } catch {
             channel.close()
@@ -212,9 +226,9 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
                     error: RPCError(.unavailable, "server at \(peer) is shutting down"), retriable: true)))
             }
             onUnusable(self)
+            closeIfRetired()
         case .pong, .request, .cancel:
             break
         }
-        closeIfRetired()
     }
 }

@@ -236,13 +236,13 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         if !channel.isWritable {
             channel.pauseReading()
             let limit = call.deadline ?? MonotonicTime.now() &+ MonotonicTime.nanoseconds(.seconds(30))
-            guard await channel.waitUntilWritable(deadline: limit) == .writable else { return }
+            let outcome = await channel.waitUntilWritable(deadline: limit)
+            // Resume whatever happened: a pause can never outlive the wait that asked for it (another
+            // waiting answer pauses again if the output is still high).
+            channel.resumeReading()
+            guard outcome == .writable else { return }
         }
         channel.write(frame)
-    }
-
-    func channelWritabilityChanged(_ channel: Channel) {
-        channel.resumeReading()
     }
 
     private func expire(_ streamID: UInt32) {

@@ -124,8 +124,13 @@ final class GatewayFixture: @unchecked Sendable {
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline && gateway.isRunning {
             if let connection = RawHTTPConnection(port: httpPort, receiveTimeout: 1) {
-                connection.send("GET \(readinessPath) HTTP/1.1\r\nHost: t\r\n\r\n")
-                if connection.readResponse()?.status == 200 { return }
+                // `Connection: close`, and waiting for the close, so that the probe no longer counts against
+                // the gateway's connection limit when a test starts.
+                connection.send("GET \(readinessPath) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                if connection.readResponse()?.status == 200 {
+                    _ = connection.waitForClose()
+                    return
+                }
             }
             try await Task.sleep(for: .milliseconds(50))
         }

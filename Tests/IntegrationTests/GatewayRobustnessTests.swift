@@ -118,14 +118,23 @@ extension IntegrationSuite {
                 "GATEWAY_TLS_HANDSHAKE_TIMEOUT": "4s", "GATEWAY_MAX_CONNECTIONS": "8",
             ])
             let tlsPort = try #require(fixture.httpsPort)
+            let inspector = try #require(fixture.gateway.map { ProcessInspector(pid: $0.processIdentifier) })
+            let sockets = { inspector.descriptors.filter { $0.hasPrefix("socket:") }.count }
+            let socketsBefore = sockets()
             // Eight clients open the TLS port and never start the handshake.
             let idle = (0..<8).compactMap { _ in RawHTTPConnection(port: tlsPort, receiveTimeout: 10) }
             #expect(idle.count == 8)
+            // The kernel completes connections before the gateway accepts them: probe only once it has all eight.
+            #expect(await waitUntil { sockets() >= socketsBefore + 8 })
+            var seen: [String] = []
             let counted = await waitUntil(timeout: .seconds(3)) {
-                fixture.request("GET", "/livez")?.errorCode == "too_many_connections"
+                let answer = fixture.request("GET", "/livez")
+                seen.append(answer.map { "\($0.status) \($0.errorCode ?? "-")" } ?? "no answer")
+                return answer?.errorCode == "too_many_connections"
             }
             let start = ContinuousClock.now
-            #expect(counted, "handshakes in progress must count against GATEWAY_MAX_CONNECTIONS")
+            #expect(idle.allSatisfy { $0.isOpen }, "the gateway closed a handshake in progress before its deadline")
+            #expect(counted, "handshakes in progress must count against GATEWAY_MAX_CONNECTIONS; answers: \(Set(seen))")
             // Their handshakes time out and the slots come back.
             let closed = await onThread { idle.allSatisfy { $0.waitForClose() } }
             #expect(closed && ContinuousClock.now - start < .seconds(10))

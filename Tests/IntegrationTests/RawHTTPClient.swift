@@ -100,6 +100,14 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Whether the server has neither closed nor reset the connection yet (checked without waiting or reading).
+    var isOpen: Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&entry, 1, 0) > 0 else { return true }
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) > 0
+    }
+
     /// Waits until the server closes the connection (true) or the timeout passes (false).
     func waitForClose() -> Bool {
         while fill() { buffer.removeAll() }

@@ -92,7 +92,9 @@ let package = Package(
         .target(
             name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime"],
             swiftSettings: swiftSettings),
-        .target(name: "RAGCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
+        .target(
+            name: "RAGCore", dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "BlockingIO", "ServiceRuntime", "CryptoPrimitives"],
+            swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(
             name: "GatewayCore",
@@ -112,7 +114,7 @@ let package = Package(
             name: "AgentService", dependencies: ["AgentCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/AgentService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime"],
+            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO"],
             path: "Sources/RAGService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "MediaService", dependencies: ["MediaCore", "WireRPC", "ServiceRuntime"],
@@ -139,6 +141,9 @@ let package = Package(
         .testTarget(name: "SQLiteClientTests", dependencies: ["SQLiteClient"], swiftSettings: swiftSettings),
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RAGCoreTests", dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TenantStorageTests", dependencies: ["TenantStorage", "CompanyModel", "Wire"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConfigServiceCoreTests", dependencies: ["ConfigServiceCore", "CompanyModel", "Wire", "PostgresClient"],

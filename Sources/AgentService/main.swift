@@ -8,14 +8,7 @@ import WireRPC
 // and serves the agents' methods. The logic is in AgentCore.
 
 let host = ServiceHost(service: .agent)
-let configClient: RPCClient
-do {
-    configClient = try host.client(for: .config)
-} catch {
-    host.exitMisconfigured(error)
-}
-let companies = CompanyWatcher(client: configClient, logger: host.logger)
-companies.start()
+let companies = host.startCompanyWatcher()
 
 var router = RPCRouter()
 AgentService(companies: companies).register(on: &router)

@@ -38,6 +38,8 @@ do {
 
 var environment = ProcessInfo.processInfo.environment
 environment["WIRE_RUN_DIR"] = runDirectory.path
+// The RAG service keeps its document database under DATA_DIR (default: the run directory's data folder).
+if environment["DATA_DIR"] == nil { environment["DATA_DIR"] = runDirectory.appendingPathComponent("data").path }
 if environment["COMPANIES_CONFIG_FILE"] == nil && environment["DATABASE_URL"] == nil {
     // A working copy of the example configuration (four clinics) in the run directory, made on first
     // start, so that admin changes never edit the files in the repository.

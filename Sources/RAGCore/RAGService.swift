@@ -1,14 +1,70 @@
+import CompanyModel
+import ServiceRuntime
+import TenantStorage
 import Wire
 import WireRPC
 
-/// The RAG service's Wire API. It holds no tenant data yet: per-tenant documents, chunking, embeddings and
-/// hybrid search arrive with the knowledge issue and register here, replacing the purge that has nothing
-/// to erase.
+/// The RAG service's Wire API: each company's documents and search, over the ``KnowledgeBase``.
+///
+/// The RPC server has already checked that each call's tenant metadata names the request's company; the
+/// service then takes that company from its own (propagated) copy of the configuration and builds the
+/// ``TenantScope`` every store and index operation needs, so a company it does not know (or an inactive
+/// one) gets `notFound` and nothing else.
 public struct RAGService: Sendable {
-    public init() {}
+    private let companies: CompanyWatcher
+    private let knowledge: KnowledgeBase
 
-    /// Registers the methods.
+    public init(companies: CompanyWatcher, knowledge: KnowledgeBase) {
+        self.companies = companies
+        self.knowledge = knowledge
+    }
+
+    /// The company's scope. A company the local copy does not have yet (created a moment ago, or the
+    /// service has just started) is looked up once more after a refresh from the config service.
+    private func scope(_ id: CompanyID) async throws(KnowledgeError) -> (scope: TenantScope, company: Company) {
+        var found = companies.company(id)
+        if found == nil {
+            try? await companies.refresh()
+            found = companies.company(id)
+        }
+        guard let company = found, company.isActive else { throw .unknownCompany(id) }
+        do {
+            return (try TenantScope(company: company), company)
+        } catch {
+            throw .invalidArgument("company '\(id)' cannot hold documents: \(error)")
+        }
+    }
+
+    /// Registers the methods. Handlers run on the cooperative pool and hand CPU and database work to the
+    /// knowledge base's threads.
     public func register(on router: inout RPCRouter) {
-        router.registerNoTenantDataPurge(service: ServiceName.rag.rawValue)
+        let knowledge = self.knowledge
+        router.register(StandardMethods.purgeTenant, execution: .cooperative) { request, context in
+            let removed = try await knowledge.purge(request.companyID)
+            context.logger.info("purge of \(request.companyID) requested by \(request.actor): \(removed) documents erased")
+            return PurgeTenantResponse(service: ServiceName.rag.rawValue, itemsRemoved: removed)
+        }
+        router.register(RAGAPI.addDocuments, execution: .cooperative) { [self] request, _ in
+            let (scope, company) = try await scope(request.companyID)
+            return AddDocumentsResponse(results: try await knowledge.add(request.documents, scope: scope,
+                                                                         maximumDocuments: company.maxDocuments))
+        }
+        router.register(RAGAPI.searchDocuments, execution: .cooperative) { [self] request, _ in
+            try await knowledge.search(request, scope: try await scope(request.companyID).scope)
+        }
+        router.register(RAGAPI.listDocuments, execution: .cooperative) { [self] request, _ in
+            try await knowledge.list(request, scope: try await scope(request.companyID).scope)
+        }
+        router.register(RAGAPI.getDocument, execution: .cooperative) { [self] request, _ in
+            try await knowledge.document(request.documentID, scope: try await scope(request.companyID).scope)
+        }
+        router.register(RAGAPI.deleteDocument, execution: .cooperative) { [self] request, _ in
+            let removed = try await knowledge.delete(request.documentID, scope: try await scope(request.companyID).scope)
+            return DeleteDocumentResponse(documentID: request.documentID, chunksRemoved: removed)
+        }
+        router.register(RAGAPI.documentStats, execution: .cooperative) { [self] request, _ in
+            let (scope, company) = try await scope(request.companyID)
+            return try await knowledge.stats(scope: scope, maximumDocuments: company.maxDocuments)
+        }
     }
 }

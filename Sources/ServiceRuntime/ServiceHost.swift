@@ -113,6 +113,20 @@ public struct ServiceHost: Sendable {
         return RPCClient(endpoints: addresses, configuration: try clientConfiguration(), group: group)
     }
 
+    /// A started ``CompanyWatcher`` over a client of the config service (exits the process, as
+    /// misconfigured, when the config service's address is not valid).
+    public func startCompanyWatcher() -> CompanyWatcher {
+        let configClient: RPCClient
+        do {
+            configClient = try client(for: .config)
+        } catch {
+            exitMisconfigured(error)
+        }
+        let watcher = CompanyWatcher(client: configClient, logger: logger)
+        watcher.start()
+        return watcher
+    }
+
     /// Starts the server with `router` (standard methods added) and runs until a termination signal.
     /// - Parameters:
     ///   - onReload: called on `SIGHUP`.

@@ -78,6 +78,7 @@ final class GatewayFixture: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "warning"
         environment["WIRE_RUN_DIR"] = directory
+        environment["DATA_DIR"] = directory + "/data"
         if startConfig && configAddress == nil {
             let companies = try writeCompaniesFile()
             let config = Process()

@@ -1,7 +1,28 @@
 /// The RAG service's methods: per-tenant document ingestion and hybrid search.
+///
+/// Every method takes a ``TenantScopedRequest``: the server refuses a call whose tenant metadata names
+/// another company, and the service works on that company's own index and rows only.
 public enum RAGAPI {
     /// The Wire service name.
     public static let service = ServiceName.rag.rawValue
+    /// Writes (or replaces) up to 1,000 documents; one result per document.
+    public static let addDocuments = Method<AddDocumentsRequest, AddDocumentsResponse>(service: service, name: "addDocuments")
+    /// Hybrid, vector or keyword search over the company's chunks.
+    public static let searchDocuments = Method<SearchDocumentsRequest, SearchDocumentsResponse>(service: service, name: "searchDocuments")
+    /// One page of the company's documents, newest first.
+    public static let listDocuments = Method<ListDocumentsRequest, ListDocumentsResponse>(service: service, name: "listDocuments")
+    /// One document with its chunks (`notFound` when it is not the company's).
+    public static let getDocument = Method<DocumentReference, DocumentDetail>(service: service, name: "getDocument")
+    /// Deletes one document and its chunks (`notFound` when it is not the company's).
+    public static let deleteDocument = Method<DocumentReference, DeleteDocumentResponse>(service: service, name: "deleteDocument")
+    /// The company's knowledge base in numbers.
+    public static let documentStats = Method<DocumentStatsRequest, DocumentStats>(service: service, name: "documentStats")
+    /// The most documents one `addDocuments` call may carry.
+    public static let maximumDocumentsPerCall = 1_000
+
     /// Every method the RAG service serves, the standard ones included.
-    public static let methods: [MethodDescriptor] = StandardMethods.all
+    public static let methods: [MethodDescriptor] = StandardMethods.all + [
+        addDocuments.descriptor, searchDocuments.descriptor, listDocuments.descriptor, getDocument.descriptor,
+        deleteDocument.descriptor, documentStats.descriptor,
+    ]
 }

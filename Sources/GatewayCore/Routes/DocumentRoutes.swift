@@ -1,0 +1,273 @@
+import Foundation
+import HTTPServerCore
+import Wire
+
+/// The knowledge base of the caller's company (tenant routes; the RAG service checks the tenant again):
+/// write one or many documents, list, read, delete, stats and search. Shapes follow the original API,
+/// with the product's error envelope.
+enum DocumentRoutes {
+    /// `POST /api/documents` body (and each item of a bulk write).
+    struct DocumentBody: Decodable {
+        var id: String?
+        var title: String?
+        var content: String
+        var metadata: JSONValue?
+
+        func input() throws(HTTPError) -> DocumentInput {
+            var metadataJSON: String?
+            if let metadata {
+                guard case .object = metadata else {
+                    throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
+                                    details: ["fields": .object(["metadata": .string("must be an object")])])
+                }
+                metadataJSON = String(decoding: metadata.serialized(), as: UTF8.self)
+            }
+            return DocumentInput(id: id, title: title, content: content, metadataJSON: metadataJSON)
+        }
+    }
+
+    struct BulkBody: Decodable {
+        var documents: [DocumentBody]
+    }
+
+    struct SearchBody: Decodable {
+        var query: String
+        var k: Int?
+        var filter: [String: JSONValue]?
+        var minScore: Double?
+        var mode: String?
+
+        enum CodingKeys: String, CodingKey {
+            case query, k, filter, mode
+            case minScore = "min_score"
+        }
+    }
+
+    static func register(on router: inout Router<GatewayRoute>, upstream: UpstreamCaller) {
+        @Sendable func company(_ context: GatewayContext) throws(HTTPError) -> CompanyID {
+            guard let company = context.company else { throw HTTPError.internalError() }
+            return company.id
+        }
+        @Sendable func documentID(_ context: GatewayContext) throws(HTTPError) -> String {
+            guard let id = context.parameters["id"], !id.isEmpty, id.utf8.count <= 128 else {
+                throw HTTPError(status: 400, code: "invalid_document_id", message: "The document id is not valid.")
+            }
+            return id
+        }
+
+        router.add("POST", "/api/documents", GatewayRoute(access: .tenant, bodyLimit: 4 << 20, timeout: .seconds(30)) { request, context in
+            let id = try company(context)
+            let input = try JSONBody.decode(DocumentBody.self, from: request).input()
+            let answer = try await upstream.call(.rag, RAGAPI.addDocuments, AddDocumentsRequest(companyID: id, documents: [input]),
+                                                 context: context)
+            guard let result = answer.results.first else { throw HTTPError.internalError() }
+            if let code = result.errorCode { throw itemError(code, result.errorMessage ?? "The document was refused.") }
+            return CompanyJSON.success([
+                "document_id": .string(result.documentID ?? ""), "chunk_count": .number(Double(result.chunkCount)),
+                "company_id": .string(id.rawValue), "replaced": .bool(result.replaced),
+                "message": .string(result.replaced ? "Document replaced" : "Document added"),
+            ], status: 201)
+        })
+
+        router.add("POST", "/api/documents/bulk", GatewayRoute(access: .tenant, bodyLimit: 64 << 20, timeout: .seconds(120)) { request, context in
+            let id = try company(context)
+            let body = try JSONBody.decode(BulkBody.self, from: request)
+            guard !body.documents.isEmpty, body.documents.count <= RAGAPI.maximumDocumentsPerCall else {
+                throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
+                                details: ["fields": .object(["documents": .string("must hold 1 to \(RAGAPI.maximumDocumentsPerCall) documents")])])
+            }
+            // Items that are not valid documents are reported in place; the others go to the RAG service.
+            var inputs: [DocumentInput] = []
+            var positions: [Int] = []
+            var results = [JSONValue](repeating: .null, count: body.documents.count)
+            for (position, document) in body.documents.enumerated() {
+                do throws(HTTPError) {
+                    inputs.append(try document.input())
+                    positions.append(position)
+                } catch {
+                    results[position] = failure(position, "validation_failed", error.message)
+                }
+            }
+            if !inputs.isEmpty {
+                let answer = try await upstream.call(.rag, RAGAPI.addDocuments, AddDocumentsRequest(companyID: id, documents: inputs),
+                                                     context: context)
+                for result in answer.results where result.index < positions.count {
+                    let position = positions[result.index]
+                    if let code = result.errorCode {
+                        results[position] = failure(position, code, result.errorMessage ?? "")
+                    } else {
+                        results[position] = .object([
+                            "index": .number(Double(position)), "status": .string("success"),
+                            "document_id": .string(result.documentID ?? ""), "chunk_count": .number(Double(result.chunkCount)),
+                            "replaced": .bool(result.replaced),
+                        ])
+                    }
+                }
+            }
+            let succeeded = results.filter { $0["status"]?.stringValue == "success" }.count
+            let status = succeeded == results.count ? 201 : (succeeded == 0 ? 400 : 207)
+            var answer: [String: JSONValue] = [
+                "status": .string(succeeded == results.count ? "success" : (succeeded == 0 ? "error" : "partial")),
+                "company_id": .string(id.rawValue), "total": .number(Double(results.count)),
+                "succeeded": .number(Double(succeeded)), "failed": .number(Double(results.count - succeeded)), "results": .array(results),
+            ]
+            if succeeded == 0 {
+                answer["error"] = .object(["code": .string("no_document_written"), "message": .string("No document could be written.")])
+                answer["message"] = .string("No document could be written.")
+            }
+            return .json(status, JSONValue.object(answer).serialized())
+        })
+
+        router.add("GET", "/api/documents", GatewayRoute(access: .tenant) { request, context in
+            let id = try company(context)
+            let page = try integer(request, "page", default: 1, in: 1...1_000_000)
+            let size = try integer(request, "page_size", default: 20, in: 1...100)
+            let category = request.queryValues("category").first.flatMap { $0.isEmpty ? nil : $0 }
+            let answer = try await upstream.call(.rag, RAGAPI.listDocuments,
+                                                 ListDocumentsRequest(companyID: id, page: page, pageSize: size, category: category),
+                                                 context: context)
+            return CompanyJSON.success([
+                "company_id": .string(id.rawValue), "total_documents": .number(Double(answer.total)),
+                "page": .number(Double(page)), "page_size": .number(Double(size)),
+                "total_pages": .number(Double((answer.total + size - 1) / size)),
+                "documents": .array(answer.documents.map(summary)),
+            ])
+        })
+
+        router.add("GET", "/api/documents/stats", GatewayRoute(access: .tenant) { _, context in
+            let id = try company(context)
+            let stats = try await upstream.call(.rag, RAGAPI.documentStats, DocumentStatsRequest(companyID: id), context: context)
+            return CompanyJSON.success([
+                "company_id": .string(id.rawValue), "total_documents": .number(Double(stats.documents)),
+                "total_chunks": .number(Double(stats.chunks)), "max_documents": .number(Double(stats.maximumDocuments)),
+                "categories": .object(stats.categories.mapValues { .number(Double($0)) }),
+                "embedding_provider": .string(stats.embedder), "dimensions": .number(Double(stats.dimensions)),
+                "index_bytes": .number(Double(stats.indexBytes)),
+            ])
+        })
+
+        router.add("GET", "/api/documents/{id}", GatewayRoute(access: .tenant) { _, context in
+            let id = try company(context)
+            let detail = try await upstream.call(.rag, RAGAPI.getDocument,
+                                                 DocumentReference(companyID: id, documentID: try documentID(context)), context: context)
+            var document = summary(detail.summary)
+            if case .object(var members) = document {
+                members["content"] = .string(detail.content)
+                members["chunks"] = .array(detail.chunks.map {
+                    .object(["chunk_index": .number(Double($0.index)), "heading": .string($0.heading), "content": .string($0.content)])
+                })
+                document = .object(members)
+            }
+            return CompanyJSON.success(["company_id": .string(id.rawValue), "document": document])
+        })
+
+        router.add("DELETE", "/api/documents/{id}", GatewayRoute(access: .tenant) { _, context in
+            let id = try company(context)
+            let answer = try await upstream.call(.rag, RAGAPI.deleteDocument,
+                                                 DocumentReference(companyID: id, documentID: try documentID(context)), context: context)
+            return CompanyJSON.success([
+                "company_id": .string(id.rawValue), "document_id": .string(answer.documentID),
+                "chunks_removed": .number(Double(answer.chunksRemoved)), "message": .string("Document deleted"),
+            ])
+        })
+
+        router.add("POST", "/api/documents/search", GatewayRoute(access: .tenant, bodyLimit: 64 << 10) { request, context in
+            let id = try company(context)
+            let body = try JSONBody.decode(SearchBody.self, from: request)
+            let search = try searchRequest(body, company: id)
+            let answer = try await upstream.call(.rag, RAGAPI.searchDocuments, search, context: context)
+            return CompanyJSON.success([
+                "company_id": .string(id.rawValue), "query": .string(search.query), "mode": .string(answer.mode.rawValue),
+                "results_count": .number(Double(answer.results.count)),
+                "results": .array(answer.results.map { hit in
+                    .object([
+                        "document_id": .string(hit.documentID), "title": .string(hit.title), "chunk_index": .number(Double(hit.chunkIndex)),
+                        "heading": .string(hit.heading), "content": .string(hit.content), "score": .number((hit.score * 1e6).rounded() / 1e6),
+                        "metadata": metadata(hit.metadataJSON),
+                    ])
+                }),
+                "timing_ms": .number((answer.milliseconds * 1e3).rounded() / 1e3),
+            ])
+        })
+    }
+
+    // MARK: Helpers
+
+    static func searchRequest(_ body: SearchBody, company: CompanyID) throws(HTTPError) -> SearchDocumentsRequest {
+        var fields: [String: JSONValue] = [:]
+        let query = body.query.trimmingCharacters(in: .whitespacesAndNewlines)
+        if query.isEmpty { fields["query"] = .string("must not be empty") }
+        if query.utf8.count > 4_096 { fields["query"] = .string("must be at most 4096 bytes") }
+        let k = body.k ?? 5
+        if !(1...50).contains(k) { fields["k"] = .string("must be between 1 and 50") }
+        let mode = SearchMode(rawValue: body.mode ?? "hybrid")
+        if mode == nil { fields["mode"] = .string("must be hybrid, vector or keyword") }
+        if let minScore = body.minScore, !minScore.isFinite { fields["min_score"] = .string("must be a number") }
+        var filter: [String: [String]] = [:]
+        for (field, value) in body.filter ?? [:] {
+            let values: [JSONValue]
+            if case .array(let items) = value { values = items } else { values = [value] }
+            let texts = values.compactMap(scalarText)
+            if texts.count != values.count || texts.isEmpty || texts.count > 100 {
+                fields["filter.\(field)"] = .string("must be a string, number, boolean or a list of 1 to 100 of them")
+            }
+            filter[field] = texts
+        }
+        if filter.count > 16 { fields["filter"] = .string("must have at most 16 fields") }
+        guard fields.isEmpty, let mode else {
+            throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
+                            details: ["fields": .object(fields)])
+        }
+        return SearchDocumentsRequest(companyID: company, query: query, k: k, filter: filter, minScore: body.minScore, mode: mode)
+    }
+
+    /// The text a filter value matches (the RAG service keeps metadata scalars in the same form).
+    static func scalarText(_ value: JSONValue) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .number(let number):
+            if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
+            return String(number)
+        default: return nil
+        }
+    }
+
+    static func integer(_ request: HTTPRequest, _ name: String, default value: Int, in range: ClosedRange<Int>) throws(HTTPError) -> Int {
+        guard let text = request.queryValues(name).first, !text.isEmpty else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw HTTPError(status: 400, code: "invalid_parameter",
+                            message: "'\(name)' must be an integer between \(range.lowerBound) and \(range.upperBound).")
+        }
+        return number
+    }
+
+    static func metadata(_ json: String) -> JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))) ?? .object([:])
+    }
+
+    static func summary(_ document: DocumentSummary) -> JSONValue {
+        .object([
+            "id": .string(document.id), "title": .string(document.title), "content": .string(document.contentPreview),
+            "metadata": metadata(document.metadataJSON), "created_at": .string(timestamp(document.createdAt)),
+            "updated_at": .string(timestamp(document.updatedAt)), "chunk_count": .number(Double(document.chunkCount)),
+        ])
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon))
+            + "Z"
+    }
+
+    /// The HTTP error for a refused document: 409 for the quota, 400 otherwise.
+    static func itemError(_ code: String, _ message: String) -> HTTPError {
+        code == "quota_exceeded"
+            ? HTTPError(status: 409, code: "quota_exceeded", message: message)
+            : HTTPError(status: 400, code: "invalid_document", message: message)
+    }
+
+    static func failure(_ position: Int, _ code: String, _ message: String) -> JSONValue {
+        .object(["index": .number(Double(position)), "status": .string("error"),
+                 "error": .object(["code": .string(code == "invalid_argument" ? "invalid_document" : code), "message": .string(message)])])
+    }
+}

@@ -1,0 +1,342 @@
+import BlockingIO
+import CryptoPrimitives
+import Foundation
+import Synchronization
+import TenantStorage
+import Wire
+
+/// Every tenant's documents: validation, chunking, embedding, the durable store and one in-memory
+/// ``TenantIndex`` per company.
+///
+/// Each call names its tenant with a ``TenantScope``; the index a call reads or changes is looked up by
+/// that scope's company id, and every store operation carries the scope, so there is no path that reads
+/// or writes across companies. A tenant's index is loaded from the store on first use (concurrent first
+/// calls share one load). Writes of one tenant are serialised (store first, then index), so the index
+/// always reflects the store's order; reads never wait for writes except for the in-memory swap.
+/// Chunking, embedding and scoring run on ``pool``, never on an event loop or the cooperative pool.
+public final class KnowledgeBase: Sendable {
+    /// Bounds on what a write may carry.
+    public struct Limits: Sendable {
+        public var maximumContentBytes = 2_000_000
+        public var maximumTitleLength = 300
+        public var maximumIDLength = 128
+        public var maximumChunksPerDocument = 4_000
+        public var maximumQueryBytes = 4_096
+        public init() {}
+    }
+
+    private final class Tenant: Sendable {
+        let writes = AsyncLock()
+        let index = Mutex<Task<TenantIndex, any Error>?>(nil)
+    }
+
+    public let store: any DocumentStore
+    public let embedder: BuiltInEmbedder
+    public let chunker: DocumentChunker
+    public let limits: Limits
+    let pool: BlockingIOPool
+    private let tenants = Mutex<[CompanyID: Tenant]>([:])
+
+    public init(store: any DocumentStore, embedder: BuiltInEmbedder = BuiltInEmbedder(), chunker: DocumentChunker = DocumentChunker(),
+                limits: Limits = Limits(), pool: BlockingIOPool) {
+        self.store = store
+        self.embedder = embedder
+        self.chunker = chunker
+        self.limits = limits
+        self.pool = pool
+    }
+
+    private func tenant(_ id: CompanyID) -> Tenant {
+        tenants.withLock { tenants in
+            if let tenant = tenants[id] { return tenant }
+            let tenant = Tenant()
+            tenants[id] = tenant
+            return tenant
+        }
+    }
+
+    // MARK: Index
+
+    /// The tenant's index, loading it from the store on first use.
+    public func index(for scope: TenantScope) async throws(KnowledgeError) -> TenantIndex {
+        let tenant = tenant(scope.companyID)
+        let task = tenant.index.withLock { current -> Task<TenantIndex, any Error> in
+            if let current { return current }
+            let load = Task { try await self.load(scope) }
+            current = load
+            return load
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failed load is forgotten, so the next call tries again.
+            tenant.index.withLock { if $0 == task { $0 = nil } }
+            throw error as? KnowledgeError ?? .unavailable("cannot load the index of \(scope.companyID): \(error)")
+        }
+    }
+
+    /// Builds the tenant's index from the store.
+    func load(_ scope: TenantScope) async throws(KnowledgeError) -> TenantIndex {
+        let stored: [StoredDocumentWithChunks]
+        do throws(DocumentStoreError) {
+            stored = try await store.all(in: scope)
+        } catch {
+            throw .unavailable(error.message)
+        }
+        let embedder = self.embedder
+        return try await onPool { _ in
+            let index = TenantIndex(scope: scope, dimensions: embedder.dimensions)
+            for item in stored { index.replace(Self.indexable(item, embedder: embedder)) }
+            return index
+        }
+    }
+
+    static func indexable(_ item: StoredDocumentWithChunks, embedder: BuiltInEmbedder) -> IndexableDocument {
+        let metadata = (try? DocumentMetadata(item.document.metadataJSON)) ?? (try? DocumentMetadata(nil))
+        let chunks = item.chunks.map { DocumentChunk(index: $0.index, heading: $0.heading, content: $0.content) }
+        let vectors: [[Float]?] = item.chunks.map { chunk in
+            chunk.embedder == embedder.identifier && chunk.vector?.count == embedder.dimensions ? chunk.vector : nil
+        }
+        return IndexableDocument(id: item.document.id, title: item.document.title, metadataJSON: metadata?.json ?? "{}",
+                                 fields: metadata?.fields ?? [:], chunks: chunks, vectors: vectors)
+    }
+
+    private func onPool<T: Sendable>(_ body: @escaping @Sendable (BlockingIOJob) -> T) async throws(KnowledgeError) -> T {
+        do {
+            return try await pool.run { (job: BlockingIOJob) throws(Never) -> T in body(job) }
+        } catch {
+            switch error {
+            case .cancelled: throw .unavailable("the call was cancelled")
+            case .timedOut: throw .unavailable("the work timed out")
+            case .rejected(let reason): throw .unavailable(reason)
+            }
+        }
+    }
+
+    // MARK: Writes
+
+    /// A validated document, ready to chunk.
+    struct PreparedDocument: Sendable {
+        let position: Int
+        let id: String
+        let title: String
+        let content: String
+        let metadata: DocumentMetadata
+    }
+
+    /// Validates one input: content, id, title and metadata within ``limits``.
+    func prepare(_ input: DocumentInput, at position: Int) throws(KnowledgeError) -> PreparedDocument {
+        let content = input.content.trimmingWhitespace()
+        guard !content.isEmpty else { throw .invalidArgument("content is empty") }
+        guard input.content.utf8.count <= limits.maximumContentBytes else {
+            throw .invalidArgument("content is larger than \(limits.maximumContentBytes) bytes")
+        }
+        let title = (input.title ?? "").trimmingWhitespace()
+        guard title.count <= limits.maximumTitleLength else { throw .invalidArgument("title is longer than \(limits.maximumTitleLength) characters") }
+        let id: String
+        if let given = input.id?.trimmingWhitespace(), !given.isEmpty {
+            guard given.utf8.count <= limits.maximumIDLength,
+                  given.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+                      || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E || $0 == 0x3A }) else {
+                throw .invalidArgument("id must be 1-\(limits.maximumIDLength) letters, digits, '-', '_', '.' or ':'")
+            }
+            id = given
+        } else {
+            // The same content gets the same id, so writing it again replaces it.
+            id = "doc_" + Digest.hex(Digest.sha256(Array(content.utf8)).prefix(12))
+        }
+        return PreparedDocument(position: position, id: id, title: title, content: content, metadata: try DocumentMetadata(input.metadataJSON))
+    }
+
+    /// Writes documents for one company; one result per input, in order. Inputs that fail validation or
+    /// would take the company past `maximumDocuments` are reported and skipped; the others are written
+    /// in one store transaction and are searchable when this returns.
+    public func add(_ inputs: [DocumentInput], scope: TenantScope, maximumDocuments: Int) async throws(KnowledgeError) -> [DocumentWriteResult] {
+        guard inputs.count <= RAGAPI.maximumDocumentsPerCall else {
+            throw .invalidArgument("at most \(RAGAPI.maximumDocumentsPerCall) documents per call")
+        }
+        var results = inputs.indices.map { DocumentWriteResult(index: $0) }
+        var prepared: [PreparedDocument] = []
+        for (position, input) in inputs.enumerated() {
+            do throws(KnowledgeError) {
+                prepared.append(try prepare(input, at: position))
+            } catch {
+                results[position].errorCode = "invalid_argument"
+                results[position].errorMessage = error.rpcError.message
+            }
+        }
+        guard !prepared.isEmpty else { return results }
+        let tenant = tenant(scope.companyID)
+        return try await tenant.writes.withLock { () async throws(KnowledgeError) -> [DocumentWriteResult] in
+            let index = try await index(for: scope)
+            // Quota: replacements are free, new ids count.
+            var known = index.documentIDs
+            var accepted: [PreparedDocument] = []
+            for document in prepared {
+                if known.contains(document.id) || known.count < maximumDocuments {
+                    known.insert(document.id)
+                    accepted.append(document)
+                } else {
+                    results[document.position].errorCode = "quota_exceeded"
+                    results[document.position].errorMessage = "the company may keep at most \(maximumDocuments) documents"
+                }
+            }
+            guard !accepted.isEmpty else { return results }
+            let chunker = self.chunker, embedder = self.embedder, limits = self.limits
+            let toBuild = accepted
+            let built = try await onPool { _ in
+                toBuild.map { document -> (PreparedDocument, [DocumentChunk], [[Float]])? in
+                    let chunks = chunker.chunks(of: document.content)
+                    guard !chunks.isEmpty, chunks.count <= limits.maximumChunksPerDocument else { return nil }
+                    return (document, chunks, chunks.map { embedder.vector(IndexableDocument.indexedText(title: document.title, chunk: $0)) })
+                }
+            }
+            let now = Date()
+            var rows: [StoredDocumentWithChunks] = []
+            var indexable: [IndexableDocument] = []
+            for (position, item) in built.enumerated() {
+                guard let (document, chunks, vectors) = item else {
+                    results[accepted[position].position].errorCode = "invalid_argument"
+                    results[accepted[position].position].errorMessage = "the document has more than \(limits.maximumChunksPerDocument) chunks"
+                    continue
+                }
+                let stored = StoredDocument(
+                    id: document.id, title: document.title, content: document.content, metadataJSON: document.metadata.json,
+                    category: document.metadata.category, contentHash: Digest.hex(Digest.sha256(Array(document.content.utf8))),
+                    createdAt: now, updatedAt: now, chunkCount: chunks.count)
+                rows.append(StoredDocumentWithChunks(document: stored, chunks: zip(chunks, vectors).map { chunk, vector in
+                    StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content, embedder: embedder.identifier, vector: vector)
+                }))
+                indexable.append(IndexableDocument(id: document.id, title: document.title, metadataJSON: document.metadata.json,
+                                                   fields: document.metadata.fields, chunks: chunks, vectors: vectors))
+                results[document.position].documentID = document.id
+                results[document.position].chunkCount = chunks.count
+            }
+            let previous: [StoredDocument?]
+            do throws(DocumentStoreError) {
+                previous = try await store.put(rows, in: scope)
+            } catch {
+                throw .unavailable(error.message)
+            }
+            let replacedIDs = Set(previous.compactMap { $0?.id })
+            let ready = indexable
+            try await onPool { _ in for document in ready { index.replace(document) } }
+            for position in results.indices where results[position].documentID.map(replacedIDs.contains) == true {
+                results[position].replaced = true
+            }
+            return results
+        }
+    }
+
+    /// Deletes one document of the company.
+    public func delete(_ id: String, scope: TenantScope) async throws(KnowledgeError) -> Int {
+        let tenant = tenant(scope.companyID)
+        return try await tenant.writes.withLock { () async throws(KnowledgeError) -> Int in
+            let index = try await index(for: scope)
+            let removed: Int?
+            do throws(DocumentStoreError) {
+                removed = try await store.delete(id, in: scope)
+            } catch {
+                throw .unavailable(error.message)
+            }
+            index.remove(id)
+            guard let removed else { throw .documentNotFound(id) }
+            return removed
+        }
+    }
+
+    /// Erases every document of the company, in the store and in memory; returns how many there were.
+    public func purge(_ company: CompanyID) async throws(KnowledgeError) -> Int {
+        let tenant = tenant(company)
+        return try await tenant.writes.withLock { () async throws(KnowledgeError) -> Int in
+            let removed: Int
+            do throws(DocumentStoreError) {
+                removed = try await store.purge(company)
+            } catch {
+                throw .unavailable(error.message)
+            }
+            let loaded = tenant.index.withLock { current -> Task<TenantIndex, any Error>? in
+                defer { current = nil }
+                return current
+            }
+            if let loaded, let index = try? await loaded.value { index.removeAll() }
+            return removed
+        }
+    }
+
+    // MARK: Reads
+
+    /// Searches the company's chunks.
+    public func search(_ request: SearchDocumentsRequest, scope: TenantScope) async throws(KnowledgeError) -> SearchDocumentsResponse {
+        let query = request.query.trimmingWhitespace()
+        guard !query.isEmpty else { throw .invalidArgument("query is empty") }
+        guard query.utf8.count <= limits.maximumQueryBytes else { throw .invalidArgument("query is longer than \(limits.maximumQueryBytes) bytes") }
+        guard (1...50).contains(request.k) else { throw .invalidArgument("k must be between 1 and 50") }
+        guard request.filter.count <= 16, request.filter.values.allSatisfy({ $0.count <= 100 }) else {
+            throw .invalidArgument("a filter has at most 16 fields of at most 100 values")
+        }
+        let start = ContinuousClock.now
+        let index = try await index(for: scope)
+        let embedder = self.embedder
+        let hits = try await onPool { _ in
+            let vector = request.mode == .keyword ? [] : embedder.vector(query)
+            return index.search(vector: vector, text: query, k: request.k, mode: request.mode, filter: request.filter,
+                                minScore: request.minScore)
+        }
+        let elapsed = ContinuousClock.now - start
+        return SearchDocumentsResponse(
+            results: hits.map {
+                SearchHit(documentID: $0.documentID, title: $0.title, chunkIndex: $0.chunkIndex, heading: $0.heading, content: $0.content,
+                          score: $0.score, metadataJSON: $0.metadataJSON)
+            },
+            mode: request.mode,
+            milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+    }
+
+    /// One page of the company's documents.
+    public func list(_ request: ListDocumentsRequest, scope: TenantScope) async throws(KnowledgeError) -> ListDocumentsResponse {
+        guard request.page >= 1, request.page <= 1_000_000, (1...100).contains(request.pageSize) else {
+            throw .invalidArgument("page must be ≥ 1 and page_size between 1 and 100")
+        }
+        do throws(DocumentStoreError) {
+            let page = try await store.list(in: scope, offset: (request.page - 1) * request.pageSize, limit: request.pageSize,
+                                            category: request.category)
+            return ListDocumentsResponse(total: page.total, documents: page.documents.map(Self.summary))
+        } catch {
+            throw .unavailable(error.message)
+        }
+    }
+
+    /// One document with its chunks.
+    public func document(_ id: String, scope: TenantScope) async throws(KnowledgeError) -> DocumentDetail {
+        let found: StoredDocumentWithChunks?
+        do throws(DocumentStoreError) {
+            found = try await store.document(id, in: scope)
+        } catch {
+            throw .unavailable(error.message)
+        }
+        guard let found else { throw .documentNotFound(id) }
+        return DocumentDetail(summary: Self.summary(found.document), content: found.document.content,
+                              chunks: found.chunks.map { ChunkDescription(index: $0.index, heading: $0.heading, content: $0.content) })
+    }
+
+    /// The company's knowledge base in numbers.
+    public func stats(scope: TenantScope, maximumDocuments: Int) async throws(KnowledgeError) -> DocumentStats {
+        let index = try await index(for: scope)
+        let categories: [String: Int]
+        do throws(DocumentStoreError) {
+            categories = try await store.categories(in: scope)
+        } catch {
+            throw .unavailable(error.message)
+        }
+        let counts = index.counts
+        return DocumentStats(documents: counts.documents, chunks: counts.chunks, categories: categories, embedder: embedder.identifier,
+                             dimensions: embedder.dimensions, indexBytes: index.byteCount, maximumDocuments: maximumDocuments)
+    }
+
+    static func summary(_ document: StoredDocument) -> DocumentSummary {
+        DocumentSummary(id: document.id, title: document.title, contentPreview: String(document.content.prefix(200)),
+                        metadataJSON: document.metadataJSON, createdAt: document.createdAt, updatedAt: document.updatedAt,
+                        chunkCount: document.chunkCount)
+    }
+}

@@ -1,0 +1,37 @@
+import Wire
+import TenantStorage
+
+/// Why a store operation failed.
+public struct DocumentStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Durable storage of documents, chunks and vectors, every operation scoped to one tenant.
+///
+/// Implementations keep every row or key under the tenant's scope (a `company_id` column, the tenant's
+/// Redis prefix and vector index) and never offer an operation across tenants, except ``tenants()``,
+/// which lists the companies that have data so an index can be preloaded.
+public protocol DocumentStore: Sendable {
+    /// Writes documents and their chunks in one transaction, replacing earlier versions with the same ids
+    /// (their chunks included). Returns, per document, the earlier version's creation date (nil when new).
+    func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocument?]
+    /// Stores the vectors of some chunks of a document (chunk index → vector).
+    func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError)
+    /// One document with its chunks.
+    func document(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> StoredDocumentWithChunks?
+    /// Deletes one document; returns its chunk count, or nil when the tenant has no such document.
+    func delete(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> Int?
+    /// A page of documents, newest first, ties by id (content included: callers cut it).
+    func list(in scope: TenantScope, offset: Int, limit: Int, category: String?) async throws(DocumentStoreError)
+        -> (total: Int, documents: [StoredDocument])
+    /// Every document with its chunks (to build the tenant's index).
+    func all(in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocumentWithChunks]
+    /// Documents per category (`""` for none).
+    func categories(in scope: TenantScope) async throws(DocumentStoreError) -> [String: Int]
+    /// Erases every document, chunk and vector of the company; returns how many documents there were.
+    func purge(_ company: CompanyID) async throws(DocumentStoreError) -> Int
+    /// The companies with at least one document.
+    func tenants() async throws(DocumentStoreError) -> [CompanyID]
+}

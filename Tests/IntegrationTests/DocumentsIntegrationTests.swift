@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+extension IntegrationSuite {
+    /// The documents API end to end: gateway → RAG service (→ SQLite), with the tenancy attacks of the
+    /// knowledge issue: identical content and client ids in two clinics, filters, concurrent writes, and
+    /// deletes across tenants.
+    @Suite(.serialized) struct DocumentsIntegrationTests {
+        func json(_ object: Any) -> String {
+            String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data(), as: UTF8.self)
+        }
+
+        func call(_ fixture: GatewayFixture, _ method: String, _ target: String, company: String, key: String? = nil,
+                  body: Any? = nil) -> RawHTTPResponse? {
+            var headers = ["X-API-Key": key ?? fixture.adminKey, "X-Company-ID": company]
+            if body != nil { headers["Content-Type"] = "application/json" }
+            return fixture.request(method, target, headers: headers, body: body.map(json))
+        }
+
+        func searchIDs(_ fixture: GatewayFixture, company: String, _ query: String, extra: [String: Any] = [:]) -> [String]? {
+            var body: [String: Any] = ["query": query, "k": 10]
+            for (key, value) in extra { body[key] = value }
+            let answer = call(fixture, "POST", "/api/documents/search", company: company, body: body)
+            return (answer?.json?["results"] as? [[String: Any]])?.compactMap { result in
+                (result["metadata"] as? [String: Any])?["clinic"] as? String
+            }
+        }
+
+        @Test func documents_AreTenantScoped_EndToEnd() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(startAllServices: true)
+            let content = "# Toxina botulínica\nEl tratamiento con toxina botulínica suaviza las arrugas de la frente. Precio: 250 € por zona."
+
+            // The same client id and the same content in two clinics, told apart by their metadata.
+            for clinic in ["benova", "medispa"] {
+                let created = call(fixture, "POST", "/api/documents", company: clinic,
+                                   body: ["id": "botox", "title": "Botox", "content": content, "metadata": ["clinic": clinic, "category": "precios"]])
+                #expect(created?.status == 201)
+                #expect(created?.json?["document_id"] as? String == "botox")
+                #expect(created?.json?["company_id"] as? String == clinic)
+            }
+            for mode in ["hybrid", "vector", "keyword"] {
+                #expect(searchIDs(fixture, company: "benova", "precio botox arrugas", extra: ["mode": mode]) == ["benova"], "\(mode)")
+                #expect(searchIDs(fixture, company: "medispa", "precio botox arrugas", extra: ["mode": mode]) == ["medispa"], "\(mode)")
+            }
+            // A filter naming the other clinic finds nothing; one naming a category works inside the tenant.
+            #expect(searchIDs(fixture, company: "medispa", "botox", extra: ["filter": ["clinic": "benova"]]) == [])
+            #expect(searchIDs(fixture, company: "medispa", "botox", extra: ["filter": ["category": ["precios", "otros"]]]) == ["medispa"])
+            #expect(searchIDs(fixture, company: "dental", "botox") == [])
+
+            // Deleting by id: a tenant key cannot name another tenant; an id that is only the other's is a 404.
+            _ = call(fixture, "POST", "/api/documents", company: "medispa", body: ["id": "only-medispa", "content": "Hidrafacial."])
+            #expect(call(fixture, "DELETE", "/api/documents/only-medispa", company: "benova")?.status == 404)
+            #expect(call(fixture, "DELETE", "/api/documents/botox", company: "medispa", key: fixture.benovaKey)?.errorCode == "tenant_forbidden")
+            #expect(call(fixture, "GET", "/api/documents/only-medispa", company: "benova")?.status == 404)
+            #expect(call(fixture, "DELETE", "/api/documents/botox", company: "benova", key: fixture.benovaKey)?.status == 200)
+            #expect(searchIDs(fixture, company: "benova", "botox") == [])
+            #expect(searchIDs(fixture, company: "medispa", "botox") == ["medispa"])
+
+            // Concurrent writes from both clinics land in their own knowledge base only.
+            let port = fixture.httpPort, adminKey = fixture.adminKey
+            await runOnThreads(8) { thread in
+                let clinic = thread % 2 == 0 ? "benova" : "medispa"
+                for number in 0..<10 {
+                    guard let connection = RawHTTPConnection(port: port) else { continue }
+                    let body = #"{"id":"shared-\#(thread / 2)-\#(number)","content":"Sesión de mesoterapia número \#(number).","metadata":{"clinic":"\#(clinic)"}}"#
+                    connection.send("POST /api/documents HTTP/1.1\r\nHost: t\r\nX-API-Key: \(adminKey)\r\nX-Company-ID: \(clinic)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                    _ = connection.readResponse()
+                }
+            }
+            let benovaStats = call(fixture, "GET", "/api/documents/stats", company: "benova")?.json
+            let medispaStats = call(fixture, "GET", "/api/documents/stats", company: "medispa")?.json
+            #expect(benovaStats?["total_documents"] as? Int == 40)
+            #expect(medispaStats?["total_documents"] as? Int == 42)
+            let mixed = searchIDs(fixture, company: "benova", "mesoterapia sesión número 3", extra: ["k": 50])
+            #expect(mixed?.isEmpty == false && mixed?.allSatisfy { $0 == "benova" } == true)
+        }
+
+        @Test func documentsAPI_Shapes_Idempotence_Bulk_AndValidation() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(startAllServices: true)
+            let body: [String: Any] = ["title": "Cancelaciones", "content": "Puede cancelar su cita hasta 24 horas antes sin coste."]
+            let first = call(fixture, "POST", "/api/documents", company: "benova", body: body)
+            let second = call(fixture, "POST", "/api/documents", company: "benova", body: body)
+            #expect(first?.status == 201 && second?.status == 201)
+            #expect(first?.json?["document_id"] as? String == second?.json?["document_id"] as? String)
+            #expect(second?.json?["replaced"] as? Bool == true)
+
+            let bulk = call(fixture, "POST", "/api/documents/bulk", company: "benova", body: ["documents": [
+                ["id": "hifu", "title": "HIFU", "content": "El HIFU tensa la piel sin cirugía.", "metadata": ["category": "tratamientos"]],
+                ["id": "vacio", "content": "  "],
+                ["id": "peeling", "title": "Peeling", "content": "El peeling químico renueva la piel.", "metadata": ["category": "tratamientos"]],
+            ]])
+            #expect(bulk?.status == 207)
+            let results = bulk?.json?["results"] as? [[String: Any]]
+            #expect(results?.map { $0["status"] as? String } == ["success", "error", "success"])
+            #expect(call(fixture, "POST", "/api/documents/bulk", company: "benova", body: ["documents": [["content": ""]]])?.status == 400)
+            #expect(call(fixture, "POST", "/api/documents/bulk", company: "benova", body: ["documents": [["id": "x", "content": "Uno."]]])?.status == 201)
+
+            // Listing: newest first, stable pages, category filter, a 200-character preview.
+            let page = call(fixture, "GET", "/api/documents?page=1&page_size=2", company: "benova")?.json
+            #expect(page?["total_documents"] as? Int == 4)
+            let ids = (page?["documents"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(ids?.count == 2)
+            let rest = (call(fixture, "GET", "/api/documents?page=2&page_size=2", company: "benova")?.json?["documents"] as? [[String: Any]])?
+                .compactMap { $0["id"] as? String }
+            #expect(Set((ids ?? []) + (rest ?? [])).count == 4)
+            let treatments = call(fixture, "GET", "/api/documents?category=tratamientos", company: "benova")?.json
+            #expect(treatments?["total_documents"] as? Int == 2)
+            #expect(call(fixture, "GET", "/api/documents?page=0", company: "benova")?.status == 400)
+
+            let detail = call(fixture, "GET", "/api/documents/hifu", company: "benova")?.json?["document"] as? [String: Any]
+            #expect(detail?["content"] as? String == "El HIFU tensa la piel sin cirugía.")
+            #expect((detail?["chunks"] as? [[String: Any]])?.count == 1)
+
+            let search = call(fixture, "POST", "/api/documents/search", company: "benova", body: ["query": "tensar la piel", "k": 2])?.json
+            let hit = (search?["results"] as? [[String: Any]])?.first
+            #expect(hit?["document_id"] as? String == "hifu")
+            #expect(hit?["title"] as? String == "HIFU")
+            #expect(search?["results_count"] as? Int == 2)
+            #expect(search?["timing_ms"] is Double || search?["timing_ms"] is Int)
+
+            // Bad input: a clear 4xx in the envelope.
+            #expect(call(fixture, "POST", "/api/documents/search", company: "benova", body: ["query": "x", "k": 51])?.status == 422)
+            #expect(call(fixture, "POST", "/api/documents/search", company: "benova", body: ["query": "x", "mode": "magic"])?.status == 422)
+            #expect(call(fixture, "POST", "/api/documents/search", company: "benova", body: ["query": " "])?.status == 422)
+            #expect(call(fixture, "POST", "/api/documents", company: "benova", body: ["content": "x", "metadata": [1]])?.status == 422)
+            #expect(call(fixture, "POST", "/api/documents", company: "benova", body: ["title": "sin contenido"])?.status == 422)
+            #expect(call(fixture, "POST", "/api/documents", company: "benova", body: ["id": "../etc", "content": "x"])?.errorCode == "invalid_document")
+            let anonymous = fixture.request("POST", "/api/documents/search", headers: ["Content-Type": "application/json", "X-Company-ID": "benova"],
+                                            body: #"{"query":"x"}"#)
+            #expect(anonymous?.status == 401)
+
+            let stats = call(fixture, "GET", "/api/documents/stats", company: "benova")?.json
+            #expect(stats?["total_documents"] as? Int == 4)
+            #expect((stats?["categories"] as? [String: Any])?["tratamientos"] as? Int == 2)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Testing
+@testable import RAGCore
+
+struct DocumentChunkerTests {
+    @Test func headings_StartSections_AndAreKeptAsAPath() {
+        let text = """
+        Introducción general.
+
+        # Depilación láser
+        Texto sobre el láser.
+        ## Precios
+        Piernas completas: 120 €.
+        ## Cuidados
+        No tomar el sol.
+        # Botox
+        Toxina botulínica.
+        """
+        let chunks = DocumentChunker().chunks(of: text)
+        #expect(chunks.map(\.heading) == ["", "Depilación láser", "Depilación láser > Precios", "Depilación láser > Cuidados", "Botox"])
+        #expect(chunks[2].content == "Piernas completas: 120 €.")
+        #expect(chunks.map(\.index) == Array(0..<5))
+    }
+
+    @Test func longSections_AreCutOnSentences_WithOverlap_AndAHardCap() {
+        let sentences = (1...60).map { "Esta es la frase número \($0) del documento de prueba." }
+        let chunks = DocumentChunker(targetLength: 1_000, overlap: 200, maximumLength: 1_500).chunks(of: sentences.joined(separator: " "))
+        #expect(chunks.count > 2)
+        for chunk in chunks {
+            #expect(chunk.content.unicodeScalars.count <= 1_000)
+            #expect(chunk.content.hasSuffix("."))
+        }
+        // Each chunk starts with the end of the previous one.
+        for (previous, next) in zip(chunks, chunks.dropFirst()) {
+            let firstSentence = String(next.content.prefix { $0 != "." }) + "."
+            #expect(previous.content.contains(firstSentence))
+        }
+        // Every sentence is somewhere.
+        for sentence in sentences { #expect(chunks.contains { $0.content.contains(sentence) }) }
+
+        let wall = String(repeating: "palabra ", count: 1_000) + String(repeating: "x", count: 4_000)
+        let capped = DocumentChunker(targetLength: 1_000, overlap: 200, maximumLength: 1_500).chunks(of: wall)
+        #expect(capped.allSatisfy { $0.content.unicodeScalars.count <= 1_500 })
+        #expect(capped.map(\.content).joined().filter { $0 == "x" }.count == 4_000)
+    }
+
+    @Test func caseAndCodeFences_ArePreserved() {
+        let text = "# Título\nEl Dr. García atiende.\n```\n# not a heading\n```\n"
+        let chunks = DocumentChunker().chunks(of: text)
+        #expect(chunks.count == 1)
+        #expect(chunks[0].content.contains("Dr. García"))
+        #expect(chunks[0].content.contains("# not a heading"))
+    }
+}

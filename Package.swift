@@ -28,6 +28,7 @@ let package = Package(
         .executable(name: "launcher", targets: ["Launcher"]),
         .executable(name: "wire-cli", targets: ["WireCLI"]),
         .executable(name: "wire-bench", targets: ["WireBench"]),
+        .executable(name: "rag-bench", targets: ["RAGBench"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "WireRPC", targets: ["WireRPC"]),
     ],
@@ -130,6 +131,9 @@ let package = Package(
         .executableTarget(
             name: "WireBench", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
             path: "Sources/WireBench", swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "RAGBench", dependencies: ["RAGCore", "Wire", "TenantStorage", "BlockingIO"],
+            path: "Sources/RAGBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),

@@ -50,4 +50,26 @@ struct DocumentChunkerTests {
         #expect(chunks[0].content.contains("Dr. García"))
         #expect(chunks[0].content.contains("# not a heading"))
     }
+
+    @Test func randomDocuments_NeverBreakTheInvariants() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["# ", "## ", "\n", "\n\n", ". ", "! ", "? ", "… ", "; ", "- ", "```", "ñandú ", "árbol ", "😀", "Dr. ", "x",
+                      "palabra ", "1. ", " ", "\t", "###### h\n", "#nohead ", "\r"]
+        let chunker = DocumentChunker(targetLength: 120, overlap: 30, maximumLength: 160)
+        for _ in 0..<500 {
+            let count = Int.random(in: 0..<200, using: &generator)
+            let text = (0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+            let chunks = chunker.chunks(of: text)
+            #expect(chunks.map(\.index) == Array(0..<chunks.count))
+            for chunk in chunks {
+                #expect(chunk.content.unicodeScalars.count <= 160)
+                #expect(!chunk.content.isEmpty)
+            }
+            // Every word of the text outside headings and fences is in some chunk.
+            let words = Set(text.unicodeScalars.split(whereSeparator: { " \n\t\r".unicodeScalars.contains($0) })
+                .map { String(String.UnicodeScalarView($0)) }.filter { !$0.contains("#") && !$0.contains("`") })
+            let indexed = chunks.map { $0.heading + " " + $0.content }.joined(separator: " ")
+            for word in words { #expect(indexed.contains(word), "lost '\(word)' from \(text.debugDescription)") }
+        }
+    }
 }

@@ -1,6 +1,7 @@
 /// The embedder that needs no network and no model file: feature hashing of the text's words.
 ///
-/// Features of the folded text (``AnalyzedText``): each content word's stem (weight 1), each pair of
+/// Features of the folded text (``AnalyzedText``): each content word's stem and its ``BilingualLexicon``
+/// concepts (weight 1), each pair of
 /// consecutive content stems (0.5: phrases), and each character trigram of every content word with its
 /// boundaries (`^de`, `dep`, …, `on$`; 0.25 each: spelling mistakes and shared roots still overlap). Each
 /// feature is hashed to a dimension and a sign (the sign keeps collisions from adding up), counts are
@@ -8,7 +9,7 @@
 /// L2-normalised. A query's vector therefore has few non-zero components, which the index exploits.
 public struct BuiltInEmbedder: Embedder {
     public let dimensions: Int
-    public var identifier: String { "builtin-hash-v1-\(dimensions)" }
+    public var identifier: String { "builtin-hash-v2-\(dimensions)" }
 
     public init(dimensions: Int = 512) {
         self.dimensions = max(64, dimensions)
@@ -18,8 +19,10 @@ public struct BuiltInEmbedder: Embedder {
     public func embed(query: String) async throws(EmbeddingError) -> [Float] { vector(query) }
 
     /// The vector of `text`, computed on the calling thread.
-    public func vector(_ text: String) -> [Float] {
-        let analyzed = AnalyzedText(text)
+    public func vector(_ text: String) -> [Float] { vector(of: AnalyzedText(text)) }
+
+    /// The vector of an analysed text.
+    func vector(of analyzed: AnalyzedText) -> [Float] {
         var vector = [Float](repeating: 0, count: dimensions)
         let size = UInt64(dimensions)
         vector.withUnsafeMutableBufferPointer { output in
@@ -28,21 +31,27 @@ public struct BuiltInEmbedder: Embedder {
                 output[Int(mixed % size)] += (mixed >> 63) == 0 ? weight : -weight
             }
             var previous: UInt64?
-            var trigram: [UInt8] = [0, 0, 0]
             for index in analyzed.words.indices where !analyzed.isStopWord[index] {
                 let stem = analyzed.stems[index]
                 add(stem, 1)
+                for concept in BilingualLexicon.concepts[stem] ?? [] { add(concept, 1) }
                 if let previous { add(TermHash.combine(previous, stem), 0.5) }
                 previous = stem
                 // Character trigrams of ^word$ (0x5E '^' and 0x24 '$' never occur in folded words).
-                let word = analyzed.folded[analyzed.words[index]]
-                guard word.count >= 2 else { continue }
-                var window: [UInt8] = [0x5E]
-                window.append(contentsOf: word)
-                window.append(0x24)
-                for start in 0...(window.count - 3) {
-                    trigram[0] = window[start]; trigram[1] = window[start + 1]; trigram[2] = window[start + 2]
-                    add(TermHash.of(trigram[...], seed: 0x3C6E_F372_FE94_F82B), 0.25)
+                let range = analyzed.words[index]
+                guard range.count >= 2 else { continue }
+                analyzed.folded.withUnsafeBufferPointer { folded in
+                    @inline(__always) func byte(_ position: Int) -> UInt8 {
+                        position < 0 ? 0x5E : (position >= range.count ? 0x24 : folded[range.lowerBound + position])
+                    }
+                    for start in -1...(range.count - 2) {
+                        var hash: UInt64 = 0x3C6E_F372_FE94_F82B
+                        for position in start...(start + 2) {
+                            hash ^= UInt64(byte(position))
+                            hash &*= TermHash.prime
+                        }
+                        add(hash, 0.25)
+                    }
                 }
             }
             var norm: Float = 0

@@ -23,15 +23,40 @@ public struct IndexableDocument: Sendable {
     public let chunks: [DocumentChunk]
     /// One vector per chunk; nil when it is not embedded yet (keyword search finds it meanwhile).
     public let vectors: [[Float]?]
+    /// Each chunk's keyword terms when already computed (see ``embedded(id:title:metadataJSON:fields:chunks:embedder:)``).
+    let terms: [[UInt64]]?
 
     public init(id: String, title: String, metadataJSON: String, fields: [String: [String]], chunks: [DocumentChunk],
                 vectors: [[Float]?]) {
+        self.init(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks, vectors: vectors, terms: nil)
+    }
+
+    init(id: String, title: String, metadataJSON: String, fields: [String: [String]], chunks: [DocumentChunk],
+         vectors: [[Float]?], terms: [[UInt64]]?) {
         self.id = id
         self.title = title
         self.metadataJSON = metadataJSON
         self.fields = fields
         self.chunks = chunks
         self.vectors = vectors
+        self.terms = terms
+    }
+
+    /// A document whose chunks are embedded with the built-in embedder, each chunk's text analysed once
+    /// for both its vector and its keyword terms (runs on the calling thread).
+    public static func embedded(id: String, title: String, metadataJSON: String = "{}", fields: [String: [String]] = [:],
+                                chunks: [DocumentChunk], embedder: BuiltInEmbedder) -> IndexableDocument {
+        var vectors: [[Float]?] = []
+        var terms: [[UInt64]] = []
+        vectors.reserveCapacity(chunks.count)
+        terms.reserveCapacity(chunks.count)
+        for chunk in chunks {
+            let analyzed = AnalyzedText(indexedText(title: title, chunk: chunk))
+            vectors.append(embedder.vector(of: analyzed))
+            terms.append(analyzed.contentStems)
+        }
+        return IndexableDocument(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks, vectors: vectors,
+                                 terms: terms)
     }
 
     /// The text a chunk is indexed and embedded with: the document title and heading path give a chunk the

@@ -19,13 +19,16 @@ struct KeywordIndex {
     /// Indexes the terms of the next slot (``slotCount`` before the call).
     mutating func append(terms: [UInt64]) {
         let slot = Int32(lengths.count)
-        var counts: [UInt64: UInt16] = [:]
-        counts.reserveCapacity(terms.count)
-        for term in terms {
-            let current = counts[term, default: 0]
-            if current < .max { counts[term] = current + 1 }
-        }
-        for (term, frequency) in counts {
+        // Term frequencies by sorting (no dictionary per chunk).
+        var sorted = terms
+        sorted.sort()
+        var position = 0
+        while position < sorted.count {
+            let term = sorted[position]
+            var end = position + 1
+            while end < sorted.count && sorted[end] == term { end += 1 }
+            let frequency = UInt16(min(end - position, Int(UInt16.max)))
+            position = end
             let id: Int32
             if let existing = termIDs[term] {
                 id = existing

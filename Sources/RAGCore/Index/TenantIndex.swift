@@ -1,7 +1,7 @@
 import TenantStorage
 import Wire
 
-/// One company's in-memory search index: the chunks' vectors (``VectorColumns``), a BM25 keyword index
+/// One company's in-memory search index: the chunks' vectors (``ColumnMajorVectors``), a BM25 keyword index
 /// (``KeywordIndex``), and metadata postings for filters.
 ///
 /// A separate object per tenant, created for one ``TenantScope``: a search reads this object only, so no
@@ -13,7 +13,8 @@ public final class TenantIndex: @unchecked Sendable {
     public let scope: TenantScope
     public let dimensions: Int
     private let lock = ReadWriteLock()
-    private var vectors: VectorColumns
+    public let layout: VectorLayout
+    private var vectors: any VectorMatrix
     private var keywords = KeywordIndex()
     private var records: [ChunkRecord?] = []
     private var alive: [Bool] = []
@@ -25,10 +26,13 @@ public final class TenantIndex: @unchecked Sendable {
     /// Reciprocal-rank-fusion constant (the usual 60).
     static let fusionConstant: Float = 60
 
-    public init(scope: TenantScope, dimensions: Int) {
+    /// - Parameter layout: `.columns` for an embedder whose query vectors are sparse (the built-in one),
+    ///   `.rows` for dense ones (real models).
+    public init(scope: TenantScope, dimensions: Int, layout: VectorLayout = .columns) {
         self.scope = scope
         self.dimensions = dimensions
-        vectors = VectorColumns(dimensions: dimensions)
+        self.layout = layout
+        vectors = layout.makeMatrix(dimensions: dimensions)
     }
 
     // MARK: Changes
@@ -36,7 +40,8 @@ public final class TenantIndex: @unchecked Sendable {
     /// Adds `document`, replacing any earlier version with the same id. Returns whether one was replaced.
     @discardableResult
     public func replace(_ document: IndexableDocument) -> Bool {
-        let analyzed = document.chunks.map { AnalyzedText(IndexableDocument.indexedText(title: document.title, chunk: $0)).contentStems }
+        let analyzed = document.terms?.count == document.chunks.count ? document.terms ?? []
+            : document.chunks.map { AnalyzedText(IndexableDocument.indexedText(title: document.title, chunk: $0)).contentStems }
         return lock.withWriteLock {
             let replaced = removeLocked(document.id) > 0 || documents[document.id] != nil
             var slots: [Int32] = []
@@ -81,7 +86,7 @@ public final class TenantIndex: @unchecked Sendable {
     /// Removes everything.
     public func removeAll() {
         lock.withWriteLock {
-            vectors = VectorColumns(dimensions: dimensions)
+            vectors = layout.makeMatrix(dimensions: dimensions)
             keywords = KeywordIndex()
             records = []; alive = []; embedded = []; documents = [:]; fieldPostings = [:]; liveChunks = 0
         }
@@ -103,8 +108,7 @@ public final class TenantIndex: @unchecked Sendable {
     /// Rebuilds the storage without the dead slots (same documents, same order).
     private func compactLocked() {
         let old = (vectors: vectors, records: records, alive: alive, embedded: embedded, keywords: keywords)
-        vectors = VectorColumns(dimensions: dimensions)
-        vectors.reserve(liveChunks)
+        vectors = layout.makeMatrix(dimensions: dimensions, capacity: liveChunks)
         keywords = KeywordIndex()
         records = []; alive = []; embedded = []; fieldPostings = [:]
         var moved: [Int32: Int32] = [:]
@@ -168,7 +172,7 @@ public final class TenantIndex: @unchecked Sendable {
             var keywordRanking: [(score: Float, slot: Int32)] = []
             if mode != .keyword && vector.count == dimensions {
                 var scores = [Float](repeating: 0, count: count)
-                vectors.accumulate(vector, into: &scores)
+                vectors.score(vector, into: &scores)
                 var top = TopK(candidates)
                 for slot in 0..<count where alive[slot] && embedded[slot] && (allowed?[slot] ?? true) {
                     let score = scores[slot]

@@ -185,32 +185,32 @@ public final class KnowledgeBase: Sendable {
             let chunker = self.chunker, embedder = self.embedder, limits = self.limits
             let toBuild = accepted
             let built = try await onPool { _ in
-                toBuild.map { document -> (PreparedDocument, [DocumentChunk], [[Float]])? in
+                toBuild.map { document -> (PreparedDocument, IndexableDocument)? in
                     let chunks = chunker.chunks(of: document.content)
                     guard !chunks.isEmpty, chunks.count <= limits.maximumChunksPerDocument else { return nil }
-                    return (document, chunks, chunks.map { embedder.vector(IndexableDocument.indexedText(title: document.title, chunk: $0)) })
+                    return (document, IndexableDocument.embedded(id: document.id, title: document.title, metadataJSON: document.metadata.json,
+                                                                 fields: document.metadata.fields, chunks: chunks, embedder: embedder))
                 }
             }
             let now = Date()
             var rows: [StoredDocumentWithChunks] = []
             var indexable: [IndexableDocument] = []
             for (position, item) in built.enumerated() {
-                guard let (document, chunks, vectors) = item else {
+                guard let (document, ready) = item else {
                     results[accepted[position].position].errorCode = "invalid_argument"
-                    results[accepted[position].position].errorMessage = "the document has more than \(limits.maximumChunksPerDocument) chunks"
+                    results[accepted[position].position].errorMessage = "the document has no text to index, or more than \(limits.maximumChunksPerDocument) chunks"
                     continue
                 }
                 let stored = StoredDocument(
                     id: document.id, title: document.title, content: document.content, metadataJSON: document.metadata.json,
                     category: document.metadata.category, contentHash: Digest.hex(Digest.sha256(Array(document.content.utf8))),
-                    createdAt: now, updatedAt: now, chunkCount: chunks.count)
-                rows.append(StoredDocumentWithChunks(document: stored, chunks: zip(chunks, vectors).map { chunk, vector in
+                    createdAt: now, updatedAt: now, chunkCount: ready.chunks.count)
+                rows.append(StoredDocumentWithChunks(document: stored, chunks: zip(ready.chunks, ready.vectors).map { chunk, vector in
                     StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content, embedder: embedder.identifier, vector: vector)
                 }))
-                indexable.append(IndexableDocument(id: document.id, title: document.title, metadataJSON: document.metadata.json,
-                                                   fields: document.metadata.fields, chunks: chunks, vectors: vectors))
+                indexable.append(ready)
                 results[document.position].documentID = document.id
-                results[document.position].chunkCount = chunks.count
+                results[document.position].chunkCount = ready.chunks.count
             }
             let previous: [StoredDocument?]
             do throws(DocumentStoreError) {

@@ -36,11 +36,15 @@ struct AnalyzedText: Sendable {
         close()
     }
 
-    /// The stems of the words that are not stop words.
+    /// The terms of the words that are not stop words: each one's stem, followed by the concepts of the
+    /// ``BilingualLexicon`` it belongs to.
     var contentStems: [UInt64] {
         var result: [UInt64] = []
         result.reserveCapacity(stems.count)
-        for index in stems.indices where !isStopWord[index] { result.append(stems[index]) }
+        for index in stems.indices where !isStopWord[index] {
+            result.append(stems[index])
+            if let concepts = BilingualLexicon.concepts[stems[index]] { result.append(contentsOf: concepts) }
+        }
         return result
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+
+// rag-bench: the RAG service's benchmark and retrieval-quality report (not a test: numbers for
+// docs/PERFORMANCE.md, run beside the peers in ../shared/peers/rag).
+//
+//   rag-bench quality [--fixtures Tests/Fixtures/Retrieval] [--verbose]
+//   rag-bench speed --corpus /tmp/corpus-10k [--startup-db /tmp/rag-startup.sqlite3] [--ingest-only]
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    guard let position = arguments.firstIndex(of: "--" + name), position + 1 < arguments.count else { return nil }
+    return arguments[position + 1]
+}
+
+do {
+    switch arguments.first {
+    case "quality":
+        let fixture = try RetrievalFixture(directory: option("fixtures") ?? "Tests/Fixtures/Retrieval")
+        await QualityReport.run(fixture: fixture, verbose: arguments.contains("--verbose"))
+    case "speed":
+        guard let corpus = option("corpus") else {
+            print("usage: rag-bench speed --corpus DIR [--startup-db FILE]")
+            exit(2)
+        }
+        try await SpeedBench.run(corpus: corpus, startupDatabase: option("startup-db"), ingestOnly: arguments.contains("--ingest-only"))
+    default:
+        print("usage: rag-bench quality [--fixtures DIR] [--verbose] | speed --corpus DIR [--startup-db FILE]")
+        exit(2)
+    }
+} catch {
+    print("rag-bench: \(error)")
+    exit(1)
+}

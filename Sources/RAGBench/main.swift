@@ -5,6 +5,7 @@ import Foundation
 //
 //   rag-bench quality [--fixtures Tests/Fixtures/Retrieval] [--verbose]
 //   rag-bench speed --corpus /tmp/corpus-10k [--startup-db /tmp/rag-startup.sqlite3] [--ingest-only]
+//   rag-bench startup --db /tmp/rag-startup.sqlite3     (time loading an existing database only)
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     guard let position = arguments.firstIndex(of: "--" + name), position + 1 < arguments.count else { return nil }
@@ -22,6 +23,12 @@ do {
             exit(2)
         }
         try await SpeedBench.run(corpus: corpus, startupDatabase: option("startup-db"), ingestOnly: arguments.contains("--ingest-only"))
+    case "startup":
+        guard let database = option("db") else {
+            print("usage: rag-bench startup --db FILE")
+            exit(2)
+        }
+        try await SpeedBench.startup(chunks: [], path: database)
     default:
         print("usage: rag-bench quality [--fixtures DIR] [--verbose] | speed --corpus DIR [--startup-db FILE]")
         exit(2)

@@ -59,8 +59,12 @@ public struct TenantScope: Sendable, Hashable, CustomStringConvertible {
 
     /// The tenant's directory under a data root (`<root>/tenants/<company id>`); the id is validated, so it
     /// can hold no `/` or `..`.
-    public func directory(under root: String) -> String {
-        (root.hasSuffix("/") ? root : root + "/") + "tenants/" + companyID.rawValue
+    public func directory(under root: String) -> String { Self.directory(of: companyID, under: root) }
+
+    /// The directory of a company under a data root, for the operations that outlive its configuration
+    /// (a purge after the company is gone).
+    public static func directory(of company: CompanyID, under root: String) -> String {
+        (root.hasSuffix("/") ? root : root + "/") + "tenants/" + company.rawValue
     }
 
     public var description: String { companyID.rawValue }

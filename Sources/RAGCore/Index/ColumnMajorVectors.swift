@@ -78,6 +78,17 @@ final class ColumnMajorVectors: VectorMatrix {
         }
     }
 
+    func write(to writer: SnapshotWriter) {
+        for column in columns { writer.raw(UnsafeBufferPointer(start: column, count: count)) }
+    }
+
+    func read(from reader: inout SnapshotReader, count: Int) throws(SnapshotReader.Corrupt) {
+        guard self.count == 0 else { throw SnapshotReader.Corrupt() }
+        grow(to: count)
+        for column in columns { try reader.raw(count, into: column) }
+        self.count = count
+    }
+
     /// The bytes the vectors occupy.
     var byteCount: Int { capacity * dimensions * MemoryLayout<Float>.size }
 }

@@ -73,5 +73,16 @@ final class RowMajorVectors: VectorMatrix {
         }
     }
 
+    func write(to writer: SnapshotWriter) {
+        writer.raw(UnsafeBufferPointer(start: storage, count: count * dimensions))
+    }
+
+    func read(from reader: inout SnapshotReader, count: Int) throws(SnapshotReader.Corrupt) {
+        guard self.count == 0 else { throw SnapshotReader.Corrupt() }
+        grow(to: count)
+        try reader.raw(count * dimensions, into: storage)
+        self.count = count
+    }
+
     var byteCount: Int { capacity * dimensions * MemoryLayout<Float>.size }
 }

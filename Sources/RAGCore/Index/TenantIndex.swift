@@ -1,3 +1,4 @@
+import Foundation
 import TenantStorage
 import Wire
 
@@ -65,6 +66,43 @@ public final class TenantIndex: @unchecked Sendable {
         }
     }
 
+    /// An index holding `documents` (ids unique), built in one pass: the way a tenant's index is loaded.
+    /// Each document's keyword terms are computed here unless it carries them.
+    public static func build(scope: TenantScope, dimensions: Int, layout: VectorLayout = .columns,
+                             documents: [IndexableDocument]) -> TenantIndex {
+        let index = TenantIndex(scope: scope, dimensions: dimensions, layout: layout)
+        let total = documents.reduce(0) { $0 + $1.chunks.count }
+        index.vectors = layout.makeMatrix(dimensions: dimensions, capacity: total)
+        index.records.reserveCapacity(total)
+        index.alive.reserveCapacity(total)
+        index.embedded.reserveCapacity(total)
+        var terms: [[UInt64]] = []
+        terms.reserveCapacity(total)
+        for document in documents {
+            let documentTerms = document.terms?.count == document.chunks.count ? document.terms ?? []
+                : document.chunks.map { AnalyzedText(IndexableDocument.indexedText(title: document.title, chunk: $0)).contentStems }
+            var slots: [Int32] = []
+            slots.reserveCapacity(document.chunks.count)
+            for (position, chunk) in document.chunks.enumerated() {
+                slots.append(Int32(index.records.count))
+                let vector = position < document.vectors.count ? document.vectors[position] : nil
+                index.records.append(ChunkRecord(documentID: document.id, chunkIndex: chunk.index, heading: chunk.heading, content: chunk.content))
+                index.alive.append(true)
+                index.embedded.append(vector?.count == dimensions)
+                index.vectors.append(vector ?? [])
+                terms.append(documentTerms[position])
+            }
+            for (field, values) in document.fields {
+                for value in Set(values) { index.fieldPostings[field, default: [:]][value, default: []].append(contentsOf: slots) }
+            }
+            index.documents[document.id] = IndexedDocumentEntry(title: document.title, metadataJSON: document.metadataJSON,
+                                                                fields: document.fields, slots: slots)
+        }
+        index.keywords = KeywordIndex.build(terms)
+        index.liveChunks = total
+        return index
+    }
+
     /// Stores the vectors of a document's chunks once they are embedded (chunk index → vector).
     public func setVectors(documentID: String, _ vectorsByChunk: [Int: [Float]]) {
         lock.withWriteLock {
@@ -109,8 +147,8 @@ public final class TenantIndex: @unchecked Sendable {
     private func compactLocked() {
         let old = (vectors: vectors, records: records, alive: alive, embedded: embedded, keywords: keywords)
         vectors = layout.makeMatrix(dimensions: dimensions, capacity: liveChunks)
-        keywords = KeywordIndex()
         records = []; alive = []; embedded = []; fieldPostings = [:]
+        var terms: [[UInt64]] = []
         var moved: [Int32: Int32] = [:]
         for slot in old.records.indices where old.alive[slot] {
             guard let record = old.records[slot], let entry = documents[record.documentID] else { continue }
@@ -121,8 +159,9 @@ public final class TenantIndex: @unchecked Sendable {
             embedded.append(old.embedded[slot])
             vectors.append(old.vectors.vector(at: slot))
             let chunk = DocumentChunk(index: record.chunkIndex, heading: record.heading, content: record.content)
-            keywords.append(terms: AnalyzedText(IndexableDocument.indexedText(title: entry.title, chunk: chunk)).contentStems)
+            terms.append(AnalyzedText(IndexableDocument.indexedText(title: entry.title, chunk: chunk)).contentStems)
         }
+        keywords = KeywordIndex.build(terms)
         for (id, entry) in documents {
             var updated = entry
             updated.slots = entry.slots.compactMap { moved[$0] }
@@ -231,5 +270,133 @@ public final class TenantIndex: @unchecked Sendable {
             for slot in 0..<count where !fieldMask[slot] { mask[slot] = false }
         }
         return mask
+    }
+}
+
+// MARK: Snapshots
+
+extension TenantIndex {
+    /// What a snapshot must match to be used: the format, the analyser (stemmer, lexicon, embedder) and
+    /// the store's version of the tenant's data when the snapshot was taken.
+    public struct SnapshotStamp: Sendable, Equatable {
+        public var embedder: String
+        public var storeVersion: UInt64
+        public init(embedder: String, storeVersion: UInt64) {
+            self.embedder = embedder
+            self.storeVersion = storeVersion
+        }
+    }
+
+    static let snapshotMagic: UInt32 = 0x5241_4753 // "RAGS"
+    static let snapshotFormat: UInt32 = 1
+
+    /// Writes the whole index to `path` (atomically) under the read lock: searches go on meanwhile.
+    public func writeSnapshot(to path: String, stamp: SnapshotStamp) -> Bool {
+        guard let writer = SnapshotWriter(path: path) else { return false }
+        return lock.withReadLock {
+            writer.u32(Self.snapshotMagic)
+            writer.u32(Self.snapshotFormat)
+            writer.string(stamp.embedder)
+            writer.u64(stamp.storeVersion)
+            writer.string(scope.companyID.rawValue)
+            writer.int(dimensions)
+            writer.u8(layout == .columns ? 0 : 1)
+            // Documents, in a fixed order; slots point at them by position.
+            let ordered = documents.sorted { $0.key < $1.key }
+            var position: [String: UInt32] = [:]
+            writer.int(ordered.count)
+            for (offset, (id, entry)) in ordered.enumerated() {
+                position[id] = UInt32(offset)
+                writer.string(id)
+                writer.string(entry.title)
+                writer.string(entry.metadataJSON)
+                writer.int(entry.fields.count)
+                for (field, values) in entry.fields.sorted(by: { $0.key < $1.key }) {
+                    writer.string(field)
+                    writer.int(values.count)
+                    for value in values { writer.string(value) }
+                }
+            }
+            writer.int(records.count)
+            for slot in records.indices {
+                guard let record = records[slot], alive[slot], let document = position[record.documentID] else {
+                    writer.u8(0)
+                    continue
+                }
+                writer.u8(embedded[slot] ? 2 : 1)
+                writer.u32(document)
+                writer.int(record.chunkIndex)
+                writer.string(record.heading)
+                writer.string(record.content)
+            }
+            vectors.write(to: writer)
+            keywords.write(to: writer)
+            return writer.finish()
+        }
+    }
+
+    /// The index in the snapshot at `path`, or nil when there is none, it is corrupt, or it does not
+    /// match `stamp`, `scope`, `dimensions` or `layout` (the caller then rebuilds from the store).
+    public static func readSnapshot(from path: String, scope: TenantScope, dimensions: Int, layout: VectorLayout,
+                                    stamp: SnapshotStamp) -> TenantIndex? {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
+        return data.withUnsafeBytes { bytes -> TenantIndex? in
+            var reader = SnapshotReader(bytes)
+            do throws(SnapshotReader.Corrupt) {
+                guard try reader.u32() == snapshotMagic, try reader.u32() == snapshotFormat, try reader.string() == stamp.embedder,
+                      try reader.u64() == stamp.storeVersion, try reader.string() == scope.companyID.rawValue,
+                      try reader.int() == dimensions, try reader.u8() == (layout == .columns ? 0 : 1) else { return nil }
+                let index = TenantIndex(scope: scope, dimensions: dimensions, layout: layout)
+                let documentCount = try reader.int()
+                var ids: [String] = []
+                ids.reserveCapacity(documentCount)
+                var entries: [IndexedDocumentEntry] = []
+                entries.reserveCapacity(documentCount)
+                for _ in 0..<documentCount {
+                    ids.append(try reader.string())
+                    let title = try reader.string(), metadata = try reader.string()
+                    var fields: [String: [String]] = [:]
+                    for _ in 0..<(try reader.int()) {
+                        let field = try reader.string()
+                        var values: [String] = []
+                        for _ in 0..<(try reader.int()) { values.append(try reader.string()) }
+                        fields[field] = values
+                    }
+                    entries.append(IndexedDocumentEntry(title: title, metadataJSON: metadata, fields: fields, slots: []))
+                }
+                let slotCount = try reader.int()
+                index.records.reserveCapacity(slotCount)
+                index.alive.reserveCapacity(slotCount)
+                index.embedded.reserveCapacity(slotCount)
+                for slot in 0..<slotCount {
+                    let flag = try reader.u8()
+                    guard flag != 0 else {
+                        index.records.append(nil)
+                        index.alive.append(false)
+                        index.embedded.append(false)
+                        continue
+                    }
+                    let document = Int(try reader.u32())
+                    guard document < entries.count else { throw SnapshotReader.Corrupt() }
+                    let chunkIndex = try reader.int(), heading = try reader.string(), content = try reader.string()
+                    index.records.append(ChunkRecord(documentID: ids[document], chunkIndex: chunkIndex, heading: heading, content: content))
+                    index.alive.append(true)
+                    index.embedded.append(flag == 2)
+                    entries[document].slots.append(Int32(slot))
+                    index.liveChunks += 1
+                }
+                try index.vectors.read(from: &reader, count: slotCount)
+                index.keywords = try KeywordIndex.read(from: &reader, slotCount: slotCount)
+                for (position, entry) in entries.enumerated() {
+                    index.documents[ids[position]] = entry
+                    for (field, values) in entry.fields {
+                        for value in Set(values) { index.fieldPostings[field, default: [:]][value, default: []].append(contentsOf: entry.slots) }
+                    }
+                }
+                return index
+            } catch {
+                return nil
+            }
+        }
     }
 }

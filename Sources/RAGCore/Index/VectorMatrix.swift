@@ -18,6 +18,10 @@ protocol VectorMatrix: AnyObject {
     func vector(at slot: Int) -> [Float]
     /// Adds every slot's dot product with `query` into `scores` (zeros, at least ``count`` entries).
     func score(_ query: [Float], into scores: inout [Float])
+    /// Writes the `count` vectors, in the layout's own order, to a snapshot.
+    func write(to writer: SnapshotWriter)
+    /// Fills an empty matrix with `count` vectors from a snapshot written by ``write(to:)``.
+    func read(from reader: inout SnapshotReader, count: Int) throws(SnapshotReader.Corrupt)
 }
 
 /// Which ``VectorMatrix`` an index uses.

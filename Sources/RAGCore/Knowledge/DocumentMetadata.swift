@@ -15,7 +15,7 @@ struct DocumentMetadata: Sendable, Equatable {
 
     /// Parses `text`; nil text is an empty object.
     init(_ text: String?) throws(KnowledgeError) {
-        guard let text, !text.isEmpty else {
+        guard let text, !text.isEmpty, text != "{}" else {
             json = "{}"
             fields = [:]
             return

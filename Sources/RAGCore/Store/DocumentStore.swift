@@ -26,12 +26,16 @@ public protocol DocumentStore: Sendable {
     /// A page of documents, newest first, ties by id (content included: callers cut it).
     func list(in scope: TenantScope, offset: Int, limit: Int, category: String?) async throws(DocumentStoreError)
         -> (total: Int, documents: [StoredDocument])
-    /// Every document with its chunks (to build the tenant's index).
+    /// Every document with its chunks, to build the tenant's index (the documents' `content` is left
+    /// empty: the chunks carry the text).
     func all(in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocumentWithChunks]
     /// Documents per category (`""` for none).
     func categories(in scope: TenantScope) async throws(DocumentStoreError) -> [String: Int]
     /// Erases every document, chunk and vector of the company; returns how many documents there were.
     func purge(_ company: CompanyID) async throws(DocumentStoreError) -> Int
+    /// The tenant's data version: 0 before its first write, and larger after every change (writes, vector
+    /// updates, deletes, purges), so an index or a snapshot built at one version can tell it is stale.
+    func version(in scope: TenantScope) async throws(DocumentStoreError) -> UInt64
     /// The companies with at least one document.
     func tenants() async throws(DocumentStoreError) -> [CompanyID]
 }

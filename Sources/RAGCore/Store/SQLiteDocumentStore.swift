@@ -27,7 +27,13 @@ public final class SQLiteDocumentStore: DocumentStore {
             ) WITHOUT ROWID
             """,
         ]),
+        SQLiteMigration(version: 2, statements: [
+            "CREATE TABLE tenant_versions (company_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
+        ]),
     ]
+
+    static let bumpVersion =
+        "INSERT INTO tenant_versions (company_id, version) VALUES (?, 1) ON CONFLICT (company_id) DO UPDATE SET version = version + 1"
 
     /// Opens (creating) the database at `path`.
     public init(path: String) async throws(DocumentStoreError) {
@@ -48,13 +54,15 @@ public final class SQLiteDocumentStore: DocumentStore {
     public func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocument?] {
         let company = scope.companyID.rawValue
         return try await writing { (connection) throws(SQLiteError) -> [StoredDocument?] in
-            try documents.map { (item) throws(SQLiteError) -> StoredDocument? in try Self.put(item, company: company, on: connection) }
+            _ = try connection.execute(Self.bumpVersion, [.text(company)])
+            return try documents.map { (item) throws(SQLiteError) -> StoredDocument? in try Self.put(item, company: company, on: connection) }
         }
     }
 
     public func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError) {
         let company = scope.companyID.rawValue
         try await writing { (connection) throws(SQLiteError) in
+            _ = try connection.execute(Self.bumpVersion, [.text(company)])
             for (chunkIndex, vector) in vectors {
                 let bindings: [SQLiteValue] = [.text(embedder), .blob(VectorBlob.encode(vector)), .text(company), .text(documentID),
                                                .integer(chunkIndex)]
@@ -106,8 +114,17 @@ public final class SQLiteDocumentStore: DocumentStore {
     public func purge(_ company: CompanyID) async throws(DocumentStoreError) -> Int {
         let id = company.rawValue
         return try await writing { (connection) throws(SQLiteError) -> Int in
+            // The version survives the purge (it only grows), so no older snapshot can match new data.
+            _ = try connection.execute(Self.bumpVersion, [.text(id)])
             _ = try connection.execute("DELETE FROM chunks WHERE company_id = ?", [.text(id)])
             return try connection.execute("DELETE FROM documents WHERE company_id = ?", [.text(id)])
+        }
+    }
+
+    public func version(in scope: TenantScope) async throws(DocumentStoreError) -> UInt64 {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> UInt64 in
+            UInt64(try connection.query("SELECT version FROM tenant_versions WHERE company_id = ?", [.text(company)]).first?.integer(0) ?? 0)
         }
     }
 
@@ -194,6 +211,7 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
         _ = try connection.execute("DELETE FROM chunks WHERE company_id = ? AND document_id = ?", key)
         _ = try connection.execute("DELETE FROM documents WHERE company_id = ? AND id = ?", key)
+        _ = try connection.execute(bumpVersion, [.text(company)])
         return count
     }
 
@@ -211,7 +229,9 @@ public final class SQLiteDocumentStore: DocumentStore {
     static func all(company: String, on connection: SQLiteConnection) throws(SQLiteError) -> [StoredDocumentWithChunks] {
         var documents: [StoredDocumentWithChunks] = []
         var position: [String: Int] = [:]
-        try connection.forEachRow(selectDocument + " WHERE company_id = ? ORDER BY created_at, id", [.text(company)]) { row in
+        // The documents' full text is not needed to build an index (the chunks carry it).
+        let header = "SELECT id, title, '', metadata, category, content_hash, created_at, updated_at, chunk_count FROM documents"
+        try connection.forEachRow(header + " WHERE company_id = ? ORDER BY created_at, id", [.text(company)]) { row in
             let document = Self.document(row)
             position[document.id] = documents.count
             documents.append(StoredDocumentWithChunks(document: document, chunks: []))

@@ -16,11 +16,12 @@ public enum VectorBlob {
     public static func decode(_ bytes: [UInt8]) -> [Float]? {
         guard bytes.count % 4 == 0 else { return nil }
         var vector = [Float](repeating: 0, count: bytes.count / 4)
-        for index in vector.indices {
-            let bits = UInt32(bytes[index * 4]) | UInt32(bytes[index * 4 + 1]) << 8 | UInt32(bytes[index * 4 + 2]) << 16
-                | UInt32(bytes[index * 4 + 3]) << 24
-            vector[index] = Float(bitPattern: bits)
+        vector.withUnsafeMutableBytes { output in
+            bytes.withUnsafeBytes { input in output.copyMemory(from: input) }
         }
+        #if _endian(big)
+        for index in vector.indices { vector[index] = Float(bitPattern: UInt32(littleEndian: vector[index].bitPattern)) }
+        #endif
         return vector
     }
 }

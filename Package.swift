@@ -94,7 +94,9 @@ let package = Package(
             name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime"],
             swiftSettings: swiftSettings),
         .target(
-            name: "RAGCore", dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "BlockingIO", "ServiceRuntime", "CryptoPrimitives"],
+            name: "RAGCore",
+            dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "RedisClient", "BlockingIO", "ServiceRuntime",
+                           "CryptoPrimitives"],
             swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(
@@ -146,7 +148,7 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RAGCoreTests", dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel"],
+            name: "RAGCoreTests", dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel", "RedisClient"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TenantStorageTests", dependencies: ["TenantStorage", "CompanyModel", "Wire"], swiftSettings: swiftSettings),
         .testTarget(

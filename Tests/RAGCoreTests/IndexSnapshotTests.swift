@@ -91,7 +91,7 @@ struct IndexSnapshotTests {
         let hits = try await reloaded.search(SearchDocumentsRequest(companyID: scope.companyID, query: "alineadores", k: 3, mode: .keyword),
                                              scope: scope)
         #expect(hits.results.first?.documentID == "b")
-        #expect(try await reloaded.purge(scope.companyID) == 2)
+        #expect(try await reloaded.purge(scope) == 2)
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }

@@ -47,7 +47,7 @@ struct KnowledgeBaseTests {
         let reopened = KnowledgeBase(store: try await SQLiteDocumentStore(path: path), pool: pool)
         #expect(try await search(reopened, benova, "relleno labios", mode: .vector).first?.documentID == id)
         #expect(try await search(reopened, medispa, "relleno labios").isEmpty)
-        #expect(try await reopened.purge(benova.companyID) == 1)
+        #expect(try await reopened.purge(benova) == 1)
         #expect(try await search(reopened, benova, "relleno labios").isEmpty)
     }
 

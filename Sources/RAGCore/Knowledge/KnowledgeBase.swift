@@ -277,13 +277,13 @@ public final class KnowledgeBase: Sendable {
                 results[document.position].documentID = document.id
                 results[document.position].chunkCount = ready.chunks.count
             }
-            let previous: [StoredDocument?]
+            let replaced: [Bool]
             do throws(DocumentStoreError) {
-                previous = try await store.put(rows, in: scope)
+                replaced = try await store.put(rows, in: scope)
             } catch {
                 throw .unavailable(error.message)
             }
-            let replacedIDs = Set(previous.compactMap { $0?.id })
+            let replacedIDs = Set(zip(rows, replaced).filter(\.1).map(\.0.document.id))
             let ready = indexable
             try await onPool { _ in for document in ready { index.replace(document) } }
             tenant.dirty.store(true, ordering: .relaxed)
@@ -313,12 +313,13 @@ public final class KnowledgeBase: Sendable {
     }
 
     /// Erases every document of the company, in the store and in memory; returns how many there were.
-    public func purge(_ company: CompanyID) async throws(KnowledgeError) -> Int {
+    public func purge(_ scope: TenantScope) async throws(KnowledgeError) -> Int {
+        let company = scope.companyID
         let tenant = tenant(company)
         return try await tenant.writes.withLock { () async throws(KnowledgeError) -> Int in
             let removed: Int
             do throws(DocumentStoreError) {
-                removed = try await store.purge(company)
+                removed = try await store.purge(scope)
             } catch {
                 throw .unavailable(error.message)
             }

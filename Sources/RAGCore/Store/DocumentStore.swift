@@ -14,16 +14,17 @@ public struct DocumentStoreError: Error, Sendable, Equatable, CustomStringConver
 /// Redis prefix and vector index) and never offer an operation across tenants, except ``tenants()``,
 /// which lists the companies that have data so an index can be preloaded.
 public protocol DocumentStore: Sendable {
-    /// Writes documents and their chunks in one transaction, replacing earlier versions with the same ids
-    /// (their chunks included). Returns, per document, the earlier version's creation date (nil when new).
-    func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocument?]
+    /// Writes documents and their chunks, replacing earlier versions with the same ids (their chunks
+    /// included; a replaced document keeps its creation date). Each document is written atomically.
+    /// Returns, per document, whether it replaced an earlier version.
+    func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [Bool]
     /// Stores the vectors of some chunks of a document (chunk index → vector).
     func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError)
     /// One document with its chunks.
     func document(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> StoredDocumentWithChunks?
     /// Deletes one document; returns its chunk count, or nil when the tenant has no such document.
     func delete(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> Int?
-    /// A page of documents, newest first, ties by id (content included: callers cut it).
+    /// A page of documents, newest first, ties by id descending (content included: callers cut it).
     func list(in scope: TenantScope, offset: Int, limit: Int, category: String?) async throws(DocumentStoreError)
         -> (total: Int, documents: [StoredDocument])
     /// Every document with its chunks, to build the tenant's index (the documents' `content` is left
@@ -32,7 +33,8 @@ public protocol DocumentStore: Sendable {
     /// Documents per category (`""` for none).
     func categories(in scope: TenantScope) async throws(DocumentStoreError) -> [String: Int]
     /// Erases every document, chunk and vector of the company; returns how many documents there were.
-    func purge(_ company: CompanyID) async throws(DocumentStoreError) -> Int
+    /// The data version survives (it only grows), so no older snapshot can match new data.
+    func purge(_ scope: TenantScope) async throws(DocumentStoreError) -> Int
     /// The tenant's data version: 0 before its first write, and larger after every change (writes, vector
     /// updates, deletes, purges), so an index or a snapshot built at one version can tell it is stale.
     func version(in scope: TenantScope) async throws(DocumentStoreError) -> UInt64

@@ -18,7 +18,7 @@ public final class SQLiteDocumentStore: DocumentStore {
                 PRIMARY KEY (company_id, id)
             ) WITHOUT ROWID
             """,
-            "CREATE INDEX documents_newest ON documents (company_id, created_at DESC, id)",
+            "CREATE INDEX documents_newest ON documents (company_id, created_at DESC, id DESC)",
             """
             CREATE TABLE chunks (
                 company_id TEXT NOT NULL, document_id TEXT NOT NULL, chunk_index INTEGER NOT NULL,
@@ -51,11 +51,11 @@ public final class SQLiteDocumentStore: DocumentStore {
 
     private func failure(_ error: SQLiteError) -> DocumentStoreError { DocumentStoreError("document database: \(error.message)") }
 
-    public func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocument?] {
+    public func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [Bool] {
         let company = scope.companyID.rawValue
-        return try await writing { (connection) throws(SQLiteError) -> [StoredDocument?] in
+        return try await writing { (connection) throws(SQLiteError) -> [Bool] in
             _ = try connection.execute(Self.bumpVersion, [.text(company)])
-            return try documents.map { (item) throws(SQLiteError) -> StoredDocument? in try Self.put(item, company: company, on: connection) }
+            return try documents.map { (item) throws(SQLiteError) -> Bool in try Self.put(item, company: company, on: connection) != nil }
         }
     }
 
@@ -111,10 +111,9 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
     }
 
-    public func purge(_ company: CompanyID) async throws(DocumentStoreError) -> Int {
-        let id = company.rawValue
+    public func purge(_ scope: TenantScope) async throws(DocumentStoreError) -> Int {
+        let id = scope.companyID.rawValue
         return try await writing { (connection) throws(SQLiteError) -> Int in
-            // The version survives the purge (it only grows), so no older snapshot can match new data.
             _ = try connection.execute(Self.bumpVersion, [.text(id)])
             _ = try connection.execute("DELETE FROM chunks WHERE company_id = ?", [.text(id)])
             return try connection.execute("DELETE FROM documents WHERE company_id = ?", [.text(id)])
@@ -221,7 +220,7 @@ public final class SQLiteDocumentStore: DocumentStore {
         var bindings: [SQLiteValue] = [.text(company)]
         if let category { bindings.append(.text(category)) }
         let total = try connection.query("SELECT COUNT(*) FROM documents WHERE \(condition)", bindings).first?.int(0) ?? 0
-        let rows = try connection.query(selectDocument + " WHERE \(condition) ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+        let rows = try connection.query(selectDocument + " WHERE \(condition) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                                         bindings + [.integer(limit), .integer(offset)])
         return DocumentPage(total: total, documents: rows.map(Self.document))
     }

@@ -1,0 +1,263 @@
+import Foundation
+import RedisClient
+import TenantStorage
+import Wire
+
+/// The shared document store: Redis keys under each company's own namespaces, as the original had them.
+///
+/// - `<redis_prefix>document:<id>`: hash of the document (title, content, metadata, category,
+///   content_hash, created_at, updated_at, chunk_count);
+/// - `<redis_prefix>documents` and `<redis_prefix>documents:category:<category>`: sorted sets of ids by
+///   creation time (listing, newest first);
+/// - `<vectorstore_index>:<id>:<chunk>`: hash of a chunk (document_id, chunk_index, heading, content,
+///   embedder, vector as little-endian float32);
+/// - `<redis_prefix>rag:version`: the tenant's data version, incremented by every change;
+/// - `rag:tenants`: the set of company ids with documents (the only key outside a tenant's namespaces:
+///   it holds no tenant data).
+///
+/// A write or delete of one document is one Lua script, so it is atomic against other replicas; keys are
+/// built from the scope inside the script (a standalone Redis; not cluster-slot aware).
+public final class RedisDocumentStore: DocumentStore {
+    private let redis: RedisClient
+
+    public init(redis: RedisClient) { self.redis = redis }
+
+    static let putScript = RedisScript("""
+        local p, vi, id, company = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local key = p .. 'document:' .. id
+        local old = redis.call('HMGET', key, 'chunk_count', 'category', 'created_at')
+        if old[1] then
+          for i = 0, tonumber(old[1]) - 1 do redis.call('UNLINK', vi .. ':' .. id .. ':' .. i) end
+          if old[2] and old[2] ~= '' then redis.call('ZREM', p .. 'documents:category:' .. old[2], id) end
+        end
+        local created = old[3] or ARGV[10]
+        redis.call('HSET', key, 'title', ARGV[5], 'content', ARGV[6], 'metadata', ARGV[7], 'category', ARGV[8],
+          'content_hash', ARGV[9], 'created_at', created, 'updated_at', ARGV[11], 'chunk_count', ARGV[12])
+        redis.call('ZADD', p .. 'documents', created, id)
+        if ARGV[8] ~= '' then redis.call('ZADD', p .. 'documents:category:' .. ARGV[8], created, id) end
+        local n = tonumber(ARGV[12])
+        for i = 0, n - 1 do
+          local base = 13 + i * 4
+          redis.call('HSET', vi .. ':' .. id .. ':' .. i, 'document_id', id, 'chunk_index', i, 'heading', ARGV[base],
+            'content', ARGV[base + 1], 'embedder', ARGV[base + 2], 'vector', ARGV[base + 3])
+        end
+        redis.call('SADD', 'rag:tenants', company)
+        redis.call('INCR', p .. 'rag:version')
+        if old[1] then return 1 else return 0 end
+        """)
+
+    static let deleteScript = RedisScript("""
+        local p, vi, id = ARGV[1], ARGV[2], ARGV[3]
+        local key = p .. 'document:' .. id
+        local old = redis.call('HMGET', key, 'chunk_count', 'category')
+        if not old[1] then return -1 end
+        for i = 0, tonumber(old[1]) - 1 do redis.call('UNLINK', vi .. ':' .. id .. ':' .. i) end
+        if old[2] and old[2] ~= '' then redis.call('ZREM', p .. 'documents:category:' .. old[2], id) end
+        redis.call('UNLINK', key)
+        redis.call('ZREM', p .. 'documents', id)
+        redis.call('INCR', p .. 'rag:version')
+        return tonumber(old[1])
+        """)
+
+    private func failure(_ error: RedisError) -> DocumentStoreError { DocumentStoreError("document store (Redis): \(error)") }
+
+    private func documentKey(_ id: String, _ scope: TenantScope) -> String { scope.redisKey("document", id) }
+    private func chunkKey(_ id: String, _ index: Int, _ scope: TenantScope) -> String { scope.vectorKey(id, String(index)) }
+
+    public func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [Bool] {
+        var replaced: [Bool] = []
+        for item in documents {
+            let document = item.document
+            var arguments: [RedisArgument] = [
+                RedisArgument(scope.redisPrefix), RedisArgument(scope.vectorIndex), RedisArgument(document.id),
+                RedisArgument(scope.companyID.rawValue), RedisArgument(document.title), RedisArgument(document.content),
+                RedisArgument(document.metadataJSON), RedisArgument(document.category ?? ""), RedisArgument(document.contentHash),
+                RedisArgument(Self.time(document.createdAt)), RedisArgument(Self.time(document.updatedAt)), RedisArgument(item.chunks.count),
+            ]
+            for chunk in item.chunks {
+                arguments += [RedisArgument(chunk.heading), RedisArgument(chunk.content), RedisArgument(chunk.embedder ?? ""),
+                              RedisArgument(chunk.vector.map(VectorBlob.encode) ?? [])]
+            }
+            do throws(RedisError) {
+                replaced.append(try await redis.evaluate(Self.putScript, keys: [], arguments: arguments).integer == 1)
+            } catch {
+                throw failure(error)
+            }
+        }
+        return replaced
+    }
+
+    public func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError) {
+        var commands: [[RedisArgument]] = vectors.map { index, vector in
+            ["HSET", RedisArgument(chunkKey(documentID, index, scope)), "embedder", RedisArgument(embedder),
+             "vector", RedisArgument(VectorBlob.encode(vector))]
+        }
+        commands.append(["INCR", RedisArgument(scope.redisKey("rag", "version"))])
+        do throws(RedisError) {
+            _ = try await redis.transaction(commands)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func document(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> StoredDocumentWithChunks? {
+        do throws(RedisError) {
+            let fields = Self.fields(try await redis.command(["HGETALL", RedisArgument(documentKey(id, scope))]))
+            guard !fields.isEmpty else { return nil }
+            let document = Self.document(id: id, fields)
+            let replies = try await redis.pipeline((0..<document.chunkCount).map { ["HGETALL", RedisArgument(chunkKey(id, $0, scope))] })
+            return StoredDocumentWithChunks(document: document, chunks: replies.map { Self.chunk(Self.fields($0)) })
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func delete(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> Int? {
+        do throws(RedisError) {
+            let reply = try await redis.evaluate(Self.deleteScript, keys: [], arguments: [
+                RedisArgument(scope.redisPrefix), RedisArgument(scope.vectorIndex), RedisArgument(id),
+            ])
+            guard let count = reply.integer, count >= 0 else { return nil }
+            return Int(count)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func list(in scope: TenantScope, offset: Int, limit: Int, category: String?) async throws(DocumentStoreError)
+        -> (total: Int, documents: [StoredDocument]) {
+        let set = category.map { scope.redisKey("documents", "category", $0) } ?? scope.redisKey("documents")
+        do throws(RedisError) {
+            let replies = try await redis.pipeline([
+                ["ZCARD", RedisArgument(set)],
+                ["ZREVRANGE", RedisArgument(set), RedisArgument(offset), RedisArgument(offset + max(1, limit) - 1)],
+            ])
+            let ids = replies[1].array?.compactMap(\.string) ?? []
+            let rows = try await redis.pipeline(ids.map { ["HGETALL", RedisArgument(documentKey($0, scope))] })
+            let documents = zip(ids, rows).compactMap { id, row -> StoredDocument? in
+                let fields = Self.fields(row)
+                return fields.isEmpty ? nil : Self.document(id: id, fields)
+            }
+            return (Int(replies[0].integer ?? 0), documents)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func all(in scope: TenantScope) async throws(DocumentStoreError) -> [StoredDocumentWithChunks] {
+        do throws(RedisError) {
+            let ids = try await redis.command(["ZRANGE", RedisArgument(scope.redisKey("documents")), "0", "-1"]).array?.compactMap(\.string) ?? []
+            var result: [StoredDocumentWithChunks] = []
+            result.reserveCapacity(ids.count)
+            var start = 0
+            while start < ids.count {
+                let batch = Array(ids[start..<min(ids.count, start + 200)])
+                start += batch.count
+                // The text is not needed to build an index: only the header fields.
+                let headers = try await redis.pipeline(batch.map {
+                    ["HMGET", RedisArgument(documentKey($0, scope)), "title", "metadata", "category", "content_hash", "created_at",
+                     "updated_at", "chunk_count"]
+                })
+                var documents: [StoredDocument] = []
+                var chunkCommands: [[RedisArgument]] = []
+                for (id, header) in zip(batch, headers) {
+                    let values = header.array ?? []
+                    guard values.count == 7, let count = values[6].string.flatMap(Int.init) else { continue }
+                    documents.append(StoredDocument(
+                        id: id, title: values[0].string ?? "", content: "", metadataJSON: values[1].string ?? "{}",
+                        category: values[2].string.flatMap { $0.isEmpty ? nil : $0 }, contentHash: values[3].string ?? "",
+                        createdAt: Self.date(values[4].string), updatedAt: Self.date(values[5].string), chunkCount: count))
+                    chunkCommands += (0..<count).map { ["HGETALL", RedisArgument(chunkKey(id, $0, scope))] }
+                }
+                let chunks = try await redis.pipeline(chunkCommands)
+                var position = 0
+                for document in documents {
+                    let rows = chunks[position..<min(chunks.count, position + document.chunkCount)]
+                    position += document.chunkCount
+                    result.append(StoredDocumentWithChunks(document: document, chunks: rows.map { Self.chunk(Self.fields($0)) }))
+                }
+            }
+            return result
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func categories(in scope: TenantScope) async throws(DocumentStoreError) -> [String: Int] {
+        let prefix = scope.redisKey("documents", "category", "")
+        do throws(RedisError) {
+            let keys = try await redis.keys(withPrefix: prefix)
+            let counts = try await redis.pipeline(keys.map { ["ZCARD", RedisArgument($0)] })
+            var result: [String: Int] = [:]
+            for (key, count) in zip(keys, counts) where (count.integer ?? 0) > 0 {
+                result[String(key.dropFirst(prefix.count))] = Int(count.integer ?? 0)
+            }
+            let total = try await redis.command(["ZCARD", RedisArgument(scope.redisKey("documents"))]).integer ?? 0
+            let uncategorised = Int(total) - result.values.reduce(0, +)
+            if uncategorised > 0 { result[""] = uncategorised }
+            return result
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func purge(_ scope: TenantScope) async throws(DocumentStoreError) -> Int {
+        do throws(RedisError) {
+            let documents = Int(try await redis.command(["ZCARD", RedisArgument(scope.redisKey("documents"))]).integer ?? 0)
+            _ = try await redis.deleteKeys(withPrefix: scope.redisKey("document", ""))
+            _ = try await redis.deleteKeys(withPrefix: scope.redisKey("documents"))
+            _ = try await redis.deleteKeys(withPrefix: scope.vectorKey(""))
+            _ = try await redis.pipeline([["SREM", "rag:tenants", RedisArgument(scope.companyID.rawValue)],
+                                          ["INCR", RedisArgument(scope.redisKey("rag", "version"))]])
+            return documents
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func version(in scope: TenantScope) async throws(DocumentStoreError) -> UInt64 {
+        do throws(RedisError) {
+            return UInt64(try await redis.command(["GET", RedisArgument(scope.redisKey("rag", "version"))]).string.flatMap(UInt64.init) ?? 0)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func tenants() async throws(DocumentStoreError) -> [CompanyID] {
+        do throws(RedisError) {
+            return try await redis.command(["SMEMBERS", "rag:tenants"]).array?.compactMap { $0.string.flatMap(CompanyID.init) } ?? []
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    // MARK: Values
+
+    static func time(_ date: Date) -> String { String(format: "%.6f", date.timeIntervalSince1970) }
+    static func date(_ text: String?) -> Date { Date(timeIntervalSince1970: text.flatMap(Double.init) ?? 0) }
+
+    /// An `HGETALL` reply as field → raw value.
+    static func fields(_ reply: RedisValue) -> [String: RedisValue] {
+        guard let items = reply.array, items.count % 2 == 0 else { return [:] }
+        var fields: [String: RedisValue] = [:]
+        for index in stride(from: 0, to: items.count, by: 2) {
+            if let name = items[index].string { fields[name] = items[index + 1] }
+        }
+        return fields
+    }
+
+    static func document(id: String, _ fields: [String: RedisValue]) -> StoredDocument {
+        StoredDocument(id: id, title: fields["title"]?.string ?? "", content: fields["content"]?.string ?? "",
+                       metadataJSON: fields["metadata"]?.string ?? "{}",
+                       category: fields["category"]?.string.flatMap { $0.isEmpty ? nil : $0 },
+                       contentHash: fields["content_hash"]?.string ?? "", createdAt: date(fields["created_at"]?.string),
+                       updatedAt: date(fields["updated_at"]?.string), chunkCount: fields["chunk_count"]?.string.flatMap(Int.init) ?? 0)
+    }
+
+    static func chunk(_ fields: [String: RedisValue]) -> StoredChunk {
+        let vector = fields["vector"]?.bytes.flatMap { $0.isEmpty ? nil : VectorBlob.decode($0) }
+        let embedder = fields["embedder"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+        return StoredChunk(index: fields["chunk_index"]?.string.flatMap(Int.init) ?? 0, heading: fields["heading"]?.string ?? "",
+                           content: fields["content"]?.string ?? "", embedder: embedder, vector: vector)
+    }
+}

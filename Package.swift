@@ -117,7 +117,7 @@ let package = Package(
             name: "AgentService", dependencies: ["AgentCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/AgentService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO"],
+            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO", "RedisClient"],
             path: "Sources/RAGService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "MediaService", dependencies: ["MediaCore", "WireRPC", "ServiceRuntime"],

@@ -110,7 +110,10 @@ public struct ServiceHost: Sendable {
         } catch {
             throw ConfigurationError("\(target.addressVariable): \(error)")
         }
-        return RPCClient(endpoints: addresses, configuration: try clientConfiguration(), group: group)
+        var configuration = try clientConfiguration()
+        // The RAG service keeps each tenant's index in memory: its replicas are chosen per tenant.
+        if target == .rag { configuration.endpointSelection = .tenantAffinity }
+        return RPCClient(endpoints: addresses, configuration: configuration, group: group)
     }
 
     /// A started ``CompanyWatcher`` over a client of the config service (exits the process, as

@@ -200,7 +200,8 @@ final class ClientConnection: ChannelHandler, @unchecked Sendable {
         let reason = error.map { "connection to \(peer) lost: \($0)" } ?? "connection to \(peer) closed"
         for call in abandoned {
             call.timer?.cancel()
-            call.continuation.resume(returning: .failure(CallFailure(error: RPCError(.unavailable, reason), retriable: false)))
+            call.continuation.resume(returning: .failure(CallFailure(error: RPCError(.unavailable, reason), retriable: false,
+                                                                     connectionLost: true)))
         }
         onUnusable(self)
     }

@@ -26,6 +26,8 @@ public struct RPCClientConfiguration: Sendable {
     public var serviceCredential: ServiceCredential?
     /// Limits of each connection (write buffer).
     public var channelOptions: ChannelOptions
+    /// How calls pick an endpoint. Round-robin by default.
+    public var endpointSelection: EndpointSelection = .roundRobin
     /// The first stream id of each connection (odd); tests start near the end of the id space.
     var firstStreamID: UInt32 = 1
 
@@ -55,4 +57,9 @@ public struct RPCClientConfiguration: Sendable {
 struct CallFailure: Error {
     var error: RPCError
     var retriable: Bool
+    /// The connection broke while the call was in flight: the server may or may not have run it, so
+    /// only an idempotent call may be sent again.
+    var connectionLost = false
+    /// The endpoint was not tried: it is backing off after a failed connection attempt.
+    var backingOff = false
 }

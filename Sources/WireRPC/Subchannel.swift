@@ -46,7 +46,8 @@ final class Subchannel: Sendable {
     }
 
     /// A usable connection, connecting first if needed.
-    func connection(deadline: UInt64?) async -> Result<ClientConnection, CallFailure> {
+    /// - Parameter ignoringBackoff: connect now even while backing off (a caller with no other endpoint left).
+    func connection(deadline: UInt64?, ignoringBackoff: Bool = false) async -> Result<ClientConnection, CallFailure> {
         enum Step { case use(ClientConnection), wait, connect(UInt64), fail(Result<ClientConnection, CallFailure>) }
         let step = state.withLock { state -> Step in
             switch state.phase {
@@ -58,7 +59,10 @@ final class Subchannel: Sendable {
             case .connecting:
                 return .wait
             case .backingOff(let until, let reason):
-                if MonotonicTime.now() < until { return .fail(unavailable(reason)) }
+                if MonotonicTime.now() < until && !ignoringBackoff {
+                    return .fail(.failure(CallFailure(error: RPCError(.unavailable, "\(address) is unavailable: \(reason)"),
+                                                      retriable: true, backingOff: true)))
+                }
                 let attempt = state.makeID()
                 state.phase = .connecting(attempt: attempt, waiters: [:])
                 return .connect(attempt)

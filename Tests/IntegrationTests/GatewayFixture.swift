@@ -130,6 +130,11 @@ final class GatewayFixture: @unchecked Sendable {
                 connection.send("GET \(readinessPath) HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
                 if connection.readResponse()?.status == 200 {
                     _ = connection.waitForClose()
+                    // The services started here are ready once their sockets exist (they bind before serving).
+                    let sockets = downstream.map { "\(directory)/\($0).sock" }
+                    while ContinuousClock.now < deadline && !sockets.allSatisfy({ FileManager.default.fileExists(atPath: $0) }) {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
                     return
                 }
             }

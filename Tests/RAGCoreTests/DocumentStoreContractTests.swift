@@ -5,30 +5,31 @@ import TenantStorage
 import Wire
 @testable import RAGCore
 
+/// The stores every store test runs against.
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, redis
+    var testDescription: String { rawValue }
+}
+
+/// A store of `kind` and a way to close it (the Redis one on the server scripts/test.sh starts).
+func makeTestStore(_ kind: StoreKind) async throws -> (store: any DocumentStore, close: @Sendable () -> Void) {
+    switch kind {
+    case .sqlite:
+        let directory = NSTemporaryDirectory() + "rag-store-\(UUID().uuidString.prefix(8))"
+        let store = try await SQLiteDocumentStore(path: directory + "/knowledge.sqlite3")
+        return (store, { store.close(); try? FileManager.default.removeItem(atPath: directory) })
+    case .redis:
+        guard let url = ProcessInfo.processInfo.environment["TEST_REDIS_URL"], !url.isEmpty else {
+            throw DocumentStoreError("TEST_REDIS_URL is not set: run the tests with scripts/test.sh, which starts Redis")
+        }
+        let redis = try RedisClient(url: url, poolSize: 2)
+        return (RedisDocumentStore(redis: redis), { redis.shutdown() })
+    }
+}
+
 /// One contract, every store: the embedded SQLite store and the Redis store (against the real server
 /// scripts/test.sh starts; without `TEST_REDIS_URL` the Redis cases fail loudly).
 struct DocumentStoreContractTests {
-    enum Kind: String, CaseIterable, CustomTestStringConvertible {
-        case sqlite, redis
-        var testDescription: String { rawValue }
-    }
-
-    /// A store of `kind` and a way to close it.
-    func makeStore(_ kind: Kind) async throws -> (store: any DocumentStore, close: () -> Void) {
-        switch kind {
-        case .sqlite:
-            let directory = NSTemporaryDirectory() + "rag-contract-\(UUID().uuidString.prefix(8))"
-            let store = try await SQLiteDocumentStore(path: directory + "/knowledge.sqlite3")
-            return (store, { store.close(); try? FileManager.default.removeItem(atPath: directory) })
-        case .redis:
-            guard let url = ProcessInfo.processInfo.environment["TEST_REDIS_URL"], !url.isEmpty else {
-                throw DocumentStoreError("TEST_REDIS_URL is not set: run the tests with scripts/test.sh, which starts Redis")
-            }
-            let redis = try RedisClient(url: url, poolSize: 2)
-            return (RedisDocumentStore(redis: redis), { redis.shutdown() })
-        }
-    }
-
     /// A fresh tenant (random id, so runs against one Redis never meet).
     func freshScope() -> TenantScope { testScope("t" + UUID().uuidString.prefix(8).lowercased()) }
 
@@ -40,8 +41,8 @@ struct DocumentStoreContractTests {
             chunks: (0..<chunks).map { StoredChunk(index: $0, heading: "H\($0)", content: "\(text) \(id) parte \($0)", embedder: "e1", vector: vector) })
     }
 
-    @Test(arguments: Kind.allCases) func writes_Replace_AndKeepTheCreationDate(kind: Kind) async throws {
-        let (store, close) = try await makeStore(kind)
+    @Test(arguments: StoreKind.allCases) func writes_Replace_AndKeepTheCreationDate(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
         defer { close() }
         let scope = freshScope()
         let created = Date(timeIntervalSince1970: 1_700_000_000.5)
@@ -57,8 +58,8 @@ struct DocumentStoreContractTests {
         #expect(try await store.document("missing", in: scope) == nil)
     }
 
-    @Test(arguments: Kind.allCases) func tenants_NeverSeeEachOther(kind: Kind) async throws {
-        let (store, close) = try await makeStore(kind)
+    @Test(arguments: StoreKind.allCases) func tenants_NeverSeeEachOther(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
         defer { close() }
         let one = freshScope(), two = freshScope()
         _ = try await store.put([document("same", chunks: 2, text: "uno")], in: one)
@@ -76,8 +77,8 @@ struct DocumentStoreContractTests {
         _ = try await store.purge(two)
     }
 
-    @Test(arguments: Kind.allCases) func listing_IsNewestFirst_Paged_AndFilteredByCategory(kind: Kind) async throws {
-        let (store, close) = try await makeStore(kind)
+    @Test(arguments: StoreKind.allCases) func listing_IsNewestFirst_Paged_AndFilteredByCategory(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
         defer { close() }
         let scope = freshScope()
         let base = Date(timeIntervalSince1970: 1_750_000_000)
@@ -101,8 +102,8 @@ struct DocumentStoreContractTests {
         _ = try await store.purge(scope)
     }
 
-    @Test(arguments: Kind.allCases) func everyChange_RaisesTheVersion_AndReadsDoNot(kind: Kind) async throws {
-        let (store, close) = try await makeStore(kind)
+    @Test(arguments: StoreKind.allCases) func everyChange_RaisesTheVersion_AndReadsDoNot(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
         defer { close() }
         let scope = freshScope(), other = freshScope()
         var last = try await store.version(in: scope)
@@ -133,8 +134,8 @@ struct DocumentStoreContractTests {
         #expect(try await store.all(in: scope).isEmpty)
     }
 
-    @Test(arguments: Kind.allCases) func all_ReturnsEveryChunk_WithExactVectors(kind: Kind) async throws {
-        let (store, close) = try await makeStore(kind)
+    @Test(arguments: StoreKind.allCases) func all_ReturnsEveryChunk_WithExactVectors(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
         defer { close() }
         let scope = freshScope()
         var written: [StoredDocumentWithChunks] = []

@@ -72,4 +72,34 @@ struct KnowledgeBaseTests {
             try await knowledge.search(SearchDocumentsRequest(companyID: scope.companyID, query: "x", k: 0), scope: scope)
         }
     }
+
+    @Test(arguments: StoreKind.allCases) func aSecondKnowledgeBase_FollowsTheFirstsChanges(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
+        defer { close() }
+        let scope = testScope("f" + UUID().uuidString.prefix(8).lowercased())
+        let writer = KnowledgeBase(store: store, pool: pool)
+        let follower = KnowledgeBase(store: store, pool: pool)
+        func found(_ query: String) async throws -> [String] {
+            try await follower.search(SearchDocumentsRequest(companyID: scope.companyID, query: query, k: 5, mode: .keyword), scope: scope)
+                .results.map(\.documentID)
+        }
+        _ = try await writer.add([DocumentInput(id: "a", content: "Peeling químico superficial.")], scope: scope, maximumDocuments: 10)
+        #expect(try await found("peeling") == ["a"]) // loaded on first use
+        _ = try await writer.add([DocumentInput(id: "b", content: "Radiofrecuencia facial.")], scope: scope, maximumDocuments: 10)
+        _ = try await writer.add([DocumentInput(id: "a", content: "Mesoterapia capilar.")], scope: scope, maximumDocuments: 10)
+        #expect(try await found("radiofrecuencia").isEmpty) // not followed yet
+        await follower.followChanges()
+        #expect(try await found("radiofrecuencia") == ["b"])
+        #expect(try await found("peeling").isEmpty)
+        #expect(try await found("mesoterapia") == ["a"])
+        _ = try await writer.delete("b", scope: scope)
+        await follower.followChanges()
+        #expect(try await found("radiofrecuencia").isEmpty)
+        _ = try await writer.purge(scope)
+        _ = try await writer.add([DocumentInput(id: "c", content: "Hilos tensores.")], scope: scope, maximumDocuments: 10)
+        await follower.followChanges()
+        #expect(try await found("mesoterapia").isEmpty)
+        #expect(try await found("hilos") == ["c"])
+        _ = try await writer.purge(scope)
+    }
 }

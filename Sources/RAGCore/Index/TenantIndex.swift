@@ -335,17 +335,19 @@ extension TenantIndex {
         }
     }
 
-    /// The index in the snapshot at `path`, or nil when there is none, it is corrupt, or it does not
-    /// match `stamp`, `scope`, `dimensions` or `layout` (the caller then rebuilds from the store).
+    /// The index in the snapshot at `path` and the store version it was stamped with, or nil when there
+    /// is none, it is corrupt, or it was made for another embedder, scope, dimension or layout (the caller
+    /// then rebuilds from the store).
     public static func readSnapshot(from path: String, scope: TenantScope, dimensions: Int, layout: VectorLayout,
-                                    stamp: SnapshotStamp) -> TenantIndex? {
+                                    embedder: String) -> (TenantIndex, UInt64)? {
         guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
-        return data.withUnsafeBytes { bytes -> TenantIndex? in
+        return data.withUnsafeBytes { bytes -> (TenantIndex, UInt64)? in
             var reader = SnapshotReader(bytes)
             do throws(SnapshotReader.Corrupt) {
-                guard try reader.u32() == snapshotMagic, try reader.u32() == snapshotFormat, try reader.string() == stamp.embedder,
-                      try reader.u64() == stamp.storeVersion, try reader.string() == scope.companyID.rawValue,
-                      try reader.int() == dimensions, try reader.u8() == (layout == .columns ? 0 : 1) else { return nil }
+                guard try reader.u32() == snapshotMagic, try reader.u32() == snapshotFormat, try reader.string() == embedder else { return nil }
+                let version = try reader.u64()
+                guard try reader.string() == scope.companyID.rawValue, try reader.int() == dimensions,
+                      try reader.u8() == (layout == .columns ? 0 : 1) else { return nil }
                 let index = TenantIndex(scope: scope, dimensions: dimensions, layout: layout)
                 let documentCount = try reader.int()
                 var ids: [String] = []
@@ -393,7 +395,7 @@ extension TenantIndex {
                         for value in Set(values) { index.fieldPostings[field, default: [:]][value, default: []].append(contentsOf: entry.slots) }
                     }
                 }
-                return index
+                return (index, version)
             } catch {
                 return nil
             }

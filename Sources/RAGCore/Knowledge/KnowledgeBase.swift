@@ -25,13 +25,6 @@ public final class KnowledgeBase: Sendable {
         public init() {}
     }
 
-    private final class Tenant: Sendable {
-        let writes = AsyncLock()
-        let index = Mutex<Task<TenantIndex, any Error>?>(nil)
-        /// Changed since its last snapshot.
-        let dirty = Atomic<Bool>(false)
-    }
-
     public let store: any DocumentStore
     public let embedder: BuiltInEmbedder
     public let chunker: DocumentChunker
@@ -39,7 +32,7 @@ public final class KnowledgeBase: Sendable {
     /// Where tenant index snapshots are kept (nil: none; every load rebuilds from the store).
     public let snapshotDirectory: String?
     let pool: BlockingIOPool
-    private let tenants = Mutex<[CompanyID: Tenant]>([:])
+    let tenants = Mutex<[CompanyID: TenantState]>([:])
 
     public init(store: any DocumentStore, embedder: BuiltInEmbedder = BuiltInEmbedder(), chunker: DocumentChunker = DocumentChunker(),
                 limits: Limits = Limits(), snapshotDirectory: String? = nil, pool: BlockingIOPool) {
@@ -51,107 +44,12 @@ public final class KnowledgeBase: Sendable {
         self.pool = pool
     }
 
-    private func tenant(_ id: CompanyID) -> Tenant {
+    func tenant(_ id: CompanyID) -> TenantState {
         tenants.withLock { tenants in
             if let tenant = tenants[id] { return tenant }
-            let tenant = Tenant()
+            let tenant = TenantState()
             tenants[id] = tenant
             return tenant
-        }
-    }
-
-    // MARK: Index
-
-    /// The tenant's index, loading it from the store on first use.
-    public func index(for scope: TenantScope) async throws(KnowledgeError) -> TenantIndex {
-        let tenant = tenant(scope.companyID)
-        let task = tenant.index.withLock { current -> Task<TenantIndex, any Error> in
-            if let current { return current }
-            let load = Task { try await self.load(scope) }
-            current = load
-            return load
-        }
-        do {
-            return try await task.value
-        } catch {
-            // A failed load is forgotten, so the next call tries again.
-            tenant.index.withLock { if $0 == task { $0 = nil } }
-            throw error as? KnowledgeError ?? .unavailable("cannot load the index of \(scope.companyID): \(error)")
-        }
-    }
-
-    /// The tenant's index: from its snapshot when that matches the store's version, otherwise rebuilt
-    /// from the store (and marked for the next snapshot).
-    func load(_ scope: TenantScope) async throws(KnowledgeError) -> TenantIndex {
-        let version: UInt64
-        do throws(DocumentStoreError) {
-            version = try await store.version(in: scope)
-        } catch {
-            throw .unavailable(error.message)
-        }
-        let stamp = TenantIndex.SnapshotStamp(embedder: embedder.identifier, storeVersion: version)
-        if let path = snapshotPath(scope) {
-            let dimensions = embedder.dimensions
-            let restored = try await onPool { _ in
-                TenantIndex.readSnapshot(from: path, scope: scope, dimensions: dimensions, layout: .columns, stamp: stamp)
-            }
-            if let restored { return restored }
-        }
-        let index = try await rebuild(scope)
-        // The next periodic snapshot writes it (under the tenant's write lock, so never after a purge).
-        if snapshotDirectory != nil { tenant(scope.companyID).dirty.store(true, ordering: .relaxed) }
-        return index
-    }
-
-    /// The snapshot file of a tenant.
-    func snapshotPath(_ scope: TenantScope) -> String? {
-        snapshotDirectory.map { scope.directory(under: $0) + "/index.snapshot" }
-    }
-
-    /// Writes a fresh snapshot of every tenant changed since its last one (a tenant's writes wait
-    /// meanwhile; its searches do not). The service calls this periodically and when it stops.
-    public func snapshotChangedTenants() async {
-        let changed = tenants.withLock { tenants in tenants.filter { $0.value.dirty.load(ordering: .relaxed) } }
-        for (_, tenant) in changed {
-            guard let task = tenant.index.withLock({ $0 }), let index = try? await task.value, let path = snapshotPath(index.scope) else { continue }
-            await tenant.writes.withLock { () async -> Void in
-                // Still this index (not purged meanwhile), and still changed.
-                guard tenant.index.withLock({ $0 }) == task, tenant.dirty.exchange(false, ordering: .relaxed) else { return }
-                guard let version = try? await store.version(in: index.scope) else {
-                    tenant.dirty.store(true, ordering: .relaxed)
-                    return
-                }
-                let stamp = TenantIndex.SnapshotStamp(embedder: embedder.identifier, storeVersion: version)
-                let written = (try? await onPool { _ in index.writeSnapshot(to: path, stamp: stamp) }) ?? false
-                if !written { tenant.dirty.store(true, ordering: .relaxed) }
-            }
-        }
-    }
-
-    /// Builds the tenant's index from the store.
-    func rebuild(_ scope: TenantScope) async throws(KnowledgeError) -> TenantIndex {
-        let stored: [StoredDocumentWithChunks]
-        do throws(DocumentStoreError) {
-            stored = try await store.all(in: scope)
-        } catch {
-            throw .unavailable(error.message)
-        }
-        // Analysis (the costly part) in parallel slices on the pool, then one build pass.
-        let embedder = self.embedder
-        let slices = max(1, min(pool.threadCount, stored.count / 500))
-        let bounds = (0...slices).map { stored.count * $0 / slices }
-        let analysed = await withTaskGroup(of: (Int, [IndexableDocument]).self) { group in
-            for slice in 0..<slices {
-                let part = Array(stored[bounds[slice]..<bounds[slice + 1]])
-                group.addTask { (slice, (try? await self.onPool { _ in part.map { Self.indexable($0, embedder: embedder) } }) ?? []) }
-            }
-            var parts = [[IndexableDocument]](repeating: [], count: slices)
-            for await (slice, documents) in group { parts[slice] = documents }
-            return parts.flatMap { $0 }
-        }
-        guard analysed.count == stored.count else { throw .unavailable("the index of \(scope.companyID) could not be built") }
-        return try await onPool { _ in
-            TenantIndex.build(scope: scope, dimensions: embedder.dimensions, documents: analysed)
         }
     }
 
@@ -166,7 +64,7 @@ public final class KnowledgeBase: Sendable {
                                  fields: metadata?.fields ?? [:], chunks: chunks, vectors: vectors, terms: terms)
     }
 
-    private func onPool<T: Sendable>(_ body: @escaping @Sendable (BlockingIOJob) -> T) async throws(KnowledgeError) -> T {
+    func onPool<T: Sendable>(_ body: @escaping @Sendable (BlockingIOJob) -> T) async throws(KnowledgeError) -> T {
         do {
             return try await pool.run { (job: BlockingIOJob) throws(Never) -> T in body(job) }
         } catch {
@@ -287,6 +185,7 @@ public final class KnowledgeBase: Sendable {
             let ready = indexable
             try await onPool { _ in for document in ready { index.replace(document) } }
             tenant.dirty.store(true, ordering: .relaxed)
+            await advanceFollowed(after: Set(ready.map(\.id)), scope: scope, tenant: tenant)
             for position in results.indices where results[position].documentID.map(replacedIDs.contains) == true {
                 results[position].replaced = true
             }
@@ -307,6 +206,7 @@ public final class KnowledgeBase: Sendable {
             }
             index.remove(id)
             tenant.dirty.store(true, ordering: .relaxed)
+            await advanceFollowed(after: [id], scope: scope, tenant: tenant)
             guard let removed else { throw .documentNotFound(id) }
             return removed
         }

@@ -8,6 +8,20 @@ public struct DocumentStoreError: Error, Sendable, Equatable, CustomStringConver
     public var description: String { message }
 }
 
+/// What changed in a tenant's data after some version: the documents written, re-embedded or deleted
+/// since then, or `reset` when the tenant was purged (everything must be reloaded).
+public struct StoreChanges: Sendable, Equatable {
+    /// The tenant's version when the changes were read.
+    public var version: UInt64
+    public var documents: Set<String>
+    public var reset: Bool
+    public init(version: UInt64, documents: Set<String>, reset: Bool) {
+        self.version = version
+        self.documents = documents
+        self.reset = reset
+    }
+}
+
 /// Durable storage of documents, chunks and vectors, every operation scoped to one tenant.
 ///
 /// Implementations keep every row or key under the tenant's scope (a `company_id` column, the tenant's
@@ -38,6 +52,9 @@ public protocol DocumentStore: Sendable {
     /// The tenant's data version: 0 before its first write, and larger after every change (writes, vector
     /// updates, deletes, purges), so an index or a snapshot built at one version can tell it is stale.
     func version(in scope: TenantScope) async throws(DocumentStoreError) -> UInt64
+    /// The documents changed after `version` (each change records the version it produced), so an index
+    /// built at `version` can catch up by reloading just those.
+    func changes(in scope: TenantScope, after version: UInt64) async throws(DocumentStoreError) -> StoreChanges
     /// The companies with at least one document.
     func tenants() async throws(DocumentStoreError) -> [CompanyID]
 }

@@ -42,7 +42,8 @@ public final class RedisDocumentStore: DocumentStore {
             'content', ARGV[base + 1], 'embedder', ARGV[base + 2], 'vector', ARGV[base + 3])
         end
         redis.call('SADD', 'rag:tenants', company)
-        redis.call('INCR', p .. 'rag:version')
+        local version = redis.call('INCR', p .. 'rag:version')
+        redis.call('ZADD', p .. 'rag:changes', version, id)
         if old[1] then return 1 else return 0 end
         """)
 
@@ -55,8 +56,17 @@ public final class RedisDocumentStore: DocumentStore {
         if old[2] and old[2] ~= '' then redis.call('ZREM', p .. 'documents:category:' .. old[2], id) end
         redis.call('UNLINK', key)
         redis.call('ZREM', p .. 'documents', id)
-        redis.call('INCR', p .. 'rag:version')
+        local version = redis.call('INCR', p .. 'rag:version')
+        redis.call('ZADD', p .. 'rag:changes', version, id)
         return tonumber(old[1])
+        """)
+
+    static let changeScript = RedisScript("""
+        local p, id = ARGV[1], ARGV[2]
+        local version = redis.call('INCR', p .. 'rag:version')
+        if id == '*' then redis.call('DEL', p .. 'rag:changes') end
+        redis.call('ZADD', p .. 'rag:changes', version, id)
+        return version
         """)
 
     private func failure(_ error: RedisError) -> DocumentStoreError { DocumentStoreError("document store (Redis): \(error)") }
@@ -88,13 +98,13 @@ public final class RedisDocumentStore: DocumentStore {
     }
 
     public func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError) {
-        var commands: [[RedisArgument]] = vectors.map { index, vector in
+        let commands: [[RedisArgument]] = vectors.map { index, vector in
             ["HSET", RedisArgument(chunkKey(documentID, index, scope)), "embedder", RedisArgument(embedder),
              "vector", RedisArgument(VectorBlob.encode(vector))]
         }
-        commands.append(["INCR", RedisArgument(scope.redisKey("rag", "version"))])
         do throws(RedisError) {
             _ = try await redis.transaction(commands)
+            _ = try await redis.evaluate(Self.changeScript, keys: [], arguments: [RedisArgument(scope.redisPrefix), RedisArgument(documentID)])
         } catch {
             throw failure(error)
         }
@@ -207,8 +217,8 @@ public final class RedisDocumentStore: DocumentStore {
             _ = try await redis.deleteKeys(withPrefix: scope.redisKey("document", ""))
             _ = try await redis.deleteKeys(withPrefix: scope.redisKey("documents"))
             _ = try await redis.deleteKeys(withPrefix: scope.vectorKey(""))
-            _ = try await redis.pipeline([["SREM", "rag:tenants", RedisArgument(scope.companyID.rawValue)],
-                                          ["INCR", RedisArgument(scope.redisKey("rag", "version"))]])
+            _ = try await redis.command(["SREM", "rag:tenants", RedisArgument(scope.companyID.rawValue)])
+            _ = try await redis.evaluate(Self.changeScript, keys: [], arguments: [RedisArgument(scope.redisPrefix), "*"])
             return documents
         } catch {
             throw failure(error)
@@ -218,6 +228,20 @@ public final class RedisDocumentStore: DocumentStore {
     public func version(in scope: TenantScope) async throws(DocumentStoreError) -> UInt64 {
         do throws(RedisError) {
             return UInt64(try await redis.command(["GET", RedisArgument(scope.redisKey("rag", "version"))]).string.flatMap(UInt64.init) ?? 0)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func changes(in scope: TenantScope, after version: UInt64) async throws(DocumentStoreError) -> StoreChanges {
+        do throws(RedisError) {
+            let replies = try await redis.transaction([
+                ["GET", RedisArgument(scope.redisKey("rag", "version"))],
+                ["ZRANGEBYSCORE", RedisArgument(scope.redisKey("rag", "changes")), RedisArgument("(\(version)"), "+inf"],
+            ])
+            let current = replies[0].string.flatMap(UInt64.init) ?? 0
+            let documents = Set((replies[1].array ?? []).compactMap { (value: RedisValue) -> String? in value.string })
+            return StoreChanges(version: current, documents: documents.subtracting(["*"]), reset: documents.contains("*") || version > current)
         } catch {
             throw failure(error)
         }

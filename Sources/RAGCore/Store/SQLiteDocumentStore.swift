@@ -30,7 +30,25 @@ public final class SQLiteDocumentStore: DocumentStore {
         SQLiteMigration(version: 2, statements: [
             "CREATE TABLE tenant_versions (company_id TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
         ]),
+        // The change log: per document, the version of its last change ('*' for a purge).
+        SQLiteMigration(version: 3, statements: [
+            """
+            CREATE TABLE document_changes (company_id TEXT NOT NULL, document_id TEXT NOT NULL, version INTEGER NOT NULL,
+                PRIMARY KEY (company_id, document_id)) WITHOUT ROWID
+            """,
+            "CREATE INDEX document_changes_by_version ON document_changes (company_id, version)",
+        ]),
     ]
+
+    /// Raises the tenant's version and records `document` as changed at the new version.
+    static func recordChange(_ company: String, _ document: String, on connection: SQLiteConnection) throws(SQLiteError) {
+        _ = try connection.execute(bumpVersion, [.text(company)])
+        _ = try connection.execute(
+            """
+            INSERT OR REPLACE INTO document_changes (company_id, document_id, version)
+            SELECT ?, ?, version FROM tenant_versions WHERE company_id = ?
+            """, [.text(company), .text(document), .text(company)])
+    }
 
     static let bumpVersion =
         "INSERT INTO tenant_versions (company_id, version) VALUES (?, 1) ON CONFLICT (company_id) DO UPDATE SET version = version + 1"
@@ -54,15 +72,17 @@ public final class SQLiteDocumentStore: DocumentStore {
     public func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [Bool] {
         let company = scope.companyID.rawValue
         return try await writing { (connection) throws(SQLiteError) -> [Bool] in
-            _ = try connection.execute(Self.bumpVersion, [.text(company)])
-            return try documents.map { (item) throws(SQLiteError) -> Bool in try Self.put(item, company: company, on: connection) != nil }
+            try documents.map { (item) throws(SQLiteError) -> Bool in
+                try Self.recordChange(company, item.document.id, on: connection)
+                return try Self.put(item, company: company, on: connection) != nil
+            }
         }
     }
 
     public func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError) {
         let company = scope.companyID.rawValue
         try await writing { (connection) throws(SQLiteError) in
-            _ = try connection.execute(Self.bumpVersion, [.text(company)])
+            try Self.recordChange(company, documentID, on: connection)
             for (chunkIndex, vector) in vectors {
                 let bindings: [SQLiteValue] = [.text(embedder), .blob(VectorBlob.encode(vector)), .text(company), .text(documentID),
                                                .integer(chunkIndex)]
@@ -114,7 +134,8 @@ public final class SQLiteDocumentStore: DocumentStore {
     public func purge(_ scope: TenantScope) async throws(DocumentStoreError) -> Int {
         let id = scope.companyID.rawValue
         return try await writing { (connection) throws(SQLiteError) -> Int in
-            _ = try connection.execute(Self.bumpVersion, [.text(id)])
+            _ = try connection.execute("DELETE FROM document_changes WHERE company_id = ?", [.text(id)])
+            try Self.recordChange(id, "*", on: connection)
             _ = try connection.execute("DELETE FROM chunks WHERE company_id = ?", [.text(id)])
             return try connection.execute("DELETE FROM documents WHERE company_id = ?", [.text(id)])
         }
@@ -124,6 +145,19 @@ public final class SQLiteDocumentStore: DocumentStore {
         let company = scope.companyID.rawValue
         return try await reading { (connection) throws(SQLiteError) -> UInt64 in
             UInt64(try connection.query("SELECT version FROM tenant_versions WHERE company_id = ?", [.text(company)]).first?.integer(0) ?? 0)
+        }
+    }
+
+    public func changes(in scope: TenantScope, after version: UInt64) async throws(DocumentStoreError) -> StoreChanges {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> StoreChanges in
+            let current = UInt64(try connection.query("SELECT version FROM tenant_versions WHERE company_id = ?",
+                                                      [.text(company)]).first?.integer(0) ?? 0)
+            let rows = try connection.query("SELECT document_id FROM document_changes WHERE company_id = ? AND version > ?",
+                                            [.text(company), .integer(Int64(clamping: version))])
+            let documents = Set(rows.compactMap { $0.text(0) })
+            // A version older than the store's log (a reset store) counts as a reset too.
+            return StoreChanges(version: current, documents: documents.subtracting(["*"]), reset: documents.contains("*") || version > current)
         }
     }
 
@@ -210,7 +244,7 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
         _ = try connection.execute("DELETE FROM chunks WHERE company_id = ? AND document_id = ?", key)
         _ = try connection.execute("DELETE FROM documents WHERE company_id = ? AND id = ?", key)
-        _ = try connection.execute(bumpVersion, [.text(company)])
+        try recordChange(company, id, on: connection)
         return count
     }
 

@@ -7,11 +7,15 @@ public struct Method<Request: Codable & Sendable, Response: Codable & Sendable>:
     public let service: String
     /// The method's name within its service, e.g. `getCompany`.
     public let name: String
+    /// Whether running the call twice has the effect of running it once (reads, writes by id): a client
+    /// may then send it again to another endpoint when the connection carrying it is lost mid-call.
+    public let idempotent: Bool
 
     /// Creates a method descriptor.
-    public init(service: String, name: String) {
+    public init(service: String, name: String, idempotent: Bool = false) {
         self.service = service
         self.name = name
+        self.idempotent = idempotent
     }
 
     /// The name carried in request frames: `service/name`.

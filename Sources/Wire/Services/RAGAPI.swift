@@ -5,18 +5,20 @@
 public enum RAGAPI {
     /// The Wire service name.
     public static let service = ServiceName.rag.rawValue
-    /// Writes (or replaces) up to 1,000 documents; one result per document.
-    public static let addDocuments = Method<AddDocumentsRequest, AddDocumentsResponse>(service: service, name: "addDocuments")
+    /// Writes (or replaces) up to 1,000 documents; one result per document. Idempotent: a document's id
+    /// (given, or derived from its content) makes a second write a replacement.
+    public static let addDocuments = Method<AddDocumentsRequest, AddDocumentsResponse>(service: service, name: "addDocuments",
+                                                                                          idempotent: true)
     /// Hybrid, vector or keyword search over the company's chunks.
-    public static let searchDocuments = Method<SearchDocumentsRequest, SearchDocumentsResponse>(service: service, name: "searchDocuments")
+    public static let searchDocuments = Method<SearchDocumentsRequest, SearchDocumentsResponse>(service: service, name: "searchDocuments", idempotent: true)
     /// One page of the company's documents, newest first.
-    public static let listDocuments = Method<ListDocumentsRequest, ListDocumentsResponse>(service: service, name: "listDocuments")
+    public static let listDocuments = Method<ListDocumentsRequest, ListDocumentsResponse>(service: service, name: "listDocuments", idempotent: true)
     /// One document with its chunks (`notFound` when it is not the company's).
-    public static let getDocument = Method<DocumentReference, DocumentDetail>(service: service, name: "getDocument")
+    public static let getDocument = Method<DocumentReference, DocumentDetail>(service: service, name: "getDocument", idempotent: true)
     /// Deletes one document and its chunks (`notFound` when it is not the company's).
     public static let deleteDocument = Method<DocumentReference, DeleteDocumentResponse>(service: service, name: "deleteDocument")
     /// The company's knowledge base in numbers.
-    public static let documentStats = Method<DocumentStatsRequest, DocumentStats>(service: service, name: "documentStats")
+    public static let documentStats = Method<DocumentStatsRequest, DocumentStats>(service: service, name: "documentStats", idempotent: true)
     /// The most documents one `addDocuments` call may carry.
     public static let maximumDocumentsPerCall = 1_000
 

@@ -148,7 +148,8 @@ let package = Package(
         .testTarget(name: "RedisClientTests", dependencies: ["RedisClient"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "RAGCoreTests", dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel", "RedisClient"],
+            name: "RAGCoreTests",
+            dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel", "RedisClient", "SQLiteClient"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TenantStorageTests", dependencies: ["TenantStorage", "CompanyModel", "Wire"], swiftSettings: swiftSettings),
         .testTarget(
@@ -165,7 +166,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "NetworkCore", "CryptoPrimitives", "ServiceLogging"],
+            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "NetworkCore", "CryptoPrimitives", "ServiceLogging", "SQLiteClient"],
             swiftSettings: swiftSettings),
     ]
 )

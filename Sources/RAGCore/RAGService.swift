@@ -13,10 +13,36 @@ import WireRPC
 public struct RAGService: Sendable {
     private let companies: CompanyWatcher
     private let knowledge: KnowledgeBase
+    private let recovery: RecoverySettings
 
-    public init(companies: CompanyWatcher, knowledge: KnowledgeBase) {
+    /// The auto-recovery settings the service runs with (`VECTORSTORE_AUTO_RECOVERY`, `VECTORSTORE_HEALTH_CHECK_INTERVAL`).
+    public struct RecoverySettings: Sendable {
+        public var enabled: Bool
+        public var interval: Duration
+        public init(enabled: Bool = true, interval: Duration = .seconds(30)) {
+            self.enabled = enabled
+            self.interval = interval
+        }
+    }
+
+    public init(companies: CompanyWatcher, knowledge: KnowledgeBase, recovery: RecoverySettings = RecoverySettings()) {
         self.companies = companies
         self.knowledge = knowledge
+        self.recovery = recovery
+    }
+
+    /// The scope of a company the service knows (active or not), for background work.
+    public func knownScope(_ id: CompanyID) -> TenantScope? {
+        companies.company(id).flatMap { try? TenantScope(company: $0) }
+    }
+
+    /// Runs the periodic check of every tenant until cancelled (when auto-recovery is on).
+    public func runAutoRecovery() async {
+        guard recovery.enabled else { return }
+        while !Task.isCancelled {
+            try? await Task.sleep(for: recovery.interval)
+            await knowledge.checkAllTenants(scopes: knownScope)
+        }
     }
 
     /// The company's scope. A company the local copy does not have yet (created a moment ago, or the
@@ -77,6 +103,13 @@ public struct RAGService: Sendable {
         router.register(RAGAPI.deleteDocument, execution: .cooperative) { [self] request, _ in
             let removed = try await knowledge.delete(request.documentID, scope: try await scope(request.companyID).scope)
             return DeleteDocumentResponse(documentID: request.documentID, chunksRemoved: removed)
+        }
+        router.register(RAGAPI.vectorstoreHealth, execution: .cooperative) { [self] request, _ in
+            VectorstoreHealthResponse(tenant: await knowledge.health(of: request.companyID), autoRecovery: recovery.enabled,
+                                      checkInterval: Double(recovery.interval.components.seconds))
+        }
+        router.register(RAGAPI.forceRecovery, execution: .cooperative) { [self] request, _ in
+            await knowledge.check(try await scope(request.companyID).scope, force: true)
         }
         router.register(RAGAPI.documentStats, execution: .cooperative) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)

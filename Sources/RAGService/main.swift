@@ -12,6 +12,8 @@ import WireRPC
 //                                index snapshot (<dir>/rag/snapshots/tenants/<company>/index.snapshot); default ./data
 //   --snapshot-interval / RAG_SNAPSHOT_INTERVAL   how often changed indexes are snapshotted (default 30s)
 //   --follow-interval / RAG_FOLLOW_INTERVAL       how often loaded indexes catch up with the store (default 500ms)
+//   VECTORSTORE_AUTO_RECOVERY (default true), VECTORSTORE_HEALTH_CHECK_INTERVAL (seconds or a duration, default 30s):
+//                                the periodic per-tenant check that repairs the store and rebuilds a mismatched index
 let host = ServiceHost(service: .rag)
 let companies = host.startCompanyWatcher()
 
@@ -38,7 +40,24 @@ default:
 }
 let snapshotInterval: Duration
 let followInterval: Duration
+let recovery: RAGService.RecoverySettings
 do {
+    let autoRecovery = host.options.value("vectorstore-auto-recovery", environment: "VECTORSTORE_AUTO_RECOVERY").map {
+        !["0", "false", "no", "off"].contains($0.lowercased())
+    } ?? true
+    // Plain seconds (as the original took them) or a duration.
+    var interval: Duration?
+    if let text = host.options.value("vectorstore-health-check-interval", environment: "VECTORSTORE_HEALTH_CHECK_INTERVAL"),
+       let seconds = Int(text) {
+        guard (1...86_400).contains(seconds) else {
+            throw ConfigurationError("VECTORSTORE_HEALTH_CHECK_INTERVAL must be between 1 and 86400 seconds")
+        }
+        interval = .seconds(seconds)
+    } else {
+        interval = try host.options.duration("vectorstore-health-check-interval", environment: "VECTORSTORE_HEALTH_CHECK_INTERVAL",
+                                             in: .seconds(1)...(.seconds(86_400)))
+    }
+    recovery = RAGService.RecoverySettings(enabled: autoRecovery, interval: interval ?? .seconds(30))
     snapshotInterval = try host.options.duration("snapshot-interval", environment: "RAG_SNAPSHOT_INTERVAL",
                                                  in: .seconds(1)...(.seconds(86_400))) ?? .seconds(30)
     followInterval = try host.options.duration("follow-interval", environment: "RAG_FOLLOW_INTERVAL",
@@ -64,9 +83,12 @@ let background = [
     every(followInterval) { await knowledge.followChanges() },
 ]
 
+let service = RAGService(companies: companies, knowledge: knowledge, recovery: recovery)
+let autoRecovery = Task { await service.runAutoRecovery() }
 var router = RPCRouter()
-RAGService(companies: companies, knowledge: knowledge).register(on: &router)
+service.register(on: &router)
 let status = await host.run(router: router)
+autoRecovery.cancel()
 for task in background { task.cancel() }
 await knowledge.snapshotChangedTenants()
 exit(status)

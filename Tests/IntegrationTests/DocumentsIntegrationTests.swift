@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteClient
 import Testing
 
 extension IntegrationSuite {
@@ -137,6 +138,50 @@ extension IntegrationSuite {
             let stats = call(fixture, "GET", "/api/documents/stats", company: "benova")?.json
             #expect(stats?["total_documents"] as? Int == 4)
             #expect((stats?["categories"] as? [String: Any])?["tratamientos"] as? Int == 2)
+        }
+    
+        @Test func damageBehindTheServicesBack_IsRepairedByThePeriodicCheck_AndHealthShowsIt() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(environment: ["VECTORSTORE_HEALTH_CHECK_INTERVAL": "1", "RAG_FOLLOW_INTERVAL": "100ms"],
+                                    startAllServices: true)
+            for (id, text) in [("laser", "Depilación láser de diodo."), ("botox", "Toxina botulínica en la frente.")] {
+                #expect(call(fixture, "POST", "/api/documents", company: "benova", body: ["id": id, "content": text])?.status == 201)
+            }
+            #expect(call(fixture, "POST", "/api/documents", company: "dental", body: ["id": "blanqueo", "content": "Blanqueamiento LED."])?.status == 201)
+            func vectorstore(_ company: String) -> [String: Any]? {
+                call(fixture, "GET", "/api/health/company/\(company)", company: company)?.json?["vectorstore"] as? [String: Any]
+            }
+            #expect(await waitUntil { vectorstore("benova")?["last_check"] is String })
+
+            // Behind the service's back: one document's chunks disappear from the database.
+            let database = try await SQLiteDatabase(path: fixture.directory + "/data/rag/knowledge.sqlite3", readers: 1)
+            defer { database.close() }
+            _ = try await database.write { (connection) throws(SQLiteError) -> Int in
+                try connection.execute("DELETE FROM chunks WHERE company_id = 'benova' AND document_id = 'laser'")
+            }
+            #expect(await waitUntil(timeout: .seconds(10)) { (vectorstore("benova")?["last_problem"] as? String)?.contains("missing chunks") == true })
+            let benova = vectorstore("benova")
+            #expect(benova?["vectorstore_healthy"] as? Bool == true && benova?["last_recovery"] is String)
+            #expect(benova?["document_count"] as? Int == 2)
+            let repaired = try await database.read { (connection) throws(SQLiteError) -> Int in
+                try connection.query("SELECT COUNT(*) FROM chunks WHERE company_id = 'benova' AND document_id = 'laser'").first?.int(0) ?? 0
+            }
+            #expect(repaired == 1)
+            // The other clinic saw nothing.
+            #expect(vectorstore("dental")?["last_problem"] is NSNull && vectorstore("dental")?["last_recovery"] is NSNull)
+
+            // Forced recovery through the admin API, and the overviews.
+            let forced = call(fixture, "POST", "/api/admin/vectorstore/force-recovery?company_id=dental", company: "dental")?.json
+            #expect((forced?["vectorstore"] as? [String: Any])?["last_recovery"] is String)
+            let overview = call(fixture, "GET", "/api/admin/vectorstore/health", company: "benova")?.json
+            #expect((overview?["companies"] as? [String: Any])?.keys.contains("medispa") == true)
+            #expect(overview?["auto_recovery"] as? Bool == true)
+            #expect(call(fixture, "GET", "/api/health/companies", company: "benova")?.status == 200)
+            // A tenant key sees its own company's health only, and not the admin views.
+            #expect(call(fixture, "GET", "/api/health/company/benova", company: "benova", key: fixture.benovaKey)?.status == 200)
+            #expect(call(fixture, "GET", "/api/health/company/dental", company: "benova", key: fixture.benovaKey)?.status == 403)
+            #expect(call(fixture, "GET", "/api/admin/vectorstore/health", company: "benova", key: fixture.benovaKey)?.status == 403)
         }
     }
 }

@@ -98,7 +98,8 @@ final class GatewayFixture: @unchecked Sendable {
             let service = Process()
             service.executableURL = try ExecutableLocator.url("\(name)-service")
             service.arguments = ["--listen", "unix:\(directory)/\(name).sock"]
-            service.environment = environment
+            // The test's settings reach the services too (each reads only its own).
+            service.environment = environment.merging(extra) { $1 }
             service.standardError = FileHandle.nullDevice
             try service.run()
             services.append(service)

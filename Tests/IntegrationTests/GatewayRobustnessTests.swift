@@ -119,13 +119,11 @@ extension IntegrationSuite {
             ])
             let tlsPort = try #require(fixture.httpsPort)
             let inspector = try #require(fixture.gateway.map { ProcessInspector(pid: $0.processIdentifier) })
-            let sockets = { inspector.descriptors.filter { $0.hasPrefix("socket:") }.count }
-            let socketsBefore = sockets()
             // Eight clients open the TLS port and never start the handshake.
             let idle = (0..<8).compactMap { _ in RawHTTPConnection(port: tlsPort, receiveTimeout: 10) }
             #expect(idle.count == 8)
-            // The kernel completes connections before the gateway accepts them: probe only once it has all eight.
-            #expect(await waitUntil { sockets() >= socketsBefore + 8 })
+            // The kernel completes connections before the gateway accepts them: probe only once it holds all eight.
+            #expect(await waitUntil { inspector.acceptedConnections(onPort: tlsPort) == 8 })
             var seen: [String] = []
             let counted = await waitUntil(timeout: .seconds(3)) {
                 let answer = fixture.request("GET", "/livez")

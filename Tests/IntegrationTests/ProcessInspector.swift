@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// What /proc says about a running process: memory, CPU time, descriptors.
 struct ProcessInspector {
@@ -46,6 +47,37 @@ struct ProcessInspector {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return tasks.compactMap { try? String(contentsOfFile: "\(directory)/\($0)/comm", encoding: .utf8) }
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    }
+
+    /// How many established TCP connections on local `port` the process holds (accepted by it): its socket
+    /// descriptors matched against `/proc/net/tcp`.
+    func acceptedConnections(onPort port: Int) -> Int {
+        let inodes = Set(descriptors.compactMap { target -> String? in
+            guard target.hasPrefix("socket:[") else { return nil }
+            return String(target.dropFirst(8).dropLast())
+        })
+        var count = 0
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            // Read to the end with read(2): /proc files report a size of 0, and Foundation may stop after the first page.
+            let descriptor = open(table, O_RDONLY)
+            guard descriptor >= 0 else { continue }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = read(descriptor, &chunk, chunk.count)
+                if count <= 0 { break }
+                bytes.append(contentsOf: chunk[0..<count])
+            }
+            close(descriptor)
+            let text = String(decoding: bytes, as: UTF8.self)
+            for line in text.split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 9, let local = fields[1].split(separator: ":").last, Int(local, radix: 16) == port,
+                      fields[3] == "01", inodes.contains(String(fields[9])) else { continue }
+                count += 1
+            }
+        }
+        return count
     }
 
     /// The number of epoll instances: one per event loop.

@@ -6,6 +6,7 @@
 swift build -c release 2>&1 | tail -n 1
 BIN=$(swift build -c release --show-bin-path)
 WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+export DATA_DIR="$WORK/data"
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT

@@ -9,6 +9,8 @@ struct ChunkRecord: Sendable {
 /// What the index keeps about one document: the fields every chunk shares and the chunks' slots.
 struct IndexedDocumentEntry: Sendable {
     let title: String
+    /// The store's content hash, so an audit can compare index and store document by document.
+    let contentHash: String
     let metadataJSON: String
     let fields: [String: [String]]
     var slots: [Int32]
@@ -25,6 +27,8 @@ public struct IndexableDocument: Sendable {
     public let vectors: [[Float]?]
     /// Each chunk's keyword terms when already computed (see ``embedded(id:title:metadataJSON:fields:chunks:embedder:)``).
     let terms: [[UInt64]]?
+    /// The store's hash of the document's content (empty when unknown).
+    public var contentHash = ""
 
     public init(id: String, title: String, metadataJSON: String, fields: [String: [String]], chunks: [DocumentChunk],
                 vectors: [[Float]?]) {
@@ -45,7 +49,7 @@ public struct IndexableDocument: Sendable {
     /// A document whose chunks are embedded with the built-in embedder, each chunk's text analysed once
     /// for both its vector and its keyword terms (runs on the calling thread).
     public static func embedded(id: String, title: String, metadataJSON: String = "{}", fields: [String: [String]] = [:],
-                                chunks: [DocumentChunk], embedder: BuiltInEmbedder) -> IndexableDocument {
+                                chunks: [DocumentChunk], embedder: BuiltInEmbedder, contentHash: String = "") -> IndexableDocument {
         var vectors: [[Float]?] = []
         var terms: [[UInt64]] = []
         vectors.reserveCapacity(chunks.count)
@@ -55,8 +59,10 @@ public struct IndexableDocument: Sendable {
             vectors.append(embedder.vector(of: analyzed))
             terms.append(analyzed.contentStems)
         }
-        return IndexableDocument(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks, vectors: vectors,
-                                 terms: terms)
+        var document = IndexableDocument(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks,
+                                         vectors: vectors, terms: terms)
+        document.contentHash = contentHash
+        return document
     }
 
     /// The text a chunk is indexed and embedded with: the document title and heading path give a chunk the
@@ -64,4 +70,12 @@ public struct IndexableDocument: Sendable {
     public static func indexedText(title: String, chunk: DocumentChunk) -> String {
         [title, chunk.heading, chunk.content].filter { !$0.isEmpty }.joined(separator: "\n")
     }
+}
+
+/// What an index holds for one document, as an audit compares it with the store.
+public struct IndexedDocumentAudit: Sendable, Equatable {
+    public var contentHash: String
+    public var chunks: Int
+    /// Chunks without a usable vector (never embedded, or a damaged vector in the store).
+    public var unembedded: Int
 }

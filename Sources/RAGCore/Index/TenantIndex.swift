@@ -59,7 +59,8 @@ public final class TenantIndex: @unchecked Sendable {
             for (field, values) in document.fields {
                 for value in Set(values) { fieldPostings[field, default: [:]][value, default: []].append(contentsOf: slots) }
             }
-            documents[document.id] = IndexedDocumentEntry(title: document.title, metadataJSON: document.metadataJSON,
+            documents[document.id] = IndexedDocumentEntry(title: document.title, contentHash: document.contentHash,
+                                                          metadataJSON: document.metadataJSON,
                                                           fields: document.fields, slots: slots)
             liveChunks += slots.count
             return replaced
@@ -95,7 +96,8 @@ public final class TenantIndex: @unchecked Sendable {
             for (field, values) in document.fields {
                 for value in Set(values) { index.fieldPostings[field, default: [:]][value, default: []].append(contentsOf: slots) }
             }
-            index.documents[document.id] = IndexedDocumentEntry(title: document.title, metadataJSON: document.metadataJSON,
+            index.documents[document.id] = IndexedDocumentEntry(title: document.title, contentHash: document.contentHash,
+                                                                metadataJSON: document.metadataJSON,
                                                                 fields: document.fields, slots: slots)
         }
         index.keywords = KeywordIndex.build(terms)
@@ -182,6 +184,17 @@ public final class TenantIndex: @unchecked Sendable {
 
     /// The ids of the documents held.
     public var documentIDs: Set<String> { lock.withReadLock { Set(documents.keys) } }
+
+    /// What the index holds per document, for an audit against the store: content hash, chunk count and
+    /// how many of its chunks have no usable vector.
+    public func audit() -> [String: IndexedDocumentAudit] {
+        lock.withReadLock {
+            documents.mapValues { entry in
+                IndexedDocumentAudit(contentHash: entry.contentHash, chunks: entry.slots.count,
+                                     unembedded: entry.slots.filter { !embedded[Int($0)] }.count)
+            }
+        }
+    }
 
     /// The approximate bytes the index occupies.
     public var byteCount: Int {
@@ -288,7 +301,7 @@ extension TenantIndex {
     }
 
     static let snapshotMagic: UInt32 = 0x5241_4753 // "RAGS"
-    static let snapshotFormat: UInt32 = 1
+    static let snapshotFormat: UInt32 = 2
 
     /// Writes the whole index to `path` (atomically) under the read lock: searches go on meanwhile.
     public func writeSnapshot(to path: String, stamp: SnapshotStamp) -> Bool {
@@ -309,6 +322,7 @@ extension TenantIndex {
                 position[id] = UInt32(offset)
                 writer.string(id)
                 writer.string(entry.title)
+                writer.string(entry.contentHash)
                 writer.string(entry.metadataJSON)
                 writer.int(entry.fields.count)
                 for (field, values) in entry.fields.sorted(by: { $0.key < $1.key }) {
@@ -356,7 +370,7 @@ extension TenantIndex {
                 entries.reserveCapacity(documentCount)
                 for _ in 0..<documentCount {
                     ids.append(try reader.string())
-                    let title = try reader.string(), metadata = try reader.string()
+                    let title = try reader.string(), contentHash = try reader.string(), metadata = try reader.string()
                     var fields: [String: [String]] = [:]
                     for _ in 0..<(try reader.int()) {
                         let field = try reader.string()
@@ -364,7 +378,7 @@ extension TenantIndex {
                         for _ in 0..<(try reader.int()) { values.append(try reader.string()) }
                         fields[field] = values
                     }
-                    entries.append(IndexedDocumentEntry(title: title, metadataJSON: metadata, fields: fields, slots: []))
+                    entries.append(IndexedDocumentEntry(title: title, contentHash: contentHash, metadataJSON: metadata, fields: fields, slots: []))
                 }
                 let slotCount = try reader.int()
                 index.records.reserveCapacity(slotCount)

@@ -60,8 +60,10 @@ public final class KnowledgeBase: Sendable {
             chunk.embedder == embedder.identifier && chunk.vector?.count == embedder.dimensions ? chunk.vector : nil
         }
         let terms = chunks.map { AnalyzedText(IndexableDocument.indexedText(title: item.document.title, chunk: $0)).contentStems }
-        return IndexableDocument(id: item.document.id, title: item.document.title, metadataJSON: metadata?.json ?? "{}",
-                                 fields: metadata?.fields ?? [:], chunks: chunks, vectors: vectors, terms: terms)
+        var document = IndexableDocument(id: item.document.id, title: item.document.title, metadataJSON: metadata?.json ?? "{}",
+                                         fields: metadata?.fields ?? [:], chunks: chunks, vectors: vectors, terms: terms)
+        document.contentHash = item.document.contentHash
+        return document
     }
 
     func onPool<T: Sendable>(_ body: @escaping @Sendable (BlockingIOJob) -> T) async throws(KnowledgeError) -> T {
@@ -152,7 +154,8 @@ public final class KnowledgeBase: Sendable {
                     let chunks = chunker.chunks(of: document.content)
                     guard !chunks.isEmpty, chunks.count <= limits.maximumChunksPerDocument else { return nil }
                     return (document, IndexableDocument.embedded(id: document.id, title: document.title, metadataJSON: document.metadata.json,
-                                                                 fields: document.metadata.fields, chunks: chunks, embedder: embedder))
+                                                                 fields: document.metadata.fields, chunks: chunks, embedder: embedder,
+                                                                 contentHash: Self.contentHash(document.content)))
                 }
             }
             let now = Date()
@@ -166,7 +169,7 @@ public final class KnowledgeBase: Sendable {
                 }
                 let stored = StoredDocument(
                     id: document.id, title: document.title, content: document.content, metadataJSON: document.metadata.json,
-                    category: document.metadata.category, contentHash: Digest.hex(Digest.sha256(Array(document.content.utf8))),
+                    category: document.metadata.category, contentHash: ready.contentHash,
                     createdAt: now, updatedAt: now, chunkCount: ready.chunks.count)
                 rows.append(StoredDocumentWithChunks(document: stored, chunks: zip(ready.chunks, ready.vectors).map { chunk, vector in
                     StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content, embedder: embedder.identifier, vector: vector)
@@ -305,6 +308,9 @@ public final class KnowledgeBase: Sendable {
         return DocumentStats(documents: counts.documents, chunks: counts.chunks, categories: categories, embedder: embedder.identifier,
                              dimensions: embedder.dimensions, indexBytes: index.byteCount, maximumDocuments: maximumDocuments)
     }
+
+    /// The hash stores keep of a document's content (SHA-256, hex).
+    static func contentHash(_ content: String) -> String { Digest.hex(Digest.sha256(Array(content.utf8))) }
 
     static func summary(_ document: StoredDocument) -> DocumentSummary {
         DocumentSummary(id: document.id, title: document.title, contentPreview: String(document.content.prefix(200)),

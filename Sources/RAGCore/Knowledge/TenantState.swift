@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// What the knowledge base keeps per tenant besides the data: the lock that serialises its writes, its
@@ -11,6 +12,18 @@ final class TenantState: Sendable {
     let dirty = Atomic<Bool>(false)
     /// The store version whose changes the index is known to hold (it may hold later ones too).
     let followed = Atomic<UInt64>(0)
+    /// What the last check found.
+    let health = Mutex(CheckRecord())
+
+    /// The outcome of a tenant's last check.
+    struct CheckRecord: Sendable {
+        var healthy = true
+        var documents = 0
+        var chunks = 0
+        var lastCheck: Date?
+        var lastRecovery: Date?
+        var lastProblem: String?
+    }
 
     /// The loaded index, if the load has finished and succeeded.
     var loadedIndex: TenantIndex? {

@@ -22,6 +22,33 @@ public struct StoreChanges: Sendable, Equatable {
     }
 }
 
+/// What a store holds for one document, as an audit sees it.
+public struct StoredDocumentAudit: Sendable, Equatable {
+    public var contentHash: String
+    /// The chunk count the document record declares.
+    public var declaredChunks: Int
+    /// The chunk entries actually present (among the declared positions).
+    public var presentChunks: Int
+    /// Present chunks whose vector is missing or malformed.
+    public var chunksWithoutVector: Int
+    public init(contentHash: String, declaredChunks: Int, presentChunks: Int, chunksWithoutVector: Int) {
+        self.contentHash = contentHash
+        self.declaredChunks = declaredChunks
+        self.presentChunks = presentChunks
+        self.chunksWithoutVector = chunksWithoutVector
+    }
+}
+
+/// A whole tenant as an audit sees it: every document, and chunk entries that belong to no document.
+public struct StoreAudit: Sendable, Equatable {
+    public var documents: [String: StoredDocumentAudit]
+    public var orphanChunks: Int
+    public init(documents: [String: StoredDocumentAudit], orphanChunks: Int) {
+        self.documents = documents
+        self.orphanChunks = orphanChunks
+    }
+}
+
 /// Durable storage of documents, chunks and vectors, every operation scoped to one tenant.
 ///
 /// Implementations keep every row or key under the tenant's scope (a `company_id` column, the tenant's
@@ -55,6 +82,10 @@ public protocol DocumentStore: Sendable {
     /// The documents changed after `version` (each change records the version it produced), so an index
     /// built at `version` can catch up by reloading just those.
     func changes(in scope: TenantScope, after version: UInt64) async throws(DocumentStoreError) -> StoreChanges
+    /// Reads what the tenant's data looks like (records, chunk entries, vectors), without the text.
+    func audit(in scope: TenantScope) async throws(DocumentStoreError) -> StoreAudit
+    /// Deletes chunk entries that belong to no document (or lie beyond their document's chunk count).
+    func removeOrphanChunks(in scope: TenantScope) async throws(DocumentStoreError) -> Int
     /// The companies with at least one document.
     func tenants() async throws(DocumentStoreError) -> [CompanyID]
 }

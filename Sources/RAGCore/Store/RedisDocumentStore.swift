@@ -247,6 +247,62 @@ public final class RedisDocumentStore: DocumentStore {
         }
     }
 
+    public func audit(in scope: TenantScope) async throws(DocumentStoreError) -> StoreAudit {
+        do throws(RedisError) {
+            let ids = try await redis.command(["ZRANGE", RedisArgument(scope.redisKey("documents")), "0", "-1"]).array?.compactMap(\.string) ?? []
+            var documents: [String: StoredDocumentAudit] = [:]
+            var start = 0
+            while start < ids.count {
+                let batch = Array(ids[start..<min(ids.count, start + 200)])
+                start += batch.count
+                let headers = try await redis.pipeline(batch.map { ["HMGET", RedisArgument(documentKey($0, scope)), "content_hash", "chunk_count"] })
+                var probes: [[RedisArgument]] = []
+                var owners: [String] = []
+                for (id, header) in zip(batch, headers) {
+                    let values = header.array ?? []
+                    guard values.count == 2, let declared = values[1].string.flatMap(Int.init) else { continue }
+                    documents[id] = StoredDocumentAudit(contentHash: values[0].string ?? "", declaredChunks: declared, presentChunks: 0,
+                                                        chunksWithoutVector: 0)
+                    for index in 0..<declared {
+                        probes.append(["EXISTS", RedisArgument(chunkKey(id, index, scope))])
+                        probes.append(["HSTRLEN", RedisArgument(chunkKey(id, index, scope)), "vector"])
+                        owners.append(id)
+                    }
+                }
+                let replies = try await redis.pipeline(probes)
+                for (position, id) in owners.enumerated() where (replies[position * 2].integer ?? 0) > 0 {
+                    documents[id]?.presentChunks += 1
+                    let length = replies[position * 2 + 1].integer ?? 0
+                    if length == 0 || length % 4 != 0 { documents[id]?.chunksWithoutVector += 1 }
+                }
+            }
+            return StoreAudit(documents: documents, orphanChunks: try await orphanChunkKeys(scope, documents: documents).count)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Chunk keys under the tenant's vector index that belong to no document or lie beyond its chunk count.
+    private func orphanChunkKeys(_ scope: TenantScope, documents: [String: StoredDocumentAudit]) async throws(RedisError) -> [String] {
+        let prefix = scope.vectorKey("")
+        return try await redis.keys(withPrefix: prefix).filter { key in
+            let rest = key.dropFirst(prefix.count)
+            guard let colon = rest.lastIndex(of: ":"), let index = Int(rest[rest.index(after: colon)...]) else { return true }
+            guard let document = documents[String(rest[..<colon])] else { return true }
+            return index >= document.declaredChunks
+        }
+    }
+
+    public func removeOrphanChunks(in scope: TenantScope) async throws(DocumentStoreError) -> Int {
+        let audit = try await self.audit(in: scope)
+        do throws(RedisError) {
+            let keys = try await orphanChunkKeys(scope, documents: audit.documents)
+            return keys.isEmpty ? 0 : try await redis.delete(keys)
+        } catch {
+            throw failure(error)
+        }
+    }
+
     public func tenants() async throws(DocumentStoreError) -> [CompanyID] {
         do throws(RedisError) {
             return try await redis.command(["SMEMBERS", "rag:tenants"]).array?.compactMap { $0.string.flatMap(CompanyID.init) } ?? []

@@ -161,6 +161,44 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
     }
 
+    public func audit(in scope: TenantScope) async throws(DocumentStoreError) -> StoreAudit {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> StoreAudit in
+            var documents: [String: StoredDocumentAudit] = [:]
+            try connection.forEachRow("SELECT id, content_hash, chunk_count FROM documents WHERE company_id = ?", [.text(company)]) { row in
+                documents[row.text(0) ?? ""] = StoredDocumentAudit(contentHash: row.text(1) ?? "", declaredChunks: row.int(2) ?? 0,
+                                                                   presentChunks: 0, chunksWithoutVector: 0)
+            }
+            var orphans = 0
+            try connection.forEachRow(
+                """
+                SELECT document_id, chunk_index, vector IS NULL OR length(vector) % 4 != 0 OR length(vector) = 0
+                FROM chunks WHERE company_id = ?
+                """, [.text(company)]) { row in
+                guard let id = row.text(0), let index = row.int(1), var entry = documents[id], index < entry.declaredChunks else {
+                    orphans += 1
+                    return
+                }
+                entry.presentChunks += 1
+                if row.int(2) == 1 { entry.chunksWithoutVector += 1 }
+                documents[id] = entry
+            }
+            return StoreAudit(documents: documents, orphanChunks: orphans)
+        }
+    }
+
+    public func removeOrphanChunks(in scope: TenantScope) async throws(DocumentStoreError) -> Int {
+        let company = scope.companyID.rawValue
+        return try await writing { (connection) throws(SQLiteError) -> Int in
+            try connection.execute(
+                """
+                DELETE FROM chunks WHERE company_id = ? AND NOT EXISTS (
+                    SELECT 1 FROM documents d WHERE d.company_id = chunks.company_id AND d.id = chunks.document_id
+                        AND chunks.chunk_index < d.chunk_count)
+                """, [.text(company)])
+        }
+    }
+
     public func tenants() async throws(DocumentStoreError) -> [CompanyID] {
         try await reading { (connection) throws(SQLiteError) -> [CompanyID] in
             try connection.query("SELECT DISTINCT company_id FROM documents").compactMap { $0.text(0).flatMap(CompanyID.init) }

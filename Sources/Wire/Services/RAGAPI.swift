@@ -19,12 +19,18 @@ public enum RAGAPI {
     public static let deleteDocument = Method<DocumentReference, DeleteDocumentResponse>(service: service, name: "deleteDocument")
     /// The company's knowledge base in numbers.
     public static let documentStats = Method<DocumentStatsRequest, DocumentStats>(service: service, name: "documentStats", idempotent: true)
+    /// Each company's knowledge-base health (counts, last check, last recovery).
+    public static let vectorstoreHealth = Method<VectorstoreHealthRequest, VectorstoreHealthResponse>(
+        service: service, name: "vectorstoreHealth", idempotent: true)
+    /// Checks one company now and rebuilds its index from the store.
+    public static let forceRecovery = Method<ForceRecoveryRequest, VectorstoreTenantHealth>(service: service, name: "forceRecovery",
+                                                                                            idempotent: true)
     /// The most documents one `addDocuments` call may carry.
     public static let maximumDocumentsPerCall = 1_000
 
     /// Every method the RAG service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         addDocuments.descriptor, searchDocuments.descriptor, listDocuments.descriptor, getDocument.descriptor,
-        deleteDocument.descriptor, documentStats.descriptor,
+        deleteDocument.descriptor, documentStats.descriptor, vectorstoreHealth.descriptor, forceRecovery.descriptor,
     ]
 }

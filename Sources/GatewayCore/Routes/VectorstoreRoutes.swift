@@ -1,0 +1,104 @@
+import Foundation
+import HTTPServerCore
+import ServiceLogging
+import Wire
+
+/// Knowledge-base health and recovery, per company: the admin overview and forced recovery, and the
+/// seed's per-company health endpoints. Each company's health is asked for with its own tenant, so with
+/// several RAG replicas it comes from the replica that holds that company's index.
+enum VectorstoreRoutes {
+    static func register(on router: inout Router<GatewayRoute>, companies: CompanyCache, upstream: UpstreamCaller) {
+        @Sendable func vectorstore(_ id: CompanyID, _ context: GatewayContext) async -> (JSONValue, VectorstoreHealthResponse?) {
+            do {
+                let answer = try await upstream.call(.rag, RAGAPI.vectorstoreHealth, VectorstoreHealthRequest(companyID: id), context: context)
+                return (describe(answer.tenant), answer)
+            } catch {
+                return (.object(["vectorstore_healthy": .bool(false), "error": .string(error.code)]), nil)
+            }
+        }
+        @Sendable func active(_ context: GatewayContext) async throws -> [Company] {
+            let all = try await upstream.run(.config, context: context) { try await companies.companies(metadata: context.wireMetadata) }
+            return all.values.filter(\.isActive).sorted { $0.id < $1.id }
+        }
+        @Sendable func overview(_ list: [Company], _ context: GatewayContext) async -> [(Company, JSONValue, VectorstoreHealthResponse?)] {
+            await withTaskGroup(of: (Int, JSONValue, VectorstoreHealthResponse?).self) { group in
+                for (position, company) in list.enumerated() {
+                    group.addTask { let (json, answer) = await vectorstore(company.id, context); return (position, json, answer) }
+                }
+                var results = [(Company, JSONValue, VectorstoreHealthResponse?)](repeating: (list[0], .null, nil), count: list.count)
+                for await (position, json, answer) in group { results[position] = (list[position], json, answer) }
+                return results
+            }
+        }
+
+        router.add("GET", "/api/admin/vectorstore/health", GatewayRoute(access: .admin, timeout: .seconds(15)) { _, context in
+            let list = try await active(context)
+            let results = list.isEmpty ? [] : await overview(list, context)
+            let healthy = results.filter { $0.2?.tenant.healthy == true }.count
+            let settings = results.lazy.compactMap(\.2).first
+            return CompanyJSON.success([
+                "overall_healthy": .bool(healthy == results.count), "total": .number(Double(results.count)),
+                "healthy": .number(Double(healthy)),
+                "auto_recovery": settings.map { .bool($0.autoRecovery) } ?? .null,
+                "check_interval_seconds": settings.map { .number($0.checkInterval) } ?? .null,
+                "companies": .object(Dictionary(uniqueKeysWithValues: results.map { ($0.0.id.rawValue, $0.1) })),
+            ])
+        })
+
+        router.add("POST", "/api/admin/vectorstore/force-recovery", GatewayRoute(access: .admin, timeout: .seconds(120)) { request, context in
+            guard let text = request.queryValues("company_id").first ?? request.headers["X-Company-ID"], let id = CompanyID(text) else {
+                throw HTTPError(status: 400, code: "company_required", message: "Name the company: ?company_id=<id>.")
+            }
+            let health = try await upstream.call(.rag, RAGAPI.forceRecovery, ForceRecoveryRequest(companyID: id), context: context)
+            return CompanyJSON.success(["company_id": .string(id.rawValue), "vectorstore": describe(health),
+                                        "message": .string("Recovery completed for \(id).")])
+        })
+
+        router.add("GET", "/api/health/company/{id}", GatewayRoute(access: .authenticated) { _, context in
+            guard let text = context.parameters["id"], let id = CompanyID(text) else {
+                throw HTTPError(status: 400, code: "invalid_company_id", message: "The company id is not valid.")
+            }
+            guard context.mayAccess(id) else {
+                throw HTTPError(status: 403, code: "tenant_forbidden", message: "These credentials are not allowed to act for company '\(id)'.")
+            }
+            let company = try await upstream.run(.config, context: context) { try await companies.company(id, metadata: context.wireMetadata) }
+            guard let company, company.isActive else {
+                throw HTTPError(status: 404, code: "unknown_company", message: "Company '\(id)' does not exist.")
+            }
+            let (json, answer) = await vectorstore(id, context)
+            let healthy = answer?.tenant.healthy == true
+            return CompanyJSON.success([
+                "company_id": .string(id.rawValue), "company_name": .string(company.companyName),
+                "system_healthy": .bool(healthy), "vectorstore_healthy": .bool(healthy), "vectorstore": json,
+                "agents_available": .number(Double(AgentKind.allCases.filter { company.agentsEnabled?[$0.rawValue] ?? true }.count)),
+                "timestamp": .string(Timestamp.iso8601(Date())),
+            ])
+        })
+
+        router.add("GET", "/api/health/companies", GatewayRoute(access: .admin, timeout: .seconds(15)) { _, context in
+            let list = try await active(context)
+            let results = list.isEmpty ? [] : await overview(list, context)
+            return CompanyJSON.success([
+                "total": .number(Double(results.count)),
+                "companies": .object(Dictionary(uniqueKeysWithValues: results.map { company, json, answer in
+                    (company.id.rawValue, JSONValue.object([
+                        "company_name": .string(company.companyName), "vectorstore_healthy": .bool(answer?.tenant.healthy == true),
+                        "vectorstore": json,
+                    ]))
+                })),
+            ])
+        })
+    }
+
+    /// A company's knowledge-base health in the API's shape.
+    static func describe(_ health: VectorstoreTenantHealth) -> JSONValue {
+        func time(_ date: Date?) -> JSONValue { date.map { .string(Timestamp.iso8601($0)) } ?? .null }
+        return .object([
+            "vectorstore_healthy": .bool(health.healthy), "index_loaded": .bool(health.loaded),
+            "document_count": .number(Double(health.documents)), "chunk_count": .number(Double(health.chunks)),
+            "embedding_provider": .string(health.embeddingProvider), "last_check": time(health.lastCheck),
+            "last_recovery": time(health.lastRecovery), "last_problem": health.lastProblem.map { .string($0) } ?? .null,
+            "reindex_progress": health.reindexProgress.map { .number($0) } ?? .null,
+        ])
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import TenantStorage
+import Wire
+
+/// Auto-recovery: each tenant's store is audited and repaired, and its index compared with the store and
+/// rebuilt when they disagree; searches keep using the current index while a rebuild runs.
+extension KnowledgeBase {
+    /// Checks one tenant (under its write lock, so no local write interleaves):
+    /// 1. the store: a document whose chunks or vectors are missing or malformed is re-chunked and
+    ///    re-embedded from its text; chunk entries that belong to no document are deleted;
+    /// 2. the index (when loaded): caught up with the store, then compared document by document (ids,
+    ///    content hashes, chunk counts, vectors); on a mismatch, or when `force` is set, it is rebuilt
+    ///    from the store in the background and swapped in.
+    /// Returns the tenant's health afterwards.
+    @discardableResult
+    public func check(_ scope: TenantScope, force: Bool = false) async -> VectorstoreTenantHealth {
+        let tenant = tenant(scope.companyID)
+        await tenant.writes.withLock { () async -> Void in
+            var problems: [String] = []
+            var recovered = force
+            do throws(KnowledgeError) {
+                var audit = try await storeAudit(scope)
+                // Damaged in the store, or held in the index without a usable vector (a vector from another
+                // embedder, or one that could not be read): re-indexed from the document's text.
+                var damaged = Set(audit.documents.filter { $0.value.presentChunks != $0.value.declaredChunks || $0.value.chunksWithoutVector > 0 }.keys)
+                if let index = await tenant.loadedIndex {
+                    damaged.formUnion(index.audit().filter { $0.value.unembedded > 0 && audit.documents[$0.key] != nil }.keys)
+                }
+                if !damaged.isEmpty {
+                    let repaired = try await reindexFromText(damaged, scope: scope)
+                    problems.append("\(damaged.count) document(s) with missing chunks or vectors (\(repaired) re-indexed from their text)")
+                }
+                if audit.orphanChunks > 0 {
+                    let removed = try await removeOrphans(scope)
+                    problems.append("\(removed) chunk(s) that belonged to no document removed")
+                }
+                if !problems.isEmpty { audit = try await storeAudit(scope) }
+                var chunks = audit.documents.values.reduce(0) { $0 + $1.presentChunks }
+                if let index = await tenant.loadedIndex {
+                    var mismatch = try await !catchUp(index, scope: scope, tenant: tenant) ? "the tenant was purged" : nil
+                    if mismatch == nil, Self.difference(index.audit(), audit) != nil {
+                        // A change may have landed between the catch-up and the audit: look once more.
+                        _ = try await catchUp(index, scope: scope, tenant: tenant)
+                        audit = try await storeAudit(scope)
+                        mismatch = Self.difference(index.audit(), audit)
+                    }
+                    if let mismatch { problems.append("the index did not match the store: \(mismatch)") }
+                    if mismatch != nil || force {
+                        let version = try await storeVersion(scope)
+                        let rebuilt = try await rebuild(scope)
+                        tenant.followed.store(version, ordering: .relaxed)
+                        tenant.install(rebuilt)
+                        tenant.dirty.store(true, ordering: .relaxed)
+                        chunks = rebuilt.counts.chunks
+                    }
+                }
+                recovered = recovered || !problems.isEmpty
+                let now = Date()
+                let documents = audit.documents.count
+                tenant.health.withLock { record in
+                    record.healthy = true
+                    record.documents = documents
+                    record.chunks = chunks
+                    record.lastCheck = now
+                    if recovered { record.lastRecovery = now }
+                    record.lastProblem = problems.isEmpty ? nil : problems.joined(separator: "; ")
+                }
+            } catch {
+                tenant.health.withLock { record in
+                    record.healthy = false
+                    record.lastCheck = Date()
+                    record.lastProblem = "the check could not complete: \(error.rpcError.message)"
+                }
+            }
+        }
+        return await health(of: scope.companyID)
+    }
+
+    /// Checks every tenant the service has loaded or the store has data for (the periodic auto-recovery).
+    public func checkAllTenants(scopes: (CompanyID) -> TenantScope?) async {
+        var ids = Set(tenants.withLock { Array($0.keys) })
+        if let stored = try? await store.tenants() { ids.formUnion(stored) }
+        for id in ids.sorted() {
+            guard let scope = scopes(id) else { continue }
+            await check(scope)
+        }
+    }
+
+    /// A tenant's health: the last check's findings with the index's current counts.
+    public func health(of company: CompanyID) async -> VectorstoreTenantHealth {
+        let tenant = tenant(company)
+        let record = tenant.health.withLock { $0 }
+        let index = await tenant.loadedIndex
+        let counts = index?.counts
+        return VectorstoreTenantHealth(
+            companyID: company, healthy: record.healthy, loaded: index != nil, documents: counts?.documents ?? record.documents,
+            chunks: counts?.chunks ?? record.chunks, embeddingProvider: embedder.identifier, lastCheck: record.lastCheck,
+            lastRecovery: record.lastRecovery, lastProblem: record.lastProblem)
+    }
+
+    // MARK: Steps
+
+    func storeAudit(_ scope: TenantScope) async throws(KnowledgeError) -> StoreAudit {
+        do throws(DocumentStoreError) {
+            return try await store.audit(in: scope)
+        } catch {
+            throw .unavailable(error.message)
+        }
+    }
+
+    func removeOrphans(_ scope: TenantScope) async throws(KnowledgeError) -> Int {
+        do throws(DocumentStoreError) {
+            return try await store.removeOrphanChunks(in: scope)
+        } catch {
+            throw .unavailable(error.message)
+        }
+    }
+
+    /// Re-chunks and re-embeds documents from the text their records keep, writing them back (the index
+    /// follows through the change log). Returns how many were rewritten.
+    func reindexFromText(_ ids: Set<String>, scope: TenantScope) async throws(KnowledgeError) -> Int {
+        var rows: [StoredDocumentWithChunks] = []
+        for id in ids.sorted() {
+            let found: StoredDocumentWithChunks?
+            do throws(DocumentStoreError) {
+                found = try await store.document(id, in: scope)
+            } catch {
+                throw .unavailable(error.message)
+            }
+            guard let found, !found.document.content.isEmpty else { continue }
+            let chunker = self.chunker, embedder = self.embedder
+            let document = found.document
+            let rebuilt = try await onPool { _ -> StoredDocumentWithChunks in
+                let chunks = chunker.chunks(of: document.content)
+                let ready = IndexableDocument.embedded(id: document.id, title: document.title, chunks: chunks, embedder: embedder)
+                var record = document
+                record.chunkCount = chunks.count
+                record.updatedAt = Date()
+                return StoredDocumentWithChunks(document: record, chunks: zip(ready.chunks, ready.vectors).map { chunk, vector in
+                    StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content, embedder: embedder.identifier, vector: vector)
+                })
+            }
+            rows.append(rebuilt)
+        }
+        guard !rows.isEmpty else { return 0 }
+        do throws(DocumentStoreError) {
+            _ = try await store.put(rows, in: scope)
+        } catch {
+            throw .unavailable(error.message)
+        }
+        return rows.count
+    }
+
+    /// How an index differs from the store (nil when they agree): documents missing on either side, and
+    /// documents whose content hash or chunk count disagree.
+    static func difference(_ index: [String: IndexedDocumentAudit], _ store: StoreAudit) -> String? {
+        let missing = store.documents.keys.filter { index[$0] == nil }
+        let extra = index.keys.filter { store.documents[$0] == nil }
+        let changed = store.documents.filter { id, stored in
+            guard let held = index[id] else { return false }
+            return held.contentHash != stored.contentHash || held.chunks != stored.presentChunks
+        }.keys
+        var parts: [String] = []
+        if !missing.isEmpty { parts.append("\(missing.count) document(s) missing from the index") }
+        if !extra.isEmpty { parts.append("\(extra.count) document(s) the store no longer has") }
+        if !changed.isEmpty { parts.append("\(changed.count) document(s) that differ") }
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+}

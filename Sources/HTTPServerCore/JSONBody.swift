@@ -18,12 +18,14 @@ public enum JSONBody {
             throw HTTPError(status: 415, code: "unsupported_media_type",
                             message: "The request body must be JSON (Content-Type: application/json).")
         }
-        guard (try? JSONSerialization.jsonObject(with: Data(request.body), options: [.fragmentsAllowed])) != nil else {
-            throw HTTPError(status: 400, code: "invalid_json", message: "The request body is not valid JSON.")
-        }
+        let data = Data(request.body)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(request.body))
+            return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Only a failed decode pays for a second parse, to tell malformed JSON from a wrong shape.
+            guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+                throw HTTPError(status: 400, code: "invalid_json", message: "The request body is not valid JSON.")
+            }
             throw validationError(error)
         } catch {
             throw HTTPError(status: 400, code: "invalid_json", message: "The request body is not valid JSON.")

@@ -214,8 +214,14 @@ public final class TenantIndex: @unchecked Sendable {
     ///     reciprocal-rank fusion divided by its maximum, so 1 means first in both lists).
     public func search(vector: [Float], text: String, k: Int, mode: SearchMode, filter: [String: [String]] = [:],
                        minScore: Double? = nil) -> [SearchHitCandidate] {
-        let terms = AnalyzedText(text).contentStems
-        return lock.withReadLock {
+        search(vector: vector, terms: mode == .vector ? [] : AnalyzedText(text).contentStems, k: k, mode: mode, filter: filter,
+               minScore: minScore)
+    }
+
+    /// The same search with the query's keyword terms already computed (one analysis for both halves).
+    func search(vector: [Float], terms: [UInt64], k: Int, mode: SearchMode, filter: [String: [String]] = [:],
+                minScore: Double? = nil) -> [SearchHitCandidate] {
+        lock.withReadLock {
             let count = records.count
             guard count > 0 else { return [] }
             let allowed = filterMask(filter, count: count)
@@ -226,19 +232,27 @@ public final class TenantIndex: @unchecked Sendable {
                 var scores = [Float](repeating: 0, count: count)
                 vectors.score(vector, into: &scores)
                 var top = TopK(candidates)
-                for slot in 0..<count where alive[slot] && embedded[slot] && (allowed?[slot] ?? true) {
-                    let score = scores[slot]
-                    if score > top.threshold { top.insert(score, Int32(slot)) }
+                // The score test first: once the heap is full, almost every slot fails it.
+                var threshold = top.threshold
+                scores.withUnsafeBufferPointer { scores in
+                    for slot in 0..<count where scores[slot] > threshold && scores[slot] > 0 {
+                        guard alive[slot], embedded[slot], allowed?[slot] ?? true else { continue }
+                        top.insert(scores[slot], Int32(slot))
+                        threshold = top.threshold
+                    }
                 }
-                vectorRanking = top.sorted().filter { $0.score > 0 }
+                vectorRanking = top.sorted()
             }
             if mode != .vector && !terms.isEmpty {
                 var scores = [Float](repeating: 0, count: count)
                 keywords.accumulate(terms, alive: alive, allowed: allowed, into: &scores)
                 var top = TopK(candidates)
-                for slot in 0..<count {
-                    let score = scores[slot]
-                    if score > 0 && score > top.threshold { top.insert(score, Int32(slot)) }
+                var threshold = top.threshold
+                scores.withUnsafeBufferPointer { scores in
+                    for slot in 0..<count where scores[slot] > threshold && scores[slot] > 0 {
+                        top.insert(scores[slot], Int32(slot))
+                        threshold = top.threshold
+                    }
                 }
                 keywordRanking = top.sorted()
             }

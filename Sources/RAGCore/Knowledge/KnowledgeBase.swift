@@ -254,9 +254,11 @@ public final class KnowledgeBase: Sendable {
         let index = try await index(for: scope)
         let embedder = self.embedder
         let hits = try await onPool { _ in
-            let vector = request.mode == .keyword ? [] : embedder.vector(query)
-            return index.search(vector: vector, text: query, k: request.k, mode: request.mode, filter: request.filter,
-                                minScore: request.minScore)
+            // One analysis of the query serves both halves.
+            let analyzed = AnalyzedText(query)
+            let vector = request.mode == .keyword ? [] : embedder.vector(of: analyzed)
+            return index.search(vector: vector, terms: request.mode == .vector ? [] : analyzed.contentStems, k: request.k, mode: request.mode,
+                                filter: request.filter, minScore: request.minScore)
         }
         let elapsed = ContinuousClock.now - start
         return SearchDocumentsResponse(

@@ -54,6 +54,7 @@ let package = Package(
 
         // MARK: C shims for APIs Swift cannot import
         .target(name: "CLinux", path: "Sources/CLinux"),
+        .target(name: "CVectorKernels", path: "Sources/CVectorKernels"),
         .target(name: "COpenSSLShims", dependencies: ["COpenSSL"], path: "Sources/COpenSSLShims"),
         .target(name: "CCurlShims", dependencies: ["CCurl"], path: "Sources/CCurlShims"),
 
@@ -96,7 +97,7 @@ let package = Package(
         .target(
             name: "RAGCore",
             dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "RedisClient", "BlockingIO", "ServiceRuntime",
-                           "CryptoPrimitives"],
+                           "CryptoPrimitives", "CVectorKernels"],
             swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(

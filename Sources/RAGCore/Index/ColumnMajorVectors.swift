@@ -1,3 +1,5 @@
+import CVectorKernels
+
 /// Every chunk's vector, stored dimension-major: column `d` holds component `d` of every slot,
 /// contiguously, in memory this type owns (one allocation per column, grown by doubling).
 ///
@@ -78,9 +80,7 @@ final class ColumnMajorVectors: VectorMatrix {
             var start = 0
             while start < n {
                 let end = min(n, start + Self.block)
-                for (column, weight) in components {
-                    for slot in start..<end { out[slot] += weight * column[slot] }
-                }
+                for (column, weight) in components { cvk_axpy(weight, column + start, out + start, end - start) }
                 start = end
             }
         }

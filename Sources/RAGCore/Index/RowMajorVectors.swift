@@ -1,5 +1,8 @@
+import CVectorKernels
+
 /// Every chunk's vector, slot-major in one allocation (grown by doubling): the layout for dense query
-/// vectors. Scoring is one sequential pass over the matrix with a SIMD dot product per slot.
+/// vectors. Scoring is one sequential pass over the matrix with a SIMD dot product per slot (AVX2+FMA when
+/// the CPU has it, see `CVectorKernels`).
 final class RowMajorVectors: VectorMatrix {
     let dimensions: Int
     private var storage: UnsafeMutablePointer<Float>
@@ -48,27 +51,12 @@ final class RowMajorVectors: VectorMatrix {
 
     func score(_ query: [Float], into scores: inout [Float]) {
         guard query.count == dimensions, scores.count >= count else { return }
-        // SIMD8 multiply and add (not `addingProduct`: without an FMA target it becomes scalar `fmaf` calls).
-        let wide = dimensions / 8 * 8
         let n = count, dimensions = self.dimensions, storage = self.storage
         query.withUnsafeBufferPointer { query in
             guard let q = query.baseAddress else { return }
-            let queryBytes = UnsafeRawPointer(q)
             scores.withUnsafeMutableBufferPointer { output in
-                for slot in 0..<n {
-                    let row = storage + slot * dimensions
-                    let rowBytes = UnsafeRawPointer(row)
-                    var sum = SIMD8<Float>()
-                    var offset = 0
-                    while offset < wide * 4 {
-                        sum += rowBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                            * queryBytes.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
-                        offset += 32
-                    }
-                    var total = sum.sum()
-                    for index in wide..<dimensions { total += row[index] * q[index] }
-                    output[slot] += total
-                }
+                guard let out = output.baseAddress else { return }
+                cvk_dot_rows(storage, n, dimensions, q, out)
             }
         }
     }

@@ -91,6 +91,10 @@ public struct RAGService: Sendable {
             return AddDocumentsResponse(results: try await knowledge.add(request.documents, scope: scope,
                                                                          maximumDocuments: company.maxDocuments))
         }
+        router.register(RAGAPI.uploadDocument, execution: .cooperative) { [self] request, _ in
+            let (scope, company) = try await scope(request.companyID)
+            return try await knowledge.upload(request, scope: scope, maximumDocuments: company.maxDocuments)
+        }
         router.register(RAGAPI.searchDocuments, execution: .cooperative) { [self] request, _ in
             try await knowledge.search(request, scope: try await scope(request.companyID).scope)
         }

@@ -183,5 +183,48 @@ extension IntegrationSuite {
             #expect(call(fixture, "GET", "/api/health/company/dental", company: "benova", key: fixture.benovaKey)?.status == 403)
             #expect(call(fixture, "GET", "/api/admin/vectorstore/health", company: "benova", key: fixture.benovaKey)?.status == 403)
         }
+    
+        @Test func uploads_AreRecognisedFromTheirBytes_AndRefusedClearly() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(startAllServices: true)
+            func upload(_ bytes: [UInt8], filename: String, fields: [String: String] = [:]) -> RawHTTPResponse? {
+                let boundary = "----test\(UUID().uuidString.prefix(8))"
+                var body: [UInt8] = []
+                for (name, value) in fields {
+                    body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+                }
+                body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n".utf8)
+                body += Array("Content-Type: application/octet-stream\r\n\r\n".utf8) + bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+                guard let connection = RawHTTPConnection(port: fixture.httpPort, receiveTimeout: 20) else { return nil }
+                connection.send("POST /api/documents/upload HTTP/1.1\r\nHost: t\r\nX-API-Key: \(fixture.adminKey)\r\nX-Company-ID: benova\r\n"
+                    + "Content-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(body.count)\r\n\r\n")
+                connection.send(body)
+                return connection.readResponse()
+            }
+            let markdown = upload(Array("# Horario\nAbrimos de lunes a viernes de 9 a 20 h.".utf8), filename: "horario.md",
+                                  fields: ["metadata": #"{"category":"horarios"}"#])
+            #expect(markdown?.status == 201)
+            #expect(markdown?.json?["format"] as? String == "markdown")
+            let html = upload(Array("<html><head><title>Láser</title><script>x()</script></head><body><h1>Depilación</h1><p>Láser de diodo.</p></body></html>".utf8),
+                              filename: "page.bin")
+            #expect(html?.status == 201 && html?.json?["format"] as? String == "html")
+            let folleto = [UInt8](try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/Documents/folleto.pdf")))
+            let pdf = upload(folleto, filename: "folleto.pdf", fields: ["id": "folleto"])
+            #expect(pdf?.status == 201 && pdf?.json?["format"] as? String == "pdf" && pdf?.json?["document_id"] as? String == "folleto")
+            let hits = call(fixture, "POST", "/api/documents/search", company: "benova", body: ["query": "mesoterapia capilar", "k": 1])
+            #expect((hits?.json?["results"] as? [[String: Any]])?.first?["document_id"] as? String == "folleto")
+            let detail = call(fixture, "GET", "/api/documents/\(html?.json?["document_id"] as? String ?? "")", company: "benova")
+            #expect((detail?.json?["document"] as? [String: Any])?["title"] as? String == "Láser")
+
+            // Refusals: binary bytes, an unreadable PDF, no file part, bad metadata, not multipart, too large.
+            #expect(upload([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x01], filename: "x.txt")?.errorCode == "unsupported_media_type")
+            #expect(upload(Array("%PDF-1.4 not really".utf8), filename: "x.pdf")?.status == 415)
+            #expect(upload(Array("texto".utf8), filename: "x.txt", fields: ["metadata": "[1]"])?.status == 422)
+            #expect(call(fixture, "POST", "/api/documents/upload", company: "benova", body: ["content": "x"])?.status == 415)
+            let large = upload([UInt8](repeating: 0x61, count: 12 << 20), filename: "big.txt")
+            #expect(large?.status == 413)
+        }
     }
 }

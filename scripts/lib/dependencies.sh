@@ -2,7 +2,8 @@
 # Installs the Debian packages the project needs, if any are missing.
 # Usage: source this file, then `ensure_packages PACKAGE...`.
 
-BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl)
+# poppler-utils: pdftotext, which the RAG service runs to read uploaded PDFs.
+BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl poppler-utils)
 TEST_PACKAGES=(redis-server postgresql curl)
 
 ensure_packages() {

@@ -118,6 +118,52 @@ enum DocumentRoutes {
             return .json(status, JSONValue.object(answer).serialized())
         })
 
+        router.add("POST", "/api/documents/upload", GatewayRoute(access: .tenant, bodyLimit: 11 << 20, timeout: .seconds(60)) { request, context in
+            let id = try company(context)
+            guard let boundary = request.headers["Content-Type"].flatMap(MultipartParser.boundary(fromContentType:)) else {
+                throw HTTPError(status: 415, code: "unsupported_media_type",
+                                message: "Send the file as multipart/form-data with a 'file' part.")
+            }
+            var parser = MultipartParser(boundary: boundary, maximumPartSize: 10 << 20, maximumParts: 8)
+            var parts = try parser.feed(request.body)
+            try parser.finish()
+            parts = parts.filter { !$0.name.isEmpty }
+            guard let file = parts.first(where: { $0.name == "file" }) ?? parts.first(where: { $0.filename != nil }) else {
+                throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
+                                details: ["fields": .object(["file": .string("is required")])])
+            }
+            func field(_ name: String) -> String? {
+                parts.first { $0.name == name && $0.filename == nil }.map { String(decoding: $0.body, as: UTF8.self) }
+                    .flatMap { $0.isEmpty ? nil : $0 }
+            }
+            let metadata = field("metadata")
+            if let metadata {
+                guard case .object = (try? JSONDecoder().decode(JSONValue.self, from: Data(metadata.utf8))) else {
+                    throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
+                                    details: ["fields": .object(["metadata": .string("must be a JSON object")])])
+                }
+            }
+            let filename = String((file.filename ?? "upload").split(separator: "/").last ?? "upload").prefix(255)
+            let answer = try await upstream.call(.rag, RAGAPI.uploadDocument,
+                                                 UploadDocumentRequest(companyID: id, filename: String(filename), data: file.body, id: field("id"),
+                                                                       title: field("title"), metadataJSON: metadata),
+                                                 context: context)
+            if let code = answer.result.errorCode {
+                let message = answer.result.errorMessage ?? "The file was refused."
+                switch code {
+                case "unsupported_media_type": throw HTTPError(status: 415, code: code, message: message)
+                case "payload_too_large": throw HTTPError(status: 413, code: code, message: message)
+                default: throw itemError(code, message)
+                }
+            }
+            return CompanyJSON.success([
+                "document_id": .string(answer.result.documentID ?? ""), "chunk_count": .number(Double(answer.result.chunkCount)),
+                "company_id": .string(id.rawValue), "replaced": .bool(answer.result.replaced), "filename": .string(String(filename)),
+                "format": answer.format.map { .string($0) } ?? .null, "extracted_characters": .number(Double(answer.extractedCharacters)),
+                "message": .string("Document uploaded"),
+            ], status: 201)
+        })
+
         router.add("GET", "/api/documents", GatewayRoute(access: .tenant) { request, context in
             let id = try company(context)
             let page = try integer(request, "page", default: 1, in: 1...1_000_000)

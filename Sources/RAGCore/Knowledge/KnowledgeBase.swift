@@ -31,12 +31,16 @@ public final class KnowledgeBase: Sendable {
     public let limits: Limits
     /// Where tenant index snapshots are kept (nil: none; every load rebuilds from the store).
     public let snapshotDirectory: String?
+    /// Reads uploaded PDFs.
+    public let pdfExtractor: PDFTextExtractor
     let pool: BlockingIOPool
     let tenants = Mutex<[CompanyID: TenantState]>([:])
 
     public init(store: any DocumentStore, embedder: BuiltInEmbedder = BuiltInEmbedder(), chunker: DocumentChunker = DocumentChunker(),
-                limits: Limits = Limits(), snapshotDirectory: String? = nil, pool: BlockingIOPool) {
+                limits: Limits = Limits(), snapshotDirectory: String? = nil, pdfExtractor: PDFTextExtractor = PDFTextExtractor(),
+                pool: BlockingIOPool) {
         self.store = store
+        self.pdfExtractor = pdfExtractor
         self.snapshotDirectory = snapshotDirectory
         self.embedder = embedder
         self.chunker = chunker

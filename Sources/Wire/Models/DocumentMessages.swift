@@ -244,3 +244,35 @@ public struct DocumentStats: Codable, Sendable, Equatable {
         self.maximumDocuments = maximumDocuments
     }
 }
+
+/// `rag/uploadDocument` request: a file whose type is recognised from its bytes (text, Markdown, HTML, PDF).
+public struct UploadDocumentRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public var filename: String
+    public var data: [UInt8]
+    public var id: String?
+    public var title: String?
+    public var metadataJSON: String?
+    public init(companyID: CompanyID, filename: String, data: [UInt8], id: String? = nil, title: String? = nil, metadataJSON: String? = nil) {
+        self.companyID = companyID
+        self.filename = filename
+        self.data = data
+        self.id = id
+        self.title = title
+        self.metadataJSON = metadataJSON
+    }
+}
+
+/// `rag/uploadDocument` response: the write's result (`unsupported_media_type` when the bytes are of no
+/// known type or a PDF cannot be read) and the type recognised.
+public struct UploadDocumentResponse: Codable, Sendable, Equatable {
+    public var result: DocumentWriteResult
+    public var format: String?
+    /// How many characters of text the file gave.
+    public var extractedCharacters: Int
+    public init(result: DocumentWriteResult, format: String?, extractedCharacters: Int) {
+        self.result = result
+        self.format = format
+        self.extractedCharacters = extractedCharacters
+    }
+}

@@ -9,6 +9,9 @@ public enum RAGAPI {
     /// (given, or derived from its content) makes a second write a replacement.
     public static let addDocuments = Method<AddDocumentsRequest, AddDocumentsResponse>(service: service, name: "addDocuments",
                                                                                           idempotent: true)
+    /// Writes one uploaded file (text, Markdown, HTML or PDF, recognised from its bytes) as a document.
+    public static let uploadDocument = Method<UploadDocumentRequest, UploadDocumentResponse>(service: service, name: "uploadDocument",
+                                                                                             idempotent: true)
     /// Hybrid, vector or keyword search over the company's chunks.
     public static let searchDocuments = Method<SearchDocumentsRequest, SearchDocumentsResponse>(service: service, name: "searchDocuments", idempotent: true)
     /// One page of the company's documents, newest first.
@@ -30,7 +33,7 @@ public enum RAGAPI {
 
     /// Every method the RAG service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
-        addDocuments.descriptor, searchDocuments.descriptor, listDocuments.descriptor, getDocument.descriptor,
+        addDocuments.descriptor, uploadDocument.descriptor, searchDocuments.descriptor, listDocuments.descriptor, getDocument.descriptor,
         deleteDocument.descriptor, documentStats.descriptor, vectorstoreHealth.descriptor, forceRecovery.descriptor,
     ]
 }

@@ -1,6 +1,9 @@
 import Foundation
+import NetworkCore
 import SQLiteClient
 import Testing
+import Wire
+import WireRPC
 
 extension IntegrationSuite {
     /// The documents API end to end: gateway → RAG service (→ SQLite), with the tenancy attacks of the
@@ -225,6 +228,46 @@ extension IntegrationSuite {
             #expect(call(fixture, "POST", "/api/documents/upload", company: "benova", body: ["content": "x"])?.status == 415)
             let large = upload([UInt8](repeating: 0x61, count: 12 << 20), filename: "big.txt")
             #expect(large?.status == 413)
+        }
+    
+        @Test func theRAGService_ChecksTheTenantOfEveryCall_ItselfNotOnlyTheGateway() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(startAllServices: true)
+            #expect(call(fixture, "POST", "/api/documents", company: "benova", body: ["id": "secreto", "content": "Tarifa interna de benova."])?.status == 201)
+            let rag = RPCClient(endpoints: [.unix(path: "\(fixture.directory)/rag.sock")], configuration: RPCClientConfiguration(callerName: "gateway"))
+            defer { rag.close() }
+            let benova = CompanyID("benova")!
+            var asMedispa = Metadata()
+            asMedispa.tenant = "medispa"
+            let calls: [(String, (Metadata) async throws -> Any)] = [
+                ("add", { try await rag.call(RAGAPI.addDocuments, AddDocumentsRequest(companyID: benova, documents: [DocumentInput(content: "x")]), metadata: $0) }),
+                ("upload", { try await rag.call(RAGAPI.uploadDocument, UploadDocumentRequest(companyID: benova, filename: "a.txt", data: Array("x".utf8)), metadata: $0) }),
+                ("search", { try await rag.call(RAGAPI.searchDocuments, SearchDocumentsRequest(companyID: benova, query: "tarifa"), metadata: $0) }),
+                ("list", { try await rag.call(RAGAPI.listDocuments, ListDocumentsRequest(companyID: benova), metadata: $0) }),
+                ("get", { try await rag.call(RAGAPI.getDocument, DocumentReference(companyID: benova, documentID: "secreto"), metadata: $0) }),
+                ("delete", { try await rag.call(RAGAPI.deleteDocument, DocumentReference(companyID: benova, documentID: "secreto"), metadata: $0) }),
+                ("stats", { try await rag.call(RAGAPI.documentStats, DocumentStatsRequest(companyID: benova), metadata: $0) }),
+                ("health", { try await rag.call(RAGAPI.vectorstoreHealth, VectorstoreHealthRequest(companyID: benova), metadata: $0) }),
+                ("recovery", { try await rag.call(RAGAPI.forceRecovery, ForceRecoveryRequest(companyID: benova), metadata: $0) }),
+                ("purge", { try await rag.call(StandardMethods.purgeTenant, PurgeTenantRequest(companyID: benova, actor: "x"), metadata: $0) }),
+            ]
+            // Another tenant's metadata, or none at all: refused by the RAG service before any handler runs.
+            for (name, body) in calls {
+                for metadata in [asMedispa, Metadata()] {
+                    let refused = await #expect(throws: RPCError.self, "\(name)") { _ = try await body(metadata) }
+                    #expect(refused?.code == .permissionDenied, "\(name)")
+                }
+            }
+            // Nothing leaked or changed: benova still has its document.
+            #expect(call(fixture, "GET", "/api/documents/secreto", company: "benova")?.status == 200)
+            // A company the service does not know is not found, whatever the metadata says.
+            var asGhost = Metadata()
+            asGhost.tenant = "ghost"
+            let unknown = await #expect(throws: RPCError.self) {
+                _ = try await rag.call(RAGAPI.searchDocuments, SearchDocumentsRequest(companyID: CompanyID("ghost")!, query: "x"), metadata: asGhost)
+            }
+            #expect(unknown?.code == .notFound)
         }
     }
 }

@@ -53,3 +53,20 @@ struct ExtractionTests {
         }
     }
 }
+
+struct ExtractionFuzzTests {
+    @Test func randomMarkup_NeverCrashes_AndStaysBounded() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["<", ">", "</", "<p>", "</p>", "<h2>", "<script>", "</script>", "secreto()", "<!--", "-->", "&", "&amp;", "&#x41;",
+                      "&#0;", "&#99999999;", "\"", "'", "<a href=\"x>y\">", "texto ", "ñ", "<br/>", "<li>", "<title>", "</title>", "\u{0}"]
+        for _ in 0..<2_000 {
+            let count = Int.random(in: 0..<80, using: &generator)
+            let html = (0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+            let (text, _) = HTMLTextExtractor.extract(Array(html.utf8))
+            // Bounded output (entities and headings add a little; nothing multiplies).
+            #expect(text.utf8.count <= html.utf8.count * 2 + 8)
+            #expect(!text.contains("\u{0}") || html.contains("\u{0}"))
+            _ = DocumentFormat.sniff(Array(html.utf8), filename: nil)
+        }
+    }
+}

@@ -222,21 +222,7 @@ enum DocumentRoutes {
             let body = try JSONBody.decode(SearchBody.self, from: request)
             let search = try searchRequest(body, company: id)
             let answer = try await upstream.call(.rag, RAGAPI.searchDocuments, search, context: context)
-            // Chunks of one document share its metadata: each distinct one is parsed once.
-            var parsed: [String: JSONValue] = [:]
-            for hit in answer.results where parsed[hit.metadataJSON] == nil { parsed[hit.metadataJSON] = metadata(hit.metadataJSON) }
-            return CompanyJSON.success([
-                "company_id": .string(id.rawValue), "query": .string(search.query), "mode": .string(answer.mode.rawValue),
-                "results_count": .number(Double(answer.results.count)),
-                "results": .array(answer.results.map { hit in
-                    .object([
-                        "document_id": .string(hit.documentID), "title": .string(hit.title), "chunk_index": .number(Double(hit.chunkIndex)),
-                        "heading": .string(hit.heading), "content": .string(hit.content), "score": .number((hit.score * 1e6).rounded() / 1e6),
-                        "metadata": parsed[hit.metadataJSON] ?? .object([:]),
-                    ])
-                }),
-                "timing_ms": .number((answer.milliseconds * 1e3).rounded() / 1e3),
-            ])
+            return .json(200, SearchAnswerJSON.encode(answer, query: search.query, company: id))
         })
     }
 

@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "RAGCore",
             dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "RedisClient", "BlockingIO", "ServiceRuntime",
-                           "CryptoPrimitives", "CVectorKernels"],
+                           "CryptoPrimitives", "CVectorKernels", "HTTPClient"],
             swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(
@@ -150,7 +150,8 @@ let package = Package(
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RAGCoreTests",
-            dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel", "RedisClient", "SQLiteClient", "CVectorKernels"],
+            dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel", "RedisClient", "SQLiteClient", "CVectorKernels",
+                           "HTTPClient", "HTTPServerCore", "NetworkCore"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TenantStorageTests", dependencies: ["TenantStorage", "CompanyModel", "Wire"], swiftSettings: swiftSettings),
         .testTarget(

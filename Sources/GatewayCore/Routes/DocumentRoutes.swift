@@ -57,7 +57,9 @@ enum DocumentRoutes {
 
         router.add("POST", "/api/documents", GatewayRoute(access: .tenant, bodyLimit: 4 << 20, timeout: .seconds(30)) { request, context in
             let id = try company(context)
-            let input = try JSONBody.decode(DocumentBody.self, from: request).input()
+            let input = try await offEventLoop(bodyBytes: request.body.count) { () throws(HTTPError) -> DocumentInput in
+                try JSONBody.decode(DocumentBody.self, from: request).input()
+            }
             let answer = try await upstream.call(.rag, RAGAPI.addDocuments, AddDocumentsRequest(companyID: id, documents: [input]),
                                                  context: context)
             guard let result = answer.results.first else { throw HTTPError.internalError() }
@@ -71,7 +73,9 @@ enum DocumentRoutes {
 
         router.add("POST", "/api/documents/bulk", GatewayRoute(access: .tenant, bodyLimit: 64 << 20, timeout: .seconds(120)) { request, context in
             let id = try company(context)
-            let body = try JSONBody.decode(BulkBody.self, from: request)
+            let body = try await offEventLoop(bodyBytes: request.body.count) { () throws(HTTPError) -> BulkBody in
+                try JSONBody.decode(BulkBody.self, from: request)
+            }
             guard !body.documents.isEmpty, body.documents.count <= RAGAPI.maximumDocumentsPerCall else {
                 throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
                                 details: ["fields": .object(["documents": .string("must hold 1 to \(RAGAPI.maximumDocumentsPerCall) documents")])])
@@ -124,10 +128,12 @@ enum DocumentRoutes {
                 throw HTTPError(status: 415, code: "unsupported_media_type",
                                 message: "Send the file as multipart/form-data with a 'file' part.")
             }
-            var parser = MultipartParser(boundary: boundary, maximumPartSize: 10 << 20, maximumParts: 8)
-            var parts = try parser.feed(request.body)
-            try parser.finish()
-            parts = parts.filter { !$0.name.isEmpty }
+            let parts = try await offEventLoop(bodyBytes: request.body.count) { () throws(HTTPError) -> [MultipartParser.Part] in
+                var parser = MultipartParser(boundary: boundary, maximumPartSize: 10 << 20, maximumParts: 8)
+                let parts = try parser.feed(request.body)
+                try parser.finish()
+                return parts.filter { !$0.name.isEmpty }
+            }
             guard let file = parts.first(where: { $0.name == "file" }) ?? parts.first(where: { $0.filename != nil }) else {
                 throw HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
                                 details: ["fields": .object(["file": .string("is required")])])

@@ -266,10 +266,8 @@ enum DocumentRoutes {
     static func scalarText(_ value: JSONValue) -> String? {
         switch value {
         case .string(let text): return text
-        case .bool(let flag): return flag ? "true" : "false"
-        case .number(let number):
-            if number.rounded() == number, abs(number) < 1e15 { return String(Int64(number)) }
-            return String(number)
+        case .bool(let flag): return MetadataText.bool(flag)
+        case .number(let number): return MetadataText.number(number)
         default: return nil
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// A document's metadata: the JSON object as given (re-serialised, keys sorted) and its filterable fields.
 struct DocumentMetadata: Sendable, Equatable {
@@ -70,10 +71,8 @@ struct DocumentMetadata: Sendable, Equatable {
         var text: String? {
             switch self {
             case .string(let value): return value
-            case .bool(let value): return value ? "true" : "false"
-            case .number(let value):
-                if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
-                return String(value)
+            case .bool(let value): return MetadataText.bool(value)
+            case .number(let value): return MetadataText.number(value)
             default: return nil
             }
         }

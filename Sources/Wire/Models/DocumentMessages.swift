@@ -10,6 +10,17 @@ public enum SearchMode: String, Codable, Sendable, CaseIterable {
     case keyword
 }
 
+/// The text form a metadata scalar is indexed and filtered by, shared by the gateway (filter values) and
+/// the RAG service (document fields), so `12`, `12.0` and `"12"` all match a document whose field is 12.
+public enum MetadataText {
+    /// A number: integral values without a fraction (`12`), others in Swift's shortest form (`0.5`).
+    public static func number(_ value: Double) -> String {
+        value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    public static func bool(_ value: Bool) -> String { value ? "true" : "false" }
+}
+
 /// One document to write: its text, an optional title, client id and JSON metadata.
 public struct DocumentInput: Codable, Sendable, Equatable {
     /// The client's id for the document; when nil, the id is derived from the content (so the same

@@ -118,7 +118,7 @@ let package = Package(
             name: "AgentService", dependencies: ["AgentCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/AgentService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO", "RedisClient"],
+            name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO", "RedisClient", "HTTPClient"],
             path: "Sources/RAGService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "MediaService", dependencies: ["MediaCore", "WireRPC", "ServiceRuntime"],

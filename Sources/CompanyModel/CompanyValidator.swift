@@ -95,6 +95,19 @@ public enum CompanyValidator {
                     problems["providers.\(name).model"] = "must be 1–\(Limits.shortText) characters"
                 }
                 if let key = settings.apiKey, key.utf8.count > 1_024 { problems["providers.\(name).api_key"] = "must be at most 1024 bytes" }
+                if settings.provider == "openai", settings.baseURL == nil || settings.model == nil {
+                    problems["providers.\(name)"] = "an openai provider needs base_url and model"
+                }
+                if let convention = settings.inputConvention {
+                    if name != "embeddings" {
+                        problems["providers.\(name).input_convention"] = "applies to embeddings only"
+                    } else if !["e5", "input_type", "none"].contains(convention) {
+                        problems["providers.\(name).input_convention"] = "must be e5, input_type or none"
+                    }
+                }
+                if let dimensions = settings.dimensions, name != "embeddings" || !(8...8_192).contains(dimensions) {
+                    problems["providers.\(name).dimensions"] = name == "embeddings" ? "must be 8–8192" : "applies to embeddings only"
+                }
             }
         }
         for (day, ranges) in company.businessHours ?? [:] {

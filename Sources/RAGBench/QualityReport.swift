@@ -28,7 +28,7 @@ struct QualityReport {
         let chunker = DocumentChunker()
         var indexes: [String: TenantIndex] = [:]
         for document in fixture.documents {
-            let index = indexes[document.companyID] ?? TenantIndex(scope: benchScope(document.companyID), dimensions: embedder.dimensions)
+            let index = indexes[document.companyID] ?? TenantIndex(scope: benchScope(document.companyID), dimensions: embedder.dimensions, embedder: embedder.identifier)
             indexes[document.companyID] = index
             let chunks = chunker.chunks(of: document.content)
             let fields = (document.metadata ?? [:]).mapValues { [$0] }

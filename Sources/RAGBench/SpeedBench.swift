@@ -28,7 +28,7 @@ struct SpeedBench {
         let embedder = BuiltInEmbedder()
         let chunker = DocumentChunker()
         let rssBefore = residentBytes()
-        let index = TenantIndex(scope: benchScope("bench"), dimensions: embedder.dimensions)
+        let index = TenantIndex(scope: benchScope("bench"), dimensions: embedder.dimensions, embedder: embedder.identifier)
         let ingestStart = ContinuousClock.now
         for chunk in chunks {
             let pieces = chunker.chunks(of: chunk.text)
@@ -52,7 +52,7 @@ struct SpeedBench {
         }
 
         // The corpus's own dense vectors (the peers' numpy/faiss input), to compare the vector scan itself.
-        let dense = TenantIndex(scope: benchScope("dense"), dimensions: dimensions, layout: .rows)
+        let dense = TenantIndex(scope: benchScope("dense"), dimensions: dimensions, embedder: "random-dense", layout: .rows)
         for (position, chunk) in chunks.enumerated() {
             dense.replace(IndexableDocument(id: chunk.id, title: "", metadataJSON: "{}", fields: [:],
                                             chunks: [DocumentChunk(index: 0, heading: "", content: chunk.text)], vectors: [corpusVectors[position]]))

@@ -88,8 +88,7 @@ public struct RAGService: Sendable {
         }
         router.register(RAGAPI.addDocuments, execution: .cooperative) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)
-            return AddDocumentsResponse(results: try await knowledge.add(request.documents, scope: scope,
-                                                                         maximumDocuments: company.maxDocuments))
+            return try await knowledge.write(request.documents, scope: scope, maximumDocuments: company.maxDocuments)
         }
         router.register(RAGAPI.uploadDocument, execution: .cooperative) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)
@@ -114,6 +113,9 @@ public struct RAGService: Sendable {
         }
         router.register(RAGAPI.forceRecovery, execution: .cooperative) { [self] request, _ in
             await knowledge.check(try await scope(request.companyID).scope, force: true)
+        }
+        router.register(RAGAPI.embeddingJob, execution: .cooperative) { [self] request, _ in
+            try await knowledge.job(request.jobID, scope: try await scope(request.companyID).scope)
         }
         router.register(RAGAPI.documentStats, execution: .cooperative) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)

@@ -1,5 +1,6 @@
 import BlockingIO
 import Foundation
+import HTTPClient
 import RAGCore
 import RedisClient
 import ServiceRuntime
@@ -66,7 +67,14 @@ do {
     host.exitMisconfigured(error)
 }
 let cores = ProcessInfo.processInfo.activeProcessorCount
-let knowledge = KnowledgeBase(store: store, snapshotDirectory: dataDirectory + "/rag/snapshots",
+// Each company's embedder from its providers.embeddings (built-in unless it names an OpenAI-compatible server).
+let embedders: CompanyEmbedders
+do {
+    embedders = CompanyEmbedders(companies: companies, client: try HTTPClient(name: "embeddings"))
+} catch {
+    host.exitMisconfigured(ConfigurationError("cannot start the embeddings HTTP client: \(error)"))
+}
+let knowledge = KnowledgeBase(store: store, embedders: embedders, snapshotDirectory: dataDirectory + "/rag/snapshots",
                               pool: BlockingIOPool(name: "rag-search", threads: max(1, cores), maximumQueuedJobs: 10_000))
 host.logger.info("document store: \(storeKind); snapshots every \(snapshotInterval), following the store every \(followInterval)")
 

@@ -102,6 +102,22 @@ struct DocumentStoreContractTests {
         _ = try await store.purge(scope)
     }
 
+    @Test(arguments: StoreKind.allCases) func embeddingJobs_AreKeptPerTenant_AndErasedByAPurge(kind: StoreKind) async throws {
+        let (store, close) = try await makeTestStore(kind)
+        defer { close() }
+        let scope = freshScope(), other = freshScope()
+        let created = Date(timeIntervalSince1970: (Date().timeIntervalSince1970).rounded())
+        let job = EmbeddingJobRecord(id: "job_1", documentIDs: ["a", "b"], embedder: "openai:e5@http://x/v1", createdAt: created)
+        try await store.putJob(job, in: scope)
+        let found = try #require(try await store.job("job_1", in: scope))
+        #expect(found.documentIDs == ["a", "b"] && found.embedder == job.embedder)
+        #expect(abs(found.createdAt.timeIntervalSince1970 - created.timeIntervalSince1970) < 0.001)
+        #expect(try await store.job("job_1", in: other) == nil)
+        #expect(try await store.job("job_2", in: scope) == nil)
+        _ = try await store.purge(scope)
+        #expect(try await store.job("job_1", in: scope) == nil)
+    }
+
     @Test(arguments: StoreKind.allCases) func everyChange_RaisesTheVersion_AndReadsDoNot(kind: StoreKind) async throws {
         let (store, close) = try await makeTestStore(kind)
         defer { close() }
@@ -115,7 +131,10 @@ struct DocumentStoreContractTests {
         }
         _ = try await store.put([document("a", chunks: 2)], in: scope)
         #expect(try await raised())
-        try await store.putVectors(documentID: "a", embedder: "e2", vectors: [1: [1, 2, 3]], in: scope)
+        // Vectors computed from another version of the document are refused and change nothing.
+        #expect(try await store.putVectors(documentID: "a", contentHash: "stale", embedder: "e2", vectors: [1: [9, 9, 9]], in: scope) == false)
+        #expect(try await store.version(in: scope) == last)
+        #expect(try await store.putVectors(documentID: "a", contentHash: "hash-a", embedder: "e2", vectors: [1: [1, 2, 3]], in: scope))
         #expect(try await raised())
         let updated = try #require(try await store.document("a", in: scope))
         #expect(updated.chunks[1].vector == [1, 2, 3] && updated.chunks[1].embedder == "e2" && updated.chunks[0].embedder == "e1")

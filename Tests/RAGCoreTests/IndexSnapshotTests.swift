@@ -11,7 +11,7 @@ struct IndexSnapshotTests {
     func temporaryFile() -> String { NSTemporaryDirectory() + "rag-snapshot-\(UUID().uuidString.prefix(8))/index.snapshot" }
 
     func sampleIndex() -> TenantIndex {
-        let index = TenantIndex(scope: testScope("benova"), dimensions: embedder.dimensions)
+        let index = TenantIndex(scope: testScope("benova"), dimensions: embedder.dimensions, embedder: embedder.identifier)
         for number in 0..<40 {
             let chunks = DocumentChunker().chunks(of: "# Tema \(number)\nTratamiento número \(number) con láser y toxina. Precio \(number * 10) €.")
             index.replace(IndexableDocument.embedded(id: "doc\(number)", title: "Documento \(number)", metadataJSON: #"{"n":\#(number % 3)}"#,

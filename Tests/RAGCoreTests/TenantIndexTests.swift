@@ -22,7 +22,7 @@ struct TenantIndexTests {
     }
 
     func clinic() -> TenantIndex {
-        let index = TenantIndex(scope: testScope("benova"), dimensions: embedder.dimensions)
+        let index = TenantIndex(scope: testScope("benova"), dimensions: embedder.dimensions, embedder: embedder.identifier)
         index.replace(document("botox", "Toxina botulínica", "El tratamiento con toxina botulínica suaviza las arrugas de expresión de la frente. Precio: 250 € por zona.", category: "precios"))
         index.replace(document("laser", "Depilación láser", "La depilación láser de diodo elimina el vello de piernas y axilas. Sesiones cada seis semanas.", category: "tratamientos"))
         index.replace(document("horario", "Horario", "Abrimos de lunes a viernes de 9:00 a 20:00 y los sábados de 10:00 a 14:00.", category: "horarios"))
@@ -63,7 +63,7 @@ struct TenantIndexTests {
     }
 
     @Test func compaction_KeepsResultsIdentical() {
-        let index = TenantIndex(scope: testScope("benova"), dimensions: embedder.dimensions)
+        let index = TenantIndex(scope: testScope("benova"), dimensions: embedder.dimensions, embedder: embedder.identifier)
         for number in 0..<600 {
             index.replace(document("doc\(number)", "Documento \(number)", "Contenido del documento número \(number) sobre tratamiento \(number % 7)."))
         }

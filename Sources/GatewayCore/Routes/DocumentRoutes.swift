@@ -64,11 +64,11 @@ enum DocumentRoutes {
                                                  context: context)
             guard let result = answer.results.first else { throw HTTPError.internalError() }
             if let code = result.errorCode { throw itemError(code, result.errorMessage ?? "The document was refused.") }
-            return CompanyJSON.success([
+            return accepted(answer.job, [
                 "document_id": .string(result.documentID ?? ""), "chunk_count": .number(Double(result.chunkCount)),
                 "company_id": .string(id.rawValue), "replaced": .bool(result.replaced),
                 "message": .string(result.replaced ? "Document replaced" : "Document added"),
-            ], status: 201)
+            ])
         })
 
         router.add("POST", "/api/documents/bulk", GatewayRoute(access: .tenant, bodyLimit: 64 << 20, timeout: .seconds(120)) { request, context in
@@ -84,6 +84,7 @@ enum DocumentRoutes {
             var inputs: [DocumentInput] = []
             var positions: [Int] = []
             var results = [JSONValue](repeating: .null, count: body.documents.count)
+            var writeJob: EmbeddingJobStatus?
             for (position, document) in body.documents.enumerated() {
                 do throws(HTTPError) {
                     inputs.append(try document.input())
@@ -95,6 +96,7 @@ enum DocumentRoutes {
             if !inputs.isEmpty {
                 let answer = try await upstream.call(.rag, RAGAPI.addDocuments, AddDocumentsRequest(companyID: id, documents: inputs),
                                                      context: context)
+                writeJob = answer.job
                 for result in answer.results where result.index < positions.count {
                     let position = positions[result.index]
                     if let code = result.errorCode {
@@ -109,12 +111,20 @@ enum DocumentRoutes {
                 }
             }
             let succeeded = results.filter { $0["status"]?.stringValue == "success" }.count
-            let status = succeeded == results.count ? 201 : (succeeded == 0 ? 400 : 207)
             var answer: [String: JSONValue] = [
                 "status": .string(succeeded == results.count ? "success" : (succeeded == 0 ? "error" : "partial")),
                 "company_id": .string(id.rawValue), "total": .number(Double(results.count)),
                 "succeeded": .number(Double(succeeded)), "failed": .number(Double(results.count - succeeded)), "results": .array(results),
             ]
+            var status = succeeded == results.count ? 201 : (succeeded == 0 ? 400 : 207)
+            if let job = writeJob, succeeded == results.count {
+                status = 202
+                answer["job_id"] = .string(job.id)
+                answer["job"] = jobJSON(job)
+            } else if let job = writeJob {
+                answer["job_id"] = .string(job.id)
+                answer["job"] = jobJSON(job)
+            }
             if succeeded == 0 {
                 answer["error"] = .object(["code": .string("no_document_written"), "message": .string("No document could be written.")])
                 answer["message"] = .string("No document could be written.")
@@ -162,12 +172,12 @@ enum DocumentRoutes {
                 default: throw itemError(code, message)
                 }
             }
-            return CompanyJSON.success([
+            return accepted(answer.job, [
                 "document_id": .string(answer.result.documentID ?? ""), "chunk_count": .number(Double(answer.result.chunkCount)),
                 "company_id": .string(id.rawValue), "replaced": .bool(answer.result.replaced), "filename": .string(String(filename)),
                 "format": answer.format.map { .string($0) } ?? .null, "extracted_characters": .number(Double(answer.extractedCharacters)),
                 "message": .string("Document uploaded"),
-            ], status: 201)
+            ])
         })
 
         router.add("GET", "/api/documents", GatewayRoute(access: .tenant) { request, context in
@@ -196,6 +206,15 @@ enum DocumentRoutes {
                 "embedding_provider": .string(stats.embedder), "dimensions": .number(Double(stats.dimensions)),
                 "index_bytes": .number(Double(stats.indexBytes)),
             ])
+        })
+
+        router.add("GET", "/api/documents/jobs/{id}", GatewayRoute(access: .tenant) { _, context in
+            let id = try company(context)
+            guard let jobID = context.parameters["id"], !jobID.isEmpty, jobID.utf8.count <= 64 else {
+                throw HTTPError(status: 400, code: "invalid_job_id", message: "The job id is not valid.")
+            }
+            let job = try await upstream.call(.rag, RAGAPI.embeddingJob, EmbeddingJobRequest(companyID: id, jobID: jobID), context: context)
+            return CompanyJSON.success(["company_id": .string(id.rawValue), "job": jobJSON(job)])
         })
 
         router.add("GET", "/api/documents/{id}", GatewayRoute(access: .tenant) { _, context in
@@ -233,6 +252,29 @@ enum DocumentRoutes {
     }
 
     // MARK: Helpers
+
+    /// A write's answer: 201, or 202 with the embedding job when the vectors are computed in the background.
+    static func accepted(_ job: EmbeddingJobStatus?, _ members: [String: JSONValue]) -> HTTPResponse {
+        guard let job else { return CompanyJSON.success(members, status: 201) }
+        var members = members
+        members["job_id"] = .string(job.id)
+        members["job"] = jobJSON(job)
+        members["message"] = .string("Document stored; keyword search finds it now, vector search as its chunks are embedded")
+        members["status"] = .string("accepted")
+        var response = HTTPResponse.json(202, JSONValue.object(members).serialized())
+        response.headers.add("Location", "/api/documents/jobs/" + job.id)
+        return response
+    }
+
+    static func jobJSON(_ job: EmbeddingJobStatus) -> JSONValue {
+        .object([
+            "id": .string(job.id), "state": .string(job.state.rawValue), "document_ids": .array(job.documentIDs.map { .string($0) }),
+            "chunks_total": .number(Double(job.chunksTotal)), "chunks_embedded": .number(Double(job.chunksEmbedded)),
+            "progress": .number(job.chunksTotal == 0 ? 1 : (Double(job.chunksEmbedded) / Double(job.chunksTotal) * 1e3).rounded() / 1e3),
+            "embedding_provider": .string(job.embedder), "created_at": .string(timestamp(job.createdAt)),
+            "last_error": job.lastError.map { .string($0) } ?? .null,
+        ])
+    }
 
     static func searchRequest(_ body: SearchBody, company: CompanyID) throws(HTTPError) -> SearchDocumentsRequest {
         var fields: [String: JSONValue] = [:]

@@ -20,6 +20,9 @@ enum SearchAnswerJSON {
         raw("{")
         key("company_id"); JSONValue.writeString(company.rawValue, to: &out); raw(",")
         key("mode"); JSONValue.writeString(answer.mode.rawValue, to: &out); raw(",")
+        if let note = answer.note {
+            key("note"); JSONValue.writeString(note, to: &out); raw(",")
+        }
         key("query"); JSONValue.writeString(query, to: &out); raw(",")
         key("results"); raw("[")
         for (position, hit) in answer.results.enumerated() {

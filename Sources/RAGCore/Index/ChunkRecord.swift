@@ -47,22 +47,39 @@ public struct IndexableDocument: Sendable {
     }
 
     /// A document whose chunks are embedded with the built-in embedder, each chunk's text analysed once
-    /// for both its vector and its keyword terms (runs on the calling thread).
+    /// for both its vector and its keyword terms (runs on the calling thread). Without an embedder, only
+    /// the keyword terms are computed and the vectors are left for later.
     public static func embedded(id: String, title: String, metadataJSON: String = "{}", fields: [String: [String]] = [:],
-                                chunks: [DocumentChunk], embedder: BuiltInEmbedder, contentHash: String = "") -> IndexableDocument {
+                                chunks: [DocumentChunk], embedder: BuiltInEmbedder?, contentHash: String = "") -> IndexableDocument {
         var vectors: [[Float]?] = []
         var terms: [[UInt64]] = []
         vectors.reserveCapacity(chunks.count)
         terms.reserveCapacity(chunks.count)
         for chunk in chunks {
             let analyzed = AnalyzedText(indexedText(title: title, chunk: chunk))
-            vectors.append(embedder.vector(of: analyzed))
+            vectors.append(embedder?.vector(of: analyzed))
             terms.append(analyzed.contentStems)
         }
         var document = IndexableDocument(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks,
                                          vectors: vectors, terms: terms)
         document.contentHash = contentHash
         return document
+    }
+
+    /// The same document with no vectors (keyword terms kept).
+    public var withoutVectors: IndexableDocument {
+        var copy = IndexableDocument(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks,
+                                     vectors: chunks.map { _ in nil }, terms: terms)
+        copy.contentHash = contentHash
+        return copy
+    }
+
+    /// The same document with some chunks' vectors set (chunk index → vector).
+    public func settingVectors(_ found: [Int: [Float]]) -> IndexableDocument {
+        var copy = IndexableDocument(id: id, title: title, metadataJSON: metadataJSON, fields: fields, chunks: chunks,
+                                     vectors: zip(chunks, vectors).map { chunk, vector in found[chunk.index] ?? vector }, terms: terms)
+        copy.contentHash = contentHash
+        return copy
     }
 
     /// The text a chunk is indexed and embedded with: the document title and heading path give a chunk the

@@ -13,6 +13,8 @@ public final class TenantIndex: @unchecked Sendable {
     // Mutable state is guarded by `lock` (searches under the read lock, changes under the write lock).
     public let scope: TenantScope
     public let dimensions: Int
+    /// The ``Embedder/identifier`` of the embedder its vectors come from (queries must be embedded alike).
+    public let embedderIdentifier: String
     private let lock = ReadWriteLock()
     public let layout: VectorLayout
     private var vectors: any VectorMatrix
@@ -29,9 +31,10 @@ public final class TenantIndex: @unchecked Sendable {
 
     /// - Parameter layout: `.columns` for an embedder whose query vectors are sparse (the built-in one),
     ///   `.rows` for dense ones (real models).
-    public init(scope: TenantScope, dimensions: Int, layout: VectorLayout = .columns) {
+    public init(scope: TenantScope, dimensions: Int, embedder: String, layout: VectorLayout = .columns) {
         self.scope = scope
         self.dimensions = dimensions
+        self.embedderIdentifier = embedder
         self.layout = layout
         vectors = layout.makeMatrix(dimensions: dimensions)
     }
@@ -69,9 +72,9 @@ public final class TenantIndex: @unchecked Sendable {
 
     /// An index holding `documents` (ids unique), built in one pass: the way a tenant's index is loaded.
     /// Each document's keyword terms are computed here unless it carries them.
-    public static func build(scope: TenantScope, dimensions: Int, layout: VectorLayout = .columns,
+    public static func build(scope: TenantScope, dimensions: Int, embedder: String, layout: VectorLayout = .columns,
                              documents: [IndexableDocument]) -> TenantIndex {
-        let index = TenantIndex(scope: scope, dimensions: dimensions, layout: layout)
+        let index = TenantIndex(scope: scope, dimensions: dimensions, embedder: embedder, layout: layout)
         let total = documents.reduce(0) { $0 + $1.chunks.count }
         index.vectors = layout.makeMatrix(dimensions: dimensions, capacity: total)
         index.records.reserveCapacity(total)
@@ -105,15 +108,74 @@ public final class TenantIndex: @unchecked Sendable {
         return index
     }
 
-    /// Stores the vectors of a document's chunks once they are embedded (chunk index → vector).
-    public func setVectors(documentID: String, _ vectorsByChunk: [Int: [Float]]) {
+    /// Stores the vectors of a document's chunks once they are embedded (chunk index → vector), if the
+    /// indexed document still has the content they were computed from. Returns how many were set.
+    @discardableResult
+    public func setVectors(documentID: String, contentHash: String, _ vectorsByChunk: [Int: [Float]]) -> Int {
         lock.withWriteLock {
-            guard let entry = documents[documentID] else { return }
+            guard let entry = documents[documentID], entry.contentHash == contentHash else { return 0 }
+            var set = 0
             for slot in entry.slots {
                 guard let record = records[Int(slot)], let vector = vectorsByChunk[record.chunkIndex], vector.count == dimensions else { continue }
                 vectors.set(vector, at: Int(slot))
+                if !embedded[Int(slot)] { set += 1 }
                 embedded[Int(slot)] = true
             }
+            return set
+        }
+    }
+
+    /// The vectors the index holds for a document (chunk index → vector), if it holds that version of it.
+    public func embeddedVectors(of documentID: String, contentHash: String) -> [Int: [Float]]? {
+        lock.withReadLock {
+            guard let entry = documents[documentID], entry.contentHash == contentHash else { return nil }
+            var found: [Int: [Float]] = [:]
+            for slot in entry.slots where embedded[Int(slot)] {
+                if let record = records[Int(slot)] { found[record.chunkIndex] = vectors.vector(at: Int(slot)) }
+            }
+            return found
+        }
+    }
+
+    /// A chunk that is indexed for keywords but has no vector yet.
+    public struct UnembeddedChunk: Sendable {
+        public let documentID: String
+        public let contentHash: String
+        public let chunk: DocumentChunk
+        /// The text to embed (title and heading path included, as the built-in embedder sees it).
+        public let text: String
+    }
+
+    /// Up to `limit` chunks without a vector, in slot order (oldest writes first).
+    public func unembeddedChunks(limit: Int) -> [UnembeddedChunk] {
+        lock.withReadLock {
+            var found: [UnembeddedChunk] = []
+            for slot in records.indices where alive[slot] && !embedded[slot] {
+                guard let record = records[slot], let entry = documents[record.documentID] else { continue }
+                let chunk = DocumentChunk(index: record.chunkIndex, heading: record.heading, content: record.content)
+                found.append(UnembeddedChunk(documentID: record.documentID, contentHash: entry.contentHash, chunk: chunk,
+                                             text: IndexableDocument.indexedText(title: entry.title, chunk: chunk)))
+                if found.count == limit { break }
+            }
+            return found
+        }
+    }
+
+    /// How many live chunks have no vector yet.
+    public var unembeddedCount: Int {
+        lock.withReadLock { records.indices.reduce(0) { $0 + (alive[$1] && !embedded[$1] ? 1 : 0) } }
+    }
+
+    /// The chunks of some documents, and how many of them have vectors (documents not indexed count for nothing).
+    public func embeddingProgress(of documentIDs: [String]) -> (chunks: Int, embedded: Int) {
+        lock.withReadLock {
+            var chunks = 0, done = 0
+            for id in Set(documentIDs) {
+                guard let entry = documents[id] else { continue }
+                chunks += entry.slots.count
+                done += entry.slots.reduce(0) { $0 + (embedded[Int($1)] ? 1 : 0) }
+            }
+            return (chunks, done)
         }
     }
 
@@ -228,7 +290,7 @@ public final class TenantIndex: @unchecked Sendable {
             let candidates = mode == .hybrid ? max(k * 4, 40) : k
             var vectorRanking: [(score: Float, slot: Int32)] = []
             var keywordRanking: [(score: Float, slot: Int32)] = []
-            if mode != .keyword && vector.count == dimensions {
+            if mode != .keyword && dimensions > 0 && vector.count == dimensions {
                 var scores = [Float](repeating: 0, count: count)
                 vectors.score(vector, into: &scores)
                 var top = TopK(candidates)
@@ -376,7 +438,7 @@ extension TenantIndex {
                 let version = try reader.u64()
                 guard try reader.string() == scope.companyID.rawValue, try reader.int() == dimensions,
                       try reader.u8() == (layout == .columns ? 0 : 1) else { return nil }
-                let index = TenantIndex(scope: scope, dimensions: dimensions, layout: layout)
+                let index = TenantIndex(scope: scope, dimensions: dimensions, embedder: embedder, layout: layout)
                 let documentCount = try reader.int()
                 var ids: [String] = []
                 ids.reserveCapacity(documentCount)

@@ -31,18 +31,22 @@ extension KnowledgeBase {
     /// The tenant's index: its snapshot brought up to date with the store's change log when there is a
     /// usable one, otherwise rebuilt from the store (and marked for the next snapshot).
     func load(_ scope: TenantScope, tenant: TenantState) async throws(KnowledgeError) -> TenantIndex {
+        let embedder = await resolvedEmbedder(for: scope.companyID)
+        tenant.remember(embedder)
         let version = try await storeVersion(scope)
-        if let path = snapshotPath(scope) {
-            let dimensions = embedder.dimensions, identifier = embedder.identifier
+        // Whatever was left unembedded (a restart during a job or a re-index) is picked up again.
+        defer { scheduleEmbedding(scope) }
+        if let path = snapshotPath(scope), embedder.dimensions > 0 {
+            let dimensions = embedder.dimensions, identifier = embedder.identifier, layout = Self.layout(for: embedder)
             let restored = try await onPool { _ in
-                TenantIndex.readSnapshot(from: path, scope: scope, dimensions: dimensions, layout: .columns, embedder: identifier)
+                TenantIndex.readSnapshot(from: path, scope: scope, dimensions: dimensions, layout: layout, embedder: identifier)
             }
             if let (index, stamped) = restored, stamped <= version {
                 tenant.followed.store(stamped, ordering: .relaxed)
                 if try await catchUp(index, scope: scope, tenant: tenant) { return index }
             }
         }
-        let index = try await rebuild(scope)
+        let index = try await rebuild(scope, embedder: embedder)
         tenant.followed.store(version, ordering: .relaxed)
         if snapshotDirectory != nil { tenant.dirty.store(true, ordering: .relaxed) }
         return index
@@ -66,7 +70,6 @@ extension KnowledgeBase {
             throw .unavailable(error.message)
         }
         if changes.reset { return false }
-        let embedder = self.embedder
         for id in changes.documents.sorted() {
             let current: StoredDocumentWithChunks?
             do throws(DocumentStoreError) {
@@ -75,7 +78,13 @@ extension KnowledgeBase {
                 throw .unavailable(error.message)
             }
             try await onPool { _ in
-                if let current { index.replace(Self.indexable(current, embedder: embedder)) } else { index.remove(id) }
+                guard let current else {
+                    index.remove(id)
+                    return
+                }
+                // A re-index may have stored another embedder's vectors for the same content: the index keeps its own.
+                let kept = index.embeddedVectors(of: id, contentHash: current.document.contentHash)
+                index.replace(Self.indexable(current, embedder: index.embedderIdentifier, dimensions: index.dimensions, kept: kept))
             }
         }
         tenant.followed.store(changes.version, ordering: .relaxed)
@@ -93,13 +102,19 @@ extension KnowledgeBase {
                 guard let version = try? await storeVersion(index.scope), version != tenant.followed.load(ordering: .relaxed) else { return }
                 do throws(KnowledgeError) {
                     if try await catchUp(index, scope: index.scope, tenant: tenant) { return }
-                    let rebuilt = try await rebuild(index.scope)
+                    guard let embedder = tenant.embedder(of: index) else { return }
+                    let rebuilt = try await rebuild(index.scope, embedder: embedder)
                     tenant.followed.store(version, ordering: .relaxed)
-                    tenant.install(rebuilt)
+                    tenant.install(rebuilt, embedder: embedder)
                     tenant.dirty.store(true, ordering: .relaxed)
                 } catch {
                     // The store is unreachable: the current index keeps serving; the next round retries.
                 }
+            }
+            // A changed embedder configuration, or vectors another replica left pending: embed in the background.
+            let current = await tenant.loadedIndex ?? index
+            if await embedders.embedder(for: index.scope.companyID).identifier != current.embedderIdentifier || current.unembeddedCount > 0 {
+                scheduleEmbedding(index.scope, ifIdle: true)
             }
         }
     }
@@ -122,19 +137,20 @@ extension KnowledgeBase {
     public func snapshotChangedTenants() async {
         let changed = tenants.withLock { tenants in tenants.filter { $0.value.dirty.load(ordering: .relaxed) } }
         for (_, tenant) in changed {
-            guard let task = tenant.index.withLock({ $0 }), let index = try? await task.value, let path = snapshotPath(index.scope) else { continue }
+            guard let task = tenant.index.withLock({ $0 }), let index = try? await task.value, index.dimensions > 0,
+                  let path = snapshotPath(index.scope) else { continue }
             await tenant.writes.withLock { () async -> Void in
                 // Still this index (not purged or rebuilt meanwhile), and still changed.
                 guard tenant.index.withLock({ $0 }) == task, tenant.dirty.exchange(false, ordering: .relaxed) else { return }
-                let stamp = TenantIndex.SnapshotStamp(embedder: embedder.identifier, storeVersion: tenant.followed.load(ordering: .relaxed))
+                let stamp = TenantIndex.SnapshotStamp(embedder: index.embedderIdentifier, storeVersion: tenant.followed.load(ordering: .relaxed))
                 let written = (try? await onPool { _ in index.writeSnapshot(to: path, stamp: stamp) }) ?? false
                 if !written { tenant.dirty.store(true, ordering: .relaxed) }
             }
         }
     }
 
-    /// Builds the tenant's index from the store.
-    func rebuild(_ scope: TenantScope) async throws(KnowledgeError) -> TenantIndex {
+    /// Builds the tenant's index from the store, with `embedder`'s stored vectors.
+    func rebuild(_ scope: TenantScope, embedder: any Embedder) async throws(KnowledgeError) -> TenantIndex {
         let stored: [StoredDocumentWithChunks]
         do throws(DocumentStoreError) {
             stored = try await store.all(in: scope)
@@ -142,13 +158,15 @@ extension KnowledgeBase {
             throw .unavailable(error.message)
         }
         // Analysis (the costly part) in parallel slices on the pool, then one build pass.
-        let embedder = self.embedder
+        let identifier = embedder.identifier, dimensions = embedder.dimensions, layout = Self.layout(for: embedder)
         let slices = max(1, min(pool.threadCount, stored.count / 500))
         let bounds = (0...slices).map { stored.count * $0 / slices }
         let analysed = await withTaskGroup(of: (Int, [IndexableDocument]).self) { group in
             for slice in 0..<slices {
                 let part = Array(stored[bounds[slice]..<bounds[slice + 1]])
-                group.addTask { (slice, (try? await self.onPool { _ in part.map { Self.indexable($0, embedder: embedder) } }) ?? []) }
+                group.addTask {
+                    (slice, (try? await self.onPool { _ in part.map { Self.indexable($0, embedder: identifier, dimensions: dimensions) } }) ?? [])
+                }
             }
             var parts = [[IndexableDocument]](repeating: [], count: slices)
             for await (slice, documents) in group { parts[slice] = documents }
@@ -156,8 +174,7 @@ extension KnowledgeBase {
         }
         guard analysed.count == stored.count else { throw .unavailable("the index of \(scope.companyID) could not be built") }
         return try await onPool { _ in
-            TenantIndex.build(scope: scope, dimensions: embedder.dimensions, documents: analysed)
+            TenantIndex.build(scope: scope, dimensions: dimensions, embedder: identifier, layout: layout, documents: analysed)
         }
     }
-
 }

@@ -20,10 +20,14 @@ extension KnowledgeBase {
             var recovered = force
             do throws(KnowledgeError) {
                 var audit = try await storeAudit(scope)
-                // Damaged in the store, or held in the index without a usable vector (a vector from another
-                // embedder, or one that could not be read): re-indexed from the document's text.
-                var damaged = Set(audit.documents.filter { $0.value.presentChunks != $0.value.declaredChunks || $0.value.chunksWithoutVector > 0 }.keys)
-                if let index = await tenant.loadedIndex {
+                // Chunks missing in the store: re-indexed from the document's text. Chunks without a usable
+                // vector are damage only with the built-in embedder (a remote one's are pending work for the
+                // background embedding): then they are re-indexed from the text too.
+                let local = await embedders.embedder(for: scope.companyID) is BuiltInEmbedder
+                var damaged = Set(audit.documents.filter {
+                    $0.value.presentChunks != $0.value.declaredChunks || (local && $0.value.chunksWithoutVector > 0)
+                }.keys)
+                if local, let index = await tenant.loadedIndex {
                     damaged.formUnion(index.audit().filter { $0.value.unembedded > 0 && audit.documents[$0.key] != nil }.keys)
                 }
                 if !damaged.isEmpty {
@@ -45,11 +49,11 @@ extension KnowledgeBase {
                         mismatch = Self.difference(index.audit(), audit)
                     }
                     if let mismatch { problems.append("the index did not match the store: \(mismatch)") }
-                    if mismatch != nil || force {
+                    if mismatch != nil || force, let embedder = tenant.embedder(of: index) {
                         let version = try await storeVersion(scope)
-                        let rebuilt = try await rebuild(scope)
+                        let rebuilt = try await rebuild(scope, embedder: embedder)
                         tenant.followed.store(version, ordering: .relaxed)
-                        tenant.install(rebuilt)
+                        tenant.install(rebuilt, embedder: embedder)
                         tenant.dirty.store(true, ordering: .relaxed)
                         chunks = rebuilt.counts.chunks
                     }
@@ -86,16 +90,23 @@ extension KnowledgeBase {
         }
     }
 
-    /// A tenant's health: the last check's findings with the index's current counts.
+    /// A tenant's health: the last check's findings with the index's current counts and its background
+    /// embedding (pending vectors, re-index progress, the provider's last failure).
     public func health(of company: CompanyID) async -> VectorstoreTenantHealth {
         let tenant = tenant(company)
         let record = tenant.health.withLock { $0 }
+        let embedding = tenant.embedding.withLock { $0 }
         let index = await tenant.loadedIndex
         let counts = index?.counts
+        let provider: String
+        if let index { provider = index.embedderIdentifier } else { provider = await embedders.embedder(for: company).identifier }
+        let pending = index?.unembeddedCount ?? 0
+        let progress = embedding.reindexTarget.map { _ in embedding.reindexTotal == 0 ? 0 : Double(embedding.reindexDone) / Double(embedding.reindexTotal) }
         return VectorstoreTenantHealth(
             companyID: company, healthy: record.healthy, loaded: index != nil, documents: counts?.documents ?? record.documents,
-            chunks: counts?.chunks ?? record.chunks, embeddingProvider: embedder.identifier, lastCheck: record.lastCheck,
-            lastRecovery: record.lastRecovery, lastProblem: record.lastProblem)
+            chunks: counts?.chunks ?? record.chunks, embeddingProvider: provider, lastCheck: record.lastCheck,
+            lastRecovery: record.lastRecovery, lastProblem: record.lastProblem, reindexProgress: progress, reindexTarget: embedding.reindexTarget,
+            pendingEmbeddings: pending, lastEmbeddingError: pending > 0 || embedding.reindexTarget != nil ? embedding.lastError : nil)
     }
 
     // MARK: Steps
@@ -128,16 +139,19 @@ extension KnowledgeBase {
                 throw .unavailable(error.message)
             }
             guard let found, !found.document.content.isEmpty else { continue }
-            let chunker = self.chunker, embedder = self.embedder
+            let chunker = self.chunker, embedder = await embedders.embedder(for: scope.companyID)
+            let builtIn = embedder as? BuiltInEmbedder
             let document = found.document
             let rebuilt = try await onPool { _ -> StoredDocumentWithChunks in
                 let chunks = chunker.chunks(of: document.content)
-                let ready = IndexableDocument.embedded(id: document.id, title: document.title, chunks: chunks, embedder: embedder)
+                // A remote embedder's vectors are left to the background embedding.
+                let ready = IndexableDocument.embedded(id: document.id, title: document.title, chunks: chunks, embedder: builtIn)
                 var record = document
                 record.chunkCount = chunks.count
                 record.updatedAt = Date()
                 return StoredDocumentWithChunks(document: record, chunks: zip(ready.chunks, ready.vectors).map { chunk, vector in
-                    StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content, embedder: embedder.identifier, vector: vector)
+                    StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content,
+                                embedder: vector == nil ? nil : embedder.identifier, vector: vector)
                 })
             }
             rows.append(rebuilt)
@@ -148,6 +162,7 @@ extension KnowledgeBase {
         } catch {
             throw .unavailable(error.message)
         }
+        scheduleEmbedding(scope)
         return rows.count
     }
 

@@ -53,8 +53,8 @@ extension KnowledgeBase {
         }
         let stem = (request.filename as NSString).deletingPathExtension
         let title = request.title ?? foundTitle ?? (stem.isEmpty ? nil : String(stem.prefix(limits.maximumTitleLength)))
-        let results = try await add([DocumentInput(id: request.id, title: title, content: text, metadataJSON: request.metadataJSON)],
-                                    scope: scope, maximumDocuments: maximumDocuments)
-        return UploadDocumentResponse(result: results[0], format: format.rawValue, extractedCharacters: text.count)
+        let written = try await write([DocumentInput(id: request.id, title: title, content: text, metadataJSON: request.metadataJSON)],
+                                      scope: scope, maximumDocuments: maximumDocuments)
+        return UploadDocumentResponse(result: written.results[0], format: format.rawValue, extractedCharacters: text.count, job: written.job)
     }
 }

@@ -14,6 +14,11 @@ import Wire
 /// calls share one load). Writes of one tenant are serialised (store first, then index), so the index
 /// always reflects the store's order; reads never wait for writes except for the in-memory swap.
 /// Chunking, embedding and scoring run on ``pool``, never on an event loop or the cooperative pool.
+///
+/// Each company's embedder comes from ``embedders`` (its configuration): the built-in one embeds inside
+/// the write; a remote model embeds small writes inside the write too and larger ones in the background
+/// (an embedding job), keyword search finding the chunks at once. A change of embedder re-indexes the
+/// tenant in the background while searches keep using the old vectors (see `KnowledgeBase+Embedding`).
 public final class KnowledgeBase: Sendable {
     /// Bounds on what a write may carry.
     public struct Limits: Sendable {
@@ -22,11 +27,18 @@ public final class KnowledgeBase: Sendable {
         public var maximumIDLength = 128
         public var maximumChunksPerDocument = 4_000
         public var maximumQueryBytes = 4_096
+        /// A write to a remote embedder with at most this many chunks is embedded before it is answered;
+        /// a larger one (or one the provider does not answer within ``inlineEmbeddingTimeout``) becomes a job.
+        public var inlineEmbeddingChunks = 8
+        public var inlineEmbeddingTimeout: Duration = .seconds(3)
+        /// Chunks per background embedding request.
+        public var embeddingBatch = 32
         public init() {}
     }
 
     public let store: any DocumentStore
-    public let embedder: BuiltInEmbedder
+    /// Each company's embedder.
+    public let embedders: any EmbedderResolver
     public let chunker: DocumentChunker
     public let limits: Limits
     /// Where tenant index snapshots are kept (nil: none; every load rebuilds from the store).
@@ -36,13 +48,13 @@ public final class KnowledgeBase: Sendable {
     let pool: BlockingIOPool
     let tenants = Mutex<[CompanyID: TenantState]>([:])
 
-    public init(store: any DocumentStore, embedder: BuiltInEmbedder = BuiltInEmbedder(), chunker: DocumentChunker = DocumentChunker(),
+    public init(store: any DocumentStore, embedders: any EmbedderResolver = FixedEmbedderResolver(), chunker: DocumentChunker = DocumentChunker(),
                 limits: Limits = Limits(), snapshotDirectory: String? = nil, pdfExtractor: PDFTextExtractor = PDFTextExtractor(),
                 pool: BlockingIOPool) {
         self.store = store
         self.pdfExtractor = pdfExtractor
         self.snapshotDirectory = snapshotDirectory
-        self.embedder = embedder
+        self.embedders = embedders
         self.chunker = chunker
         self.limits = limits
         self.pool = pool
@@ -57,11 +69,15 @@ public final class KnowledgeBase: Sendable {
         }
     }
 
-    static func indexable(_ item: StoredDocumentWithChunks, embedder: BuiltInEmbedder) -> IndexableDocument {
+    /// A stored document as the index takes it: vectors only from `embedder` (with `dimensions`), and,
+    /// for chunks the store has no such vector for, the ones `kept` holds (an index's own vectors of the
+    /// same content, kept while a re-index writes another embedder's vectors to the store).
+    static func indexable(_ item: StoredDocumentWithChunks, embedder: String, dimensions: Int,
+                          kept: [Int: [Float]]? = nil) -> IndexableDocument {
         let metadata = (try? DocumentMetadata(item.document.metadataJSON)) ?? (try? DocumentMetadata(nil))
         let chunks = item.chunks.map { DocumentChunk(index: $0.index, heading: $0.heading, content: $0.content) }
         let vectors: [[Float]?] = item.chunks.map { chunk in
-            chunk.embedder == embedder.identifier && chunk.vector?.count == embedder.dimensions ? chunk.vector : nil
+            chunk.embedder == embedder && chunk.vector?.count == dimensions ? chunk.vector : kept?[chunk.index]
         }
         let terms = chunks.map { AnalyzedText(IndexableDocument.indexedText(title: item.document.title, chunk: $0)).contentStems }
         var document = IndexableDocument(id: item.document.id, title: item.document.title, metadataJSON: metadata?.json ?? "{}",
@@ -117,10 +133,17 @@ public final class KnowledgeBase: Sendable {
         return PreparedDocument(position: position, id: id, title: title, content: content, metadata: try DocumentMetadata(input.metadataJSON))
     }
 
+    /// Writes documents for one company; one result per input, in order (see ``write(_:scope:maximumDocuments:)``).
+    public func add(_ inputs: [DocumentInput], scope: TenantScope, maximumDocuments: Int) async throws(KnowledgeError) -> [DocumentWriteResult] {
+        try await write(inputs, scope: scope, maximumDocuments: maximumDocuments).results
+    }
+
     /// Writes documents for one company; one result per input, in order. Inputs that fail validation or
     /// would take the company past `maximumDocuments` are reported and skipped; the others are written
-    /// in one store transaction and are searchable when this returns.
-    public func add(_ inputs: [DocumentInput], scope: TenantScope, maximumDocuments: Int) async throws(KnowledgeError) -> [DocumentWriteResult] {
+    /// in one store transaction and are keyword-searchable when this returns. With the built-in embedder
+    /// (or a small write to a remote one) they are vector-searchable too; otherwise the response carries
+    /// the embedding job that computes their vectors in the background.
+    public func write(_ inputs: [DocumentInput], scope: TenantScope, maximumDocuments: Int) async throws(KnowledgeError) -> AddDocumentsResponse {
         guard inputs.count <= RAGAPI.maximumDocumentsPerCall else {
             throw .invalidArgument("at most \(RAGAPI.maximumDocumentsPerCall) documents per call")
         }
@@ -134,54 +157,63 @@ public final class KnowledgeBase: Sendable {
                 results[position].errorMessage = error.rpcError.message
             }
         }
-        guard !prepared.isEmpty else { return results }
+        guard !prepared.isEmpty else { return AddDocumentsResponse(results: results) }
+        // Chunked (and embedded, when that is quick) before the tenant's writes are held.
+        let embedder = await embedders.embedder(for: scope.companyID)
+        let builtIn = embedder as? BuiltInEmbedder
+        let chunker = self.chunker, limits = self.limits, toBuild = prepared
+        var built = try await onPool { _ in
+            toBuild.map { document -> IndexableDocument? in
+                let chunks = chunker.chunks(of: document.content)
+                guard !chunks.isEmpty, chunks.count <= limits.maximumChunksPerDocument else { return nil }
+                return IndexableDocument.embedded(id: document.id, title: document.title, metadataJSON: document.metadata.json,
+                                                  fields: document.metadata.fields, chunks: chunks, embedder: builtIn,
+                                                  contentHash: Self.contentHash(document.content))
+            }
+        }
+        if builtIn == nil {
+            let chunkCount = built.reduce(0) { $0 + ($1?.chunks.count ?? 0) }
+            if chunkCount <= limits.inlineEmbeddingChunks, let vectors = await embedInline(built, with: embedder) {
+                built = vectors
+            }
+        }
         let tenant = tenant(scope.companyID)
-        return try await tenant.writes.withLock { () async throws(KnowledgeError) -> [DocumentWriteResult] in
+        let ready = built
+        let (response, pending) = try await tenant.writes.withLock { () async throws(KnowledgeError) -> (AddDocumentsResponse, [String]) in
             let index = try await index(for: scope)
             // Quota: replacements are free, new ids count.
             var known = index.documentIDs
-            var accepted: [PreparedDocument] = []
-            for document in prepared {
-                if known.contains(document.id) || known.count < maximumDocuments {
-                    known.insert(document.id)
-                    accepted.append(document)
-                } else {
-                    results[document.position].errorCode = "quota_exceeded"
-                    results[document.position].errorMessage = "the company may keep at most \(maximumDocuments) documents"
-                }
-            }
-            guard !accepted.isEmpty else { return results }
-            let chunker = self.chunker, embedder = self.embedder, limits = self.limits
-            let toBuild = accepted
-            let built = try await onPool { _ in
-                toBuild.map { document -> (PreparedDocument, IndexableDocument)? in
-                    let chunks = chunker.chunks(of: document.content)
-                    guard !chunks.isEmpty, chunks.count <= limits.maximumChunksPerDocument else { return nil }
-                    return (document, IndexableDocument.embedded(id: document.id, title: document.title, metadataJSON: document.metadata.json,
-                                                                 fields: document.metadata.fields, chunks: chunks, embedder: embedder,
-                                                                 contentHash: Self.contentHash(document.content)))
-                }
-            }
-            let now = Date()
             var rows: [StoredDocumentWithChunks] = []
             var indexable: [IndexableDocument] = []
-            for (position, item) in built.enumerated() {
-                guard let (document, ready) = item else {
-                    results[accepted[position].position].errorCode = "invalid_argument"
-                    results[accepted[position].position].errorMessage = "the document has no text to index, or more than \(limits.maximumChunksPerDocument) chunks"
+            var pending: [String] = []
+            let now = Date()
+            for (document, item) in zip(prepared, ready) {
+                guard let item else {
+                    results[document.position].errorCode = "invalid_argument"
+                    results[document.position].errorMessage = "the document has no text to index, or more than \(limits.maximumChunksPerDocument) chunks"
                     continue
                 }
+                guard known.contains(document.id) || known.count < maximumDocuments else {
+                    results[document.position].errorCode = "quota_exceeded"
+                    results[document.position].errorMessage = "the company may keep at most \(maximumDocuments) documents"
+                    continue
+                }
+                known.insert(document.id)
                 let stored = StoredDocument(
                     id: document.id, title: document.title, content: document.content, metadataJSON: document.metadata.json,
-                    category: document.metadata.category, contentHash: ready.contentHash,
-                    createdAt: now, updatedAt: now, chunkCount: ready.chunks.count)
-                rows.append(StoredDocumentWithChunks(document: stored, chunks: zip(ready.chunks, ready.vectors).map { chunk, vector in
-                    StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content, embedder: embedder.identifier, vector: vector)
+                    category: document.metadata.category, contentHash: item.contentHash,
+                    createdAt: now, updatedAt: now, chunkCount: item.chunks.count)
+                rows.append(StoredDocumentWithChunks(document: stored, chunks: zip(item.chunks, item.vectors).map { chunk, vector in
+                    StoredChunk(index: chunk.index, heading: chunk.heading, content: chunk.content,
+                                embedder: vector == nil ? nil : embedder.identifier, vector: vector)
                 }))
-                indexable.append(ready)
+                // The index takes vectors of its own embedder only (a re-index may be moving the tenant to this one).
+                indexable.append(index.embedderIdentifier == embedder.identifier ? item : item.withoutVectors)
+                if item.vectors.contains(where: { $0 == nil }) { pending.append(document.id) }
                 results[document.position].documentID = document.id
-                results[document.position].chunkCount = ready.chunks.count
+                results[document.position].chunkCount = item.chunks.count
             }
+            guard !rows.isEmpty else { return (AddDocumentsResponse(results: results), []) }
             let replaced: [Bool]
             do throws(DocumentStoreError) {
                 replaced = try await store.put(rows, in: scope)
@@ -189,15 +221,28 @@ public final class KnowledgeBase: Sendable {
                 throw .unavailable(error.message)
             }
             let replacedIDs = Set(zip(rows, replaced).filter(\.1).map(\.0.document.id))
-            let ready = indexable
-            try await onPool { _ in for document in ready { index.replace(document) } }
+            let toIndex = indexable
+            try await onPool { _ in for document in toIndex { index.replace(document) } }
             tenant.dirty.store(true, ordering: .relaxed)
-            await advanceFollowed(after: Set(ready.map(\.id)), scope: scope, tenant: tenant)
+            await advanceFollowed(after: Set(toIndex.map(\.id)), scope: scope, tenant: tenant)
             for position in results.indices where results[position].documentID.map(replacedIDs.contains) == true {
                 results[position].replaced = true
             }
-            return results
+            var job: EmbeddingJobStatus?
+            if !pending.isEmpty {
+                let record = EmbeddingJobRecord(id: "job_" + Digest.hex(Digest.randomBytes(9)), documentIDs: pending,
+                                                embedder: embedder.identifier, createdAt: now)
+                do throws(DocumentStoreError) {
+                    try await store.putJob(record, in: scope)
+                } catch {
+                    throw .unavailable(error.message)
+                }
+                job = jobStatus(record, index: index, tenant: tenant)
+            }
+            return (AddDocumentsResponse(results: results, job: job), pending)
         }
+        if !pending.isEmpty { scheduleEmbedding(scope) }
+        return response
     }
 
     /// Deletes one document of the company.
@@ -235,6 +280,10 @@ public final class KnowledgeBase: Sendable {
                 return current
             }
             tenant.dirty.store(false, ordering: .relaxed)
+            tenant.embedding.withLock { record in
+                record.worker?.cancel()
+                record = TenantState.EmbeddingRecord()
+            }
             if let loaded, let index = try? await loaded.value { index.removeAll() }
             if let directory = snapshotDirectory {
                 try? FileManager.default.removeItem(atPath: TenantScope.directory(of: company, under: directory))
@@ -256,13 +305,36 @@ public final class KnowledgeBase: Sendable {
         }
         let start = ContinuousClock.now
         let index = try await index(for: scope)
-        let embedder = self.embedder
-        let hits = try await onPool { _ in
-            // One analysis of the query serves both halves.
-            let analyzed = AnalyzedText(query)
-            let vector = request.mode == .keyword ? [] : embedder.vector(of: analyzed)
-            return index.search(vector: vector, terms: request.mode == .vector ? [] : analyzed.contentStems, k: request.k, mode: request.mode,
-                                filter: request.filter, minScore: request.minScore)
+        let embedder = tenant(scope.companyID).embedder(of: index)
+        var mode = request.mode
+        var note: String?
+        let hits: [SearchHitCandidate]
+        if mode != .keyword, let builtIn = embedder as? BuiltInEmbedder {
+            let mode = request.mode
+            hits = try await onPool { _ in
+                // One analysis of the query serves both halves.
+                let analyzed = AnalyzedText(query)
+                return index.search(vector: builtIn.vector(of: analyzed), terms: mode == .vector ? [] : analyzed.contentStems, k: request.k,
+                                    mode: mode, filter: request.filter, minScore: request.minScore)
+            }
+        } else {
+            var vector: [Float] = []
+            if mode != .keyword {
+                do throws(EmbeddingError) {
+                    guard let embedder else { throw EmbeddingError("the company's embedder is not reachable yet", isTransient: true) }
+                    vector = try await embedder.embed(query: query)
+                } catch {
+                    guard mode == .hybrid else { throw .unavailable("the query could not be embedded: \(error.message)") }
+                    // Keywords still answer; the response says so.
+                    mode = .keyword
+                    note = "vector search unavailable (\(error.message)); keyword results only"
+                }
+            }
+            let queryVector = vector, ranMode = mode
+            hits = try await onPool { _ in
+                index.search(vector: queryVector, terms: ranMode == .vector ? [] : AnalyzedText(query).contentStems, k: request.k, mode: ranMode,
+                             filter: request.filter, minScore: request.minScore)
+            }
         }
         let elapsed = ContinuousClock.now - start
         return SearchDocumentsResponse(
@@ -270,8 +342,9 @@ public final class KnowledgeBase: Sendable {
                 SearchHit(documentID: $0.documentID, title: $0.title, chunkIndex: $0.chunkIndex, heading: $0.heading, content: $0.content,
                           score: $0.score, metadataJSON: $0.metadataJSON)
             },
-            mode: request.mode,
-            milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15)
+            mode: mode,
+            milliseconds: Double(elapsed.components.seconds) * 1e3 + Double(elapsed.components.attoseconds) / 1e15,
+            note: note)
     }
 
     /// One page of the company's documents.
@@ -311,8 +384,8 @@ public final class KnowledgeBase: Sendable {
             throw .unavailable(error.message)
         }
         let counts = index.counts
-        return DocumentStats(documents: counts.documents, chunks: counts.chunks, categories: categories, embedder: embedder.identifier,
-                             dimensions: embedder.dimensions, indexBytes: index.byteCount, maximumDocuments: maximumDocuments)
+        return DocumentStats(documents: counts.documents, chunks: counts.chunks, categories: categories, embedder: index.embedderIdentifier,
+                             dimensions: index.dimensions, indexBytes: index.byteCount, maximumDocuments: maximumDocuments)
     }
 
     /// The hash stores keep of a document's content (SHA-256, hex).

@@ -8,6 +8,8 @@ public enum KnowledgeError: Error, Sendable, Equatable, RPCErrorConvertible {
     case invalidArgument(String)
     /// The company has no document with this id.
     case documentNotFound(String)
+    /// The company has no embedding job with this id (or it is older than a week).
+    case jobNotFound(String)
     /// The store or index failed.
     case unavailable(String)
 
@@ -16,6 +18,7 @@ public enum KnowledgeError: Error, Sendable, Equatable, RPCErrorConvertible {
         case .unknownCompany(let id): return RPCError(.notFound, "unknown company '\(id)'")
         case .invalidArgument(let message): return RPCError(.invalidArgument, message)
         case .documentNotFound(let id): return RPCError(.notFound, "no document '\(id)'")
+        case .jobNotFound(let id): return RPCError(.notFound, "no embedding job '\(id)'")
         case .unavailable(let message): return RPCError(.unavailable, message)
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// What the knowledge base keeps per tenant besides the data: the lock that serialises its writes, its
-/// index (loading or loaded), and how far that index has followed the store.
+/// index (loading or loaded), how far that index has followed the store, and its background embedding.
 final class TenantState: Sendable {
     /// Held by every change of the tenant's index: local writes, catching up with the store, snapshots.
     let writes = AsyncLock()
@@ -14,6 +14,11 @@ final class TenantState: Sendable {
     let followed = Atomic<UInt64>(0)
     /// What the last check found.
     let health = Mutex(CheckRecord())
+    /// The embedders the tenant's indexes were built with, by identifier: a query is embedded by the one
+    /// its index's vectors come from, even while a re-index moves the tenant to another.
+    let embedders = Mutex<[String: any Embedder]>([:])
+    /// The background embedding (pending vectors, re-index) and what it last did.
+    let embedding = Mutex(EmbeddingRecord())
 
     /// The outcome of a tenant's last check.
     struct CheckRecord: Sendable {
@@ -25,6 +30,20 @@ final class TenantState: Sendable {
         var lastProblem: String?
     }
 
+    /// The tenant's background embedding: its task (at most one), whether more work was asked for while
+    /// it ran, and its progress.
+    struct EmbeddingRecord: Sendable {
+        var worker: Task<Void, Never>?
+        var requested = false
+        /// The embedder a running re-index moves the tenant to.
+        var reindexTarget: String?
+        var reindexDone = 0
+        var reindexTotal = 0
+        /// The provider's last failure (cleared by the next success) and whether it was permanent.
+        var lastError: String?
+        var failing = false
+    }
+
     /// The loaded index, if the load has finished and succeeded.
     var loadedIndex: TenantIndex? {
         get async {
@@ -33,8 +52,19 @@ final class TenantState: Sendable {
         }
     }
 
-    /// Replaces the index by an already built one.
-    func install(_ built: TenantIndex) {
+    /// Replaces the index by an already built one, made with `embedder`.
+    func install(_ built: TenantIndex, embedder: any Embedder) {
+        remember(embedder)
         index.withLock { $0 = Task { built } }
+    }
+
+    /// Records the embedder an index is built with.
+    func remember(_ embedder: any Embedder) {
+        embedders.withLock { $0[embedder.identifier] = embedder }
+    }
+
+    /// The embedder whose vectors `index` holds.
+    func embedder(of index: TenantIndex) -> (any Embedder)? {
+        embedders.withLock { $0[index.embedderIdentifier] }
     }
 }

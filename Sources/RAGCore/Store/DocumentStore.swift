@@ -59,8 +59,15 @@ public protocol DocumentStore: Sendable {
     /// included; a replaced document keeps its creation date). Each document is written atomically.
     /// Returns, per document, whether it replaced an earlier version.
     func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [Bool]
-    /// Stores the vectors of some chunks of a document (chunk index → vector).
-    func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError)
+    /// Stores the vectors of some chunks of a document (chunk index → vector), computed by `embedder` from
+    /// the version of the document whose content hash is `contentHash`. Atomic: nothing is written, and
+    /// false returned, when the document is gone or has been replaced by other content meanwhile.
+    func putVectors(documentID: String, contentHash: String, embedder: String, vectors: [Int: [Float]],
+                    in scope: TenantScope) async throws(DocumentStoreError) -> Bool
+    /// Keeps an embedding job's record (for ``EmbeddingJobRecord/retention``; a purge erases it).
+    func putJob(_ job: EmbeddingJobRecord, in scope: TenantScope) async throws(DocumentStoreError)
+    /// One embedding job of the tenant, if it is still kept.
+    func job(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> EmbeddingJobRecord?
     /// One document with its chunks.
     func document(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> StoredDocumentWithChunks?
     /// Deletes one document; returns its chunk count, or nil when the tenant has no such document.

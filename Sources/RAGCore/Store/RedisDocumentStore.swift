@@ -12,6 +12,7 @@ import Wire
 /// - `<vectorstore_index>:<id>:<chunk>`: hash of a chunk (document_id, chunk_index, heading, content,
 ///   embedder, vector as little-endian float32);
 /// - `<redis_prefix>rag:version`: the tenant's data version, incremented by every change;
+/// - `<redis_prefix>rag:job:<id>`: an embedding job's record (JSON, expiring after a week);
 /// - `rag:tenants`: the set of company ids with documents (the only key outside a tenant's namespaces:
 ///   it holds no tenant data).
 ///
@@ -69,9 +70,23 @@ public final class RedisDocumentStore: DocumentStore {
         return version
         """)
 
+    /// Sets chunk vectors only while the document still has the content they were computed from.
+    static let vectorsScript = RedisScript("""
+        local p, vi, id, hash, embedder = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+        if redis.call('HGET', p .. 'document:' .. id, 'content_hash') ~= hash then return 0 end
+        for i = 6, #ARGV, 2 do
+          local key = vi .. ':' .. id .. ':' .. ARGV[i]
+          if redis.call('EXISTS', key) == 1 then redis.call('HSET', key, 'embedder', embedder, 'vector', ARGV[i + 1]) end
+        end
+        local version = redis.call('INCR', p .. 'rag:version')
+        redis.call('ZADD', p .. 'rag:changes', version, id)
+        return 1
+        """)
+
     private func failure(_ error: RedisError) -> DocumentStoreError { DocumentStoreError("document store (Redis): \(error)") }
 
     private func documentKey(_ id: String, _ scope: TenantScope) -> String { scope.redisKey("document", id) }
+    private func jobKey(_ id: String, _ scope: TenantScope) -> String { scope.redisKey("rag", "job", id) }
     private func chunkKey(_ id: String, _ index: Int, _ scope: TenantScope) -> String { scope.vectorKey(id, String(index)) }
 
     public func put(_ documents: [StoredDocumentWithChunks], in scope: TenantScope) async throws(DocumentStoreError) -> [Bool] {
@@ -97,14 +112,34 @@ public final class RedisDocumentStore: DocumentStore {
         return replaced
     }
 
-    public func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError) {
-        let commands: [[RedisArgument]] = vectors.map { index, vector in
-            ["HSET", RedisArgument(chunkKey(documentID, index, scope)), "embedder", RedisArgument(embedder),
-             "vector", RedisArgument(VectorBlob.encode(vector))]
+    public func putVectors(documentID: String, contentHash: String, embedder: String, vectors: [Int: [Float]],
+                           in scope: TenantScope) async throws(DocumentStoreError) -> Bool {
+        var arguments: [RedisArgument] = [RedisArgument(scope.redisPrefix), RedisArgument(scope.vectorIndex), RedisArgument(documentID),
+                                          RedisArgument(contentHash), RedisArgument(embedder)]
+        for (index, vector) in vectors.sorted(by: { $0.key < $1.key }) {
+            arguments += [RedisArgument(index), RedisArgument(VectorBlob.encode(vector))]
         }
         do throws(RedisError) {
-            _ = try await redis.transaction(commands)
-            _ = try await redis.evaluate(Self.changeScript, keys: [], arguments: [RedisArgument(scope.redisPrefix), RedisArgument(documentID)])
+            return try await redis.evaluate(Self.vectorsScript, keys: [], arguments: arguments).integer == 1
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func putJob(_ job: EmbeddingJobRecord, in scope: TenantScope) async throws(DocumentStoreError) {
+        guard let json = try? JSONEncoder().encode(job) else { throw DocumentStoreError("cannot encode the job \(job.id)") }
+        do throws(RedisError) {
+            _ = try await redis.command(["SET", RedisArgument(jobKey(job.id, scope)), RedisArgument(Array(json)), "EX",
+                                         RedisArgument(Int(EmbeddingJobRecord.retention))])
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func job(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> EmbeddingJobRecord? {
+        do throws(RedisError) {
+            guard let text = try await redis.command(["GET", RedisArgument(jobKey(id, scope))]).string else { return nil }
+            return try? JSONDecoder().decode(EmbeddingJobRecord.self, from: Data(text.utf8))
         } catch {
             throw failure(error)
         }
@@ -217,6 +252,7 @@ public final class RedisDocumentStore: DocumentStore {
             _ = try await redis.deleteKeys(withPrefix: scope.redisKey("document", ""))
             _ = try await redis.deleteKeys(withPrefix: scope.redisKey("documents"))
             _ = try await redis.deleteKeys(withPrefix: scope.vectorKey(""))
+            _ = try await redis.deleteKeys(withPrefix: scope.redisKey("rag", "job", ""))
             _ = try await redis.command(["SREM", "rag:tenants", RedisArgument(scope.companyID.rawValue)])
             _ = try await redis.evaluate(Self.changeScript, keys: [], arguments: [RedisArgument(scope.redisPrefix), "*"])
             return documents

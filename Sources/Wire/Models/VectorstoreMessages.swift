@@ -16,9 +16,16 @@ public struct VectorstoreTenantHealth: Codable, Sendable, Equatable {
     public var lastProblem: String?
     /// Progress of a re-index in the background, 0...1 (nil when none is running).
     public var reindexProgress: Double?
+    /// The embedder a running re-index moves the company to (search keeps using ``embeddingProvider`` meanwhile).
+    public var reindexTarget: String?
+    /// Chunks stored and keyword-searchable whose vectors are still being computed.
+    public var pendingEmbeddings: Int
+    /// The embeddings provider's last failure, while work is pending.
+    public var lastEmbeddingError: String?
 
     public init(companyID: CompanyID, healthy: Bool, loaded: Bool, documents: Int, chunks: Int, embeddingProvider: String,
-                lastCheck: Date? = nil, lastRecovery: Date? = nil, lastProblem: String? = nil, reindexProgress: Double? = nil) {
+                lastCheck: Date? = nil, lastRecovery: Date? = nil, lastProblem: String? = nil, reindexProgress: Double? = nil,
+                reindexTarget: String? = nil, pendingEmbeddings: Int = 0, lastEmbeddingError: String? = nil) {
         self.companyID = companyID
         self.healthy = healthy
         self.loaded = loaded
@@ -29,6 +36,9 @@ public struct VectorstoreTenantHealth: Codable, Sendable, Equatable {
         self.lastRecovery = lastRecovery
         self.lastProblem = lastProblem
         self.reindexProgress = reindexProgress
+        self.reindexTarget = reindexTarget
+        self.pendingEmbeddings = pendingEmbeddings
+        self.lastEmbeddingError = lastEmbeddingError
     }
 }
 

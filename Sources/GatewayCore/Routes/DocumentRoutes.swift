@@ -117,11 +117,12 @@ enum DocumentRoutes {
                 "succeeded": .number(Double(succeeded)), "failed": .number(Double(results.count - succeeded)), "results": .array(results),
             ]
             var status = succeeded == results.count ? 201 : (succeeded == 0 ? 400 : 207)
-            if let job = writeJob, succeeded == results.count {
-                status = 202
-                answer["job_id"] = .string(job.id)
-                answer["job"] = jobJSON(job)
-            } else if let job = writeJob {
+            if let job = writeJob {
+                // Everything written, vectors to come: 202 (a 207 keeps its status and carries the job too).
+                if status == 201 {
+                    status = 202
+                    answer["status"] = .string("accepted")
+                }
                 answer["job_id"] = .string(job.id)
                 answer["job"] = jobJSON(job)
             }
@@ -129,7 +130,9 @@ enum DocumentRoutes {
                 answer["error"] = .object(["code": .string("no_document_written"), "message": .string("No document could be written.")])
                 answer["message"] = .string("No document could be written.")
             }
-            return .json(status, JSONValue.object(answer).serialized())
+            var response = HTTPResponse.json(status, JSONValue.object(answer).serialized())
+            if let job = writeJob { response.headers.add("Location", "/api/documents/jobs/" + job.id) }
+            return response
         })
 
         router.add("POST", "/api/documents/upload", GatewayRoute(access: .tenant, bodyLimit: 11 << 20, timeout: .seconds(60)) { request, context in

@@ -98,7 +98,10 @@ enum VectorstoreRoutes {
             "document_count": .number(Double(health.documents)), "chunk_count": .number(Double(health.chunks)),
             "embedding_provider": .string(health.embeddingProvider), "last_check": time(health.lastCheck),
             "last_recovery": time(health.lastRecovery), "last_problem": health.lastProblem.map { .string($0) } ?? .null,
-            "reindex_progress": health.reindexProgress.map { .number($0) } ?? .null,
+            "reindex_progress": health.reindexProgress.map { .number(($0 * 1e3).rounded() / 1e3) } ?? .null,
+            "reindex_target": health.reindexTarget.map { .string($0) } ?? .null,
+            "pending_embeddings": .number(Double(health.pendingEmbeddings)),
+            "last_embedding_error": health.lastEmbeddingError.map { .string($0) } ?? .null,
         ])
     }
 }

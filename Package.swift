@@ -135,7 +135,7 @@ let package = Package(
             name: "WireBench", dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceRuntime"],
             path: "Sources/WireBench", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "RAGBench", dependencies: ["RAGCore", "Wire", "TenantStorage", "BlockingIO"],
+            name: "RAGBench", dependencies: ["RAGCore", "Wire", "TenantStorage", "BlockingIO", "HTTPClient"],
             path: "Sources/RAGBench", swiftSettings: swiftSettings),
 
         // MARK: Tests

@@ -23,24 +23,53 @@ struct QualityReport {
         }
     }
 
-    static func run(fixture: RetrievalFixture, verbose: Bool) async {
-        let embedder = BuiltInEmbedder()
+    /// Indexes the fixture's documents per clinic with `embedder` (the built-in one, or a real model over
+    /// the OpenAI embeddings API) and scores every mode.
+    static func run(fixture: RetrievalFixture, embedder: any Embedder, verbose: Bool) async throws {
         let chunker = DocumentChunker()
-        var indexes: [String: TenantIndex] = [:]
+        let builtIn = embedder as? BuiltInEmbedder
+        var prepared: [(companyID: String, document: IndexableDocument)] = []
         for document in fixture.documents {
-            let index = indexes[document.companyID] ?? TenantIndex(scope: benchScope(document.companyID), dimensions: embedder.dimensions, embedder: embedder.identifier)
-            indexes[document.companyID] = index
             let chunks = chunker.chunks(of: document.content)
             let fields = (document.metadata ?? [:]).mapValues { [$0] }
-            index.replace(IndexableDocument.embedded(id: document.id, title: document.title, fields: fields, chunks: chunks, embedder: embedder))
+            prepared.append((document.companyID, IndexableDocument.embedded(id: document.id, title: document.title, fields: fields,
+                                                                             chunks: chunks, embedder: builtIn)))
         }
-        print("Retrieval quality, built-in embedder (\(embedder.identifier)): \(fixture.documents.count) documents, \(fixture.queries.count) queries")
+        if builtIn == nil {
+            // A model: every chunk as the service embeds it (ChunkEmbedding), in one batched call.
+            let chunks = prepared.flatMap { item in item.document.chunks.map { (title: item.document.title, chunk: $0) } }
+            let start = ContinuousClock.now
+            let vectors = try await ChunkEmbedding.vectors(of: chunks, with: embedder)
+            print("embedded \(chunks.count) chunks in \(ContinuousClock.now - start)")
+            var position = 0
+            prepared = prepared.map { item in
+                var found: [Int: [Float]] = [:]
+                for chunk in item.document.chunks {
+                    found[chunk.index] = vectors[position]
+                    position += 1
+                }
+                return (item.companyID, item.document.settingVectors(found))
+            }
+        }
+        var indexes: [String: TenantIndex] = [:]
+        for (companyID, document) in prepared {
+            let index = indexes[companyID] ?? TenantIndex(scope: benchScope(companyID), dimensions: embedder.dimensions, embedder: embedder.identifier,
+                                                          layout: builtIn == nil ? .rows : .columns)
+            indexes[companyID] = index
+            index.replace(document)
+        }
+        var queryVectors: [String: [Float]] = [:]
+        for query in fixture.queries {
+            // As the service embeds it for a clinic whose documents are in Spanish.
+            queryVectors[query.id] = try await embedder.embed(query: builtIn == nil ? CrossLingualExpansion.text(for: query.query, documentLanguage: "es") : query.query)
+        }
+        print("Retrieval quality, embedder \(embedder.identifier) (\(embedder.dimensions) dimensions): \(fixture.documents.count) documents, \(fixture.queries.count) queries")
         for mode in SearchMode.allCases {
             var overall = Scores()
             var byKind: [String: Scores] = [:]
             for query in fixture.queries {
                 guard let index = indexes[query.companyID] else { continue }
-                let hits = index.search(vector: embedder.vector(query.query), text: query.query, k: 30, mode: mode)
+                let hits = index.search(vector: queryVectors[query.id] ?? [], text: query.query, k: 30, mode: mode)
                 var ranked: [String] = []
                 for hit in hits where !ranked.contains(hit.documentID) { ranked.append(hit.documentID) }
                 let rank = ranked.prefix(10).firstIndex { query.relevant.contains($0) }.map { $0 + 1 }

@@ -1,9 +1,13 @@
 import Foundation
+import HTTPClient
+import RAGCore
 
 // rag-bench: the RAG service's benchmark and retrieval-quality report (not a test: numbers for
 // docs/PERFORMANCE.md, run beside the peers in ../shared/peers/rag).
 //
 //   rag-bench quality [--fixtures Tests/Fixtures/Retrieval] [--verbose]
+//                     [--embeddings-url http://127.0.0.1:8089/v1 [--model multilingual-e5-small] [--input-convention input_type]]
+//                     (with an embeddings URL: that model over the OpenAI embeddings API instead of the built-in embedder)
 //   rag-bench speed --corpus /tmp/corpus-10k [--startup-db /tmp/rag-startup.sqlite3] [--ingest-only]
 //   rag-bench startup --db /tmp/rag-startup.sqlite3     (time loading an existing database only)
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -16,7 +20,16 @@ do {
     switch arguments.first {
     case "quality":
         let fixture = try RetrievalFixture(directory: option("fixtures") ?? "Tests/Fixtures/Retrieval")
-        await QualityReport.run(fixture: fixture, verbose: arguments.contains("--verbose"))
+        if let url = option("embeddings-url") {
+            let client = try HTTPClient(name: "rag-bench-embeddings")
+            defer { client.shutdown() }
+            let convention = option("input-convention").flatMap(OpenAICompatibleEmbedder.InputConvention.init(rawValue:)) ?? .inputType
+            let embedder = OpenAICompatibleEmbedder(settings: .init(baseURL: url, model: option("model") ?? "multilingual-e5-small",
+                                                                    convention: convention, timeout: .seconds(300)), client: client)
+            try await QualityReport.run(fixture: fixture, embedder: embedder, verbose: arguments.contains("--verbose"))
+        } else {
+            try await QualityReport.run(fixture: fixture, embedder: BuiltInEmbedder(), verbose: arguments.contains("--verbose"))
+        }
     case "speed":
         guard let corpus = option("corpus") else {
             print("usage: rag-bench speed --corpus DIR [--startup-db FILE]")

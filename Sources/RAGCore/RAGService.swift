@@ -95,7 +95,8 @@ public struct RAGService: Sendable {
             return try await knowledge.upload(request, scope: scope, maximumDocuments: company.maxDocuments)
         }
         router.register(RAGAPI.searchDocuments, execution: .cooperative) { [self] request, _ in
-            try await knowledge.search(request, scope: try await scope(request.companyID).scope)
+            let (scope, company) = try await scope(request.companyID)
+            return try await knowledge.search(request, scope: scope, documentLanguage: company.language)
         }
         router.register(RAGAPI.listDocuments, execution: .cooperative) { [self] request, _ in
             try await knowledge.list(request, scope: try await scope(request.companyID).scope)

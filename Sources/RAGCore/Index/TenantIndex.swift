@@ -142,8 +142,8 @@ public final class TenantIndex: @unchecked Sendable {
         public let documentID: String
         public let contentHash: String
         public let chunk: DocumentChunk
-        /// The text to embed (title and heading path included, as the built-in embedder sees it).
-        public let text: String
+        /// The document's title (part of what the chunk is embedded with).
+        public let title: String
     }
 
     /// Up to `limit` chunks without a vector, in slot order (oldest writes first).
@@ -153,8 +153,7 @@ public final class TenantIndex: @unchecked Sendable {
             for slot in records.indices where alive[slot] && !embedded[slot] {
                 guard let record = records[slot], let entry = documents[record.documentID] else { continue }
                 let chunk = DocumentChunk(index: record.chunkIndex, heading: record.heading, content: record.content)
-                found.append(UnembeddedChunk(documentID: record.documentID, contentHash: entry.contentHash, chunk: chunk,
-                                             text: IndexableDocument.indexedText(title: entry.title, chunk: chunk)))
+                found.append(UnembeddedChunk(documentID: record.documentID, contentHash: entry.contentHash, chunk: chunk, title: entry.title))
                 if found.count == limit { break }
             }
             return found

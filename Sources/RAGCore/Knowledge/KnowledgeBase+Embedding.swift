@@ -42,30 +42,27 @@ extension KnowledgeBase {
     /// skip the zero components), a model's are dense (rows).
     static func layout(for embedder: any Embedder) -> VectorLayout { embedder is BuiltInEmbedder ? .columns : .rows }
 
-    /// Embeds chunk texts as documents: the built-in embedder on the pool, others through their own calls.
-    func embedTexts(_ texts: [String], with embedder: any Embedder) async throws(EmbeddingError) -> [[Float]] {
+    /// The vectors of chunks, one each: the built-in embedder's of the chunk in context (on the pool), or
+    /// a model's (see ``ChunkEmbedding``).
+    func embedChunks(_ chunks: [(title: String, chunk: DocumentChunk)], with embedder: any Embedder) async throws(EmbeddingError) -> [[Float]] {
         if let builtIn = embedder as? BuiltInEmbedder {
             do throws(KnowledgeError) {
-                return try await onPool { _ in texts.map(builtIn.vector) }
+                return try await onPool { _ in chunks.map { builtIn.vector(IndexableDocument.indexedText(title: $0.title, chunk: $0.chunk)) } }
             } catch {
                 throw EmbeddingError(error.rpcError.message, isTransient: true)
             }
         }
-        let vectors = try await embedder.embed(documents: texts)
-        guard vectors.count == texts.count else { throw EmbeddingError("the embedder returned \(vectors.count) vectors for \(texts.count) texts") }
-        return vectors
+        return try await ChunkEmbedding.vectors(of: chunks, with: embedder)
     }
 
     /// Freshly chunked documents with vectors from a remote embedder, if it answers within
     /// ``Limits/inlineEmbeddingTimeout``; nil otherwise (the write then leaves them to a job).
     func embedInline(_ documents: [IndexableDocument?], with embedder: any Embedder) async -> [IndexableDocument?]? {
-        let texts = documents.flatMap { document in
-            document.map { document in document.chunks.map { IndexableDocument.indexedText(title: document.title, chunk: $0) } } ?? []
-        }
-        guard !texts.isEmpty else { return documents }
+        let chunks = documents.flatMap { document in document.map { document in document.chunks.map { (document.title, $0) } } ?? [] }
+        guard !chunks.isEmpty else { return documents }
         let timeout = limits.inlineEmbeddingTimeout
         let vectors = await withTaskGroup(of: [[Float]]?.self) { group -> [[Float]]? in
-            group.addTask { try? await embedder.embed(documents: texts) }
+            group.addTask { try? await self.embedChunks(chunks, with: embedder) }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return nil
@@ -74,7 +71,7 @@ extension KnowledgeBase {
             group.cancelAll()
             return first
         }
-        guard let vectors, vectors.count == texts.count else { return nil }
+        guard let vectors, vectors.count == chunks.count else { return nil }
         var position = 0
         return documents.map { document in
             guard let document else { return nil }
@@ -140,7 +137,7 @@ extension KnowledgeBase {
         guard !batch.isEmpty else { return .idle }
         let vectors: [[Float]]
         do throws(EmbeddingError) {
-            vectors = try await embedTexts(batch.map(\.text), with: embedder)
+            vectors = try await embedChunks(batch.map { ($0.title, $0.chunk) }, with: embedder)
         } catch {
             return .failed(error)
         }
@@ -185,15 +182,14 @@ extension KnowledgeBase {
             } catch {
                 return .failed(EmbeddingError(error.message, isTransient: true))
             }
-            var todo: [(documentID: String, contentHash: String, chunk: Int, text: String)] = []
+            var todo: [(documentID: String, contentHash: String, title: String, chunk: DocumentChunk)] = []
             var total = 0
             for item in stored {
                 for chunk in item.chunks {
                     total += 1
                     guard chunk.embedder != target.identifier || chunk.vector?.count != target.dimensions else { continue }
-                    todo.append((item.document.id, item.document.contentHash, chunk.index,
-                                 IndexableDocument.indexedText(title: item.document.title,
-                                                               chunk: DocumentChunk(index: chunk.index, heading: chunk.heading, content: chunk.content))))
+                    todo.append((item.document.id, item.document.contentHash, item.document.title,
+                                 DocumentChunk(index: chunk.index, heading: chunk.heading, content: chunk.content)))
                 }
             }
             let done = total - todo.count
@@ -212,11 +208,11 @@ extension KnowledgeBase {
                 let batch = todo[start..<min(todo.count, start + limits.embeddingBatch)]
                 let vectors: [[Float]]
                 do throws(EmbeddingError) {
-                    vectors = try await embedTexts(batch.map(\.text), with: target)
+                    vectors = try await embedChunks(batch.map { ($0.title, $0.chunk) }, with: target)
                 } catch {
                     return .failed(error)
                 }
-                let byDocument = Self.grouped(zip(batch, vectors).map { (documentID: $0.documentID, contentHash: $0.contentHash, chunk: $0.chunk, vector: $1) })
+                let byDocument = Self.grouped(zip(batch, vectors).map { (documentID: $0.documentID, contentHash: $0.contentHash, chunk: $0.chunk.index, vector: $1) })
                 do throws(KnowledgeError) {
                     for (id, item) in byDocument { _ = try await storeVectors(id, item, embedder: target.identifier, scope: scope) }
                 } catch {

@@ -294,8 +294,10 @@ public final class KnowledgeBase: Sendable {
 
     // MARK: Reads
 
-    /// Searches the company's chunks.
-    public func search(_ request: SearchDocumentsRequest, scope: TenantScope) async throws(KnowledgeError) -> SearchDocumentsResponse {
+    /// Searches the company's chunks. `documentLanguage` (the company's language) lets a query in another
+    /// language be expanded for a dense model (see ``CrossLingualExpansion``).
+    public func search(_ request: SearchDocumentsRequest, scope: TenantScope, documentLanguage: String? = nil) async throws(KnowledgeError)
+        -> SearchDocumentsResponse {
         let query = request.query.trimmingWhitespace()
         guard !query.isEmpty else { throw .invalidArgument("query is empty") }
         guard query.utf8.count <= limits.maximumQueryBytes else { throw .invalidArgument("query is longer than \(limits.maximumQueryBytes) bytes") }
@@ -322,7 +324,7 @@ public final class KnowledgeBase: Sendable {
             if mode != .keyword {
                 do throws(EmbeddingError) {
                     guard let embedder else { throw EmbeddingError("the company's embedder is not reachable yet", isTransient: true) }
-                    vector = try await embedder.embed(query: query)
+                    vector = try await embedder.embed(query: CrossLingualExpansion.text(for: query, documentLanguage: documentLanguage))
                 } catch {
                     guard mode == .hybrid else { throw .unavailable("the query could not be embedded: \(error.message)") }
                     // Keywords still answer; the response says so.

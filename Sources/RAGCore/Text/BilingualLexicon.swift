@@ -109,4 +109,18 @@ enum BilingualLexicon {
         }
         return map
     }()
+
+    /// Stem hash → the groups (positions in ``groups``) it belongs to.
+    static let groupsByStem: [UInt64: [Int]] = {
+        var map: [UInt64: [Int]] = [:]
+        for (position, group) in groups.enumerated() {
+            for word in group {
+                let bytes = Array(TextFolding.fold(word).utf8)
+                guard !bytes.isEmpty, !bytes.contains(0x20) else { continue }
+                let stem = TermHash.of(bytes[..<LightStemmer.stemLength(bytes)])
+                if map[stem]?.contains(position) != true { map[stem, default: []].append(position) }
+            }
+        }
+        return map
+    }()
 }

@@ -95,21 +95,6 @@ enum BilingualLexicon {
         ["year", "years", "ano", "anos"], ["hour", "hora", "horas"],
     ]
 
-    /// Stem hash → the concept terms it belongs to.
-    static let concepts: [UInt64: [UInt64]] = {
-        var map: [UInt64: [UInt64]] = [:]
-        for (position, group) in groups.enumerated() {
-            let concept = TermHash.combine(0xC0_4CE9_7000 + UInt64(position), 0xB11_1A6A)
-            for word in group {
-                let bytes = Array(TextFolding.fold(word).utf8)
-                guard !bytes.isEmpty, !bytes.contains(0x20) else { continue }
-                let stem = TermHash.of(bytes[..<LightStemmer.stemLength(bytes)])
-                if map[stem]?.contains(concept) != true { map[stem, default: []].append(concept) }
-            }
-        }
-        return map
-    }()
-
     /// Stem hash → the groups (positions in ``groups``) it belongs to.
     static let groupsByStem: [UInt64: [Int]] = {
         var map: [UInt64: [Int]] = [:]
@@ -123,4 +108,9 @@ enum BilingualLexicon {
         }
         return map
     }()
+
+    /// Stem hash → the concept terms (one per group) it belongs to.
+    static let concepts: [UInt64: [UInt64]] = groupsByStem.mapValues { positions in
+        positions.map { TermHash.combine(0xC0_4CE9_7000 + UInt64($0), 0xB11_1A6A) }
+    }
 }

@@ -35,6 +35,31 @@ static void axpy_avx2(float weight, const float *x, float *y, size_t count) {
     for (; index < count; index++) y[index] += weight * x[index];
 }
 
+__attribute__((target("avx2,fma")))
+static void axpy_columns_avx2(const float *const *columns, const float *weights, size_t ncolumns, size_t offset, float *y, size_t count) {
+    size_t column = 0;
+    for (; column + 4 <= ncolumns; column += 4) {
+        const float *x0 = columns[column] + offset, *x1 = columns[column + 1] + offset;
+        const float *x2 = columns[column + 2] + offset, *x3 = columns[column + 3] + offset;
+        __m256 w0 = _mm256_set1_ps(weights[column]), w1 = _mm256_set1_ps(weights[column + 1]);
+        __m256 w2 = _mm256_set1_ps(weights[column + 2]), w3 = _mm256_set1_ps(weights[column + 3]);
+        size_t index = 0;
+        for (; index + 8 <= count; index += 8) {
+            __m256 acc = _mm256_loadu_ps(y + index);
+            acc = _mm256_fmadd_ps(w0, _mm256_loadu_ps(x0 + index), acc);
+            acc = _mm256_fmadd_ps(w1, _mm256_loadu_ps(x1 + index), acc);
+            acc = _mm256_fmadd_ps(w2, _mm256_loadu_ps(x2 + index), acc);
+            acc = _mm256_fmadd_ps(w3, _mm256_loadu_ps(x3 + index), acc);
+            _mm256_storeu_ps(y + index, acc);
+        }
+        for (; index < count; index++) {
+            y[index] += weights[column] * x0[index] + weights[column + 1] * x1[index] + weights[column + 2] * x2[index]
+                + weights[column + 3] * x3[index];
+        }
+    }
+    for (; column < ncolumns; column++) axpy_avx2(weights[column], columns[column] + offset, y, count);
+}
+
 static int has_avx2(void) {
     static int checked = -1; /* a benign race: every thread computes the same value */
     if (checked < 0) {
@@ -78,6 +103,13 @@ void cvk_axpy(float weight, const float *x, float *y, size_t count) {
     if (has_avx2()) { axpy_avx2(weight, x, y, count); return; }
 #endif
     axpy_portable(weight, x, y, count);
+}
+
+void cvk_axpy_columns(const float *const *columns, const float *weights, size_t ncolumns, size_t offset, float *y, size_t count) {
+#if defined(__x86_64__)
+    if (has_avx2()) { axpy_columns_avx2(columns, weights, ncolumns, offset, y, count); return; }
+#endif
+    for (size_t column = 0; column < ncolumns; column++) axpy_portable(weights[column], columns[column] + offset, y, count);
 }
 
 int cvk_uses_avx2(void) {

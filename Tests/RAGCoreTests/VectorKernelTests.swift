@@ -23,6 +23,33 @@ struct VectorKernelTests {
         }
     }
 
+    @Test func columnAccumulation_MatchesAPlainLoop_ForAnyColumnCountAndOffset() {
+        var generator = SystemRandomNumberGenerator()
+        let length = 203
+        for columnCount in [0, 1, 3, 4, 5, 8, 13] {
+            let columns = (0..<columnCount).map { _ in (0..<length).map { _ in Float.random(in: -1...1, using: &generator) } }
+            let weights = (0..<columnCount).map { _ in Float.random(in: -1...1, using: &generator) }
+            for (offset, count) in [(0, length), (5, 17), (64, 139), (200, 3)] {
+                var y = (0..<count).map { Float($0) / 10 }
+                // Columns in memory of their own, as ColumnMajorVectors keeps them.
+                let storage = columns.map { column -> UnsafeMutablePointer<Float> in
+                    let pointer = UnsafeMutablePointer<Float>.allocate(capacity: length)
+                    pointer.initialize(from: column, count: length)
+                    return pointer
+                }
+                defer { storage.forEach { $0.deallocate() } }
+                let pointers: [UnsafePointer<Float>?] = storage.map { UnsafePointer($0) }
+                pointers.withUnsafeBufferPointer { p in weights.withUnsafeBufferPointer { w in y.withUnsafeMutableBufferPointer { out in
+                    cvk_axpy_columns(p.baseAddress, w.baseAddress, columnCount, offset, out.baseAddress, count)
+                } } }
+                for index in 0..<count {
+                    let expected = Float(index) / 10 + (0..<columnCount).reduce(Float(0)) { $0 + weights[$1] * columns[$1][offset + index] }
+                    #expect(abs(y[index] - expected) < 1e-4, "columns \(columnCount) offset \(offset) index \(index)")
+                }
+            }
+        }
+    }
+
     @Test func bothLayouts_ScoreTheSame() {
         let embedder = BuiltInEmbedder()
         let texts = (0..<300).map { "Tratamiento número \($0) con láser, toxina y ácido hialurónico \($0 % 7)." }

@@ -12,7 +12,7 @@ import CVectorKernels
 /// Not thread-safe by itself: ``TenantIndex`` guards it with its lock (reads shared, writes exclusive).
 final class ColumnMajorVectors: VectorMatrix {
     /// Slots scored together (4,096 floats = 16 KiB of partial scores).
-    static let block = 4_096
+    static let block = 1_024
     let dimensions: Int
     private var columns: [UnsafeMutablePointer<Float>]
     private(set) var count = 0
@@ -71,17 +71,26 @@ final class ColumnMajorVectors: VectorMatrix {
     /// Adds every slot's dot product with `query` into `scores` (zeros, at least ``count`` entries).
     func score(_ query: [Float], into scores: inout [Float]) {
         guard query.count == dimensions, scores.count >= count else { return }
-        var components: [(column: UnsafeMutablePointer<Float>, weight: Float)] = []
-        for (dimension, weight) in query.enumerated() where weight != 0 { components.append((columns[dimension], weight)) }
+        var pointers: [UnsafePointer<Float>?] = []
+        var weights: [Float] = []
+        for (dimension, weight) in query.enumerated() where weight != 0 {
+            pointers.append(UnsafePointer(columns[dimension]))
+            weights.append(weight)
+        }
         let n = count
         scores.withUnsafeMutableBufferPointer { output in
             guard let out = output.baseAddress else { return }
-            // Blocks of slots, so the partial scores stay in the L1 cache while each column streams by.
-            var start = 0
-            while start < n {
-                let end = min(n, start + Self.block)
-                for (column, weight) in components { cvk_axpy(weight, column + start, out + start, end - start) }
-                start = end
+            pointers.withUnsafeBufferPointer { pointers in
+                weights.withUnsafeBufferPointer { weights in
+                    guard let columnList = pointers.baseAddress, let weightList = weights.baseAddress else { return }
+                    // Blocks of slots, so the partial scores stay in the L1 cache while the columns stream by.
+                    var start = 0
+                    while start < n {
+                        let end = min(n, start + Self.block)
+                        cvk_axpy_columns(columnList, weightList, pointers.count, start, out + start, end - start)
+                        start = end
+                    }
+                }
             }
         }
     }

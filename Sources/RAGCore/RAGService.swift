@@ -94,8 +94,11 @@ public struct RAGService: Sendable {
             let (scope, company) = try await scope(request.companyID)
             return try await knowledge.upload(request, scope: scope, maximumDocuments: company.maxDocuments)
         }
-        router.register(RAGAPI.searchDocuments, execution: .cooperative) { [self] request, _ in
+        // On the search pool itself: a loaded tenant with the built-in embedder is searched right there,
+        // without hopping to another thread and back.
+        router.register(RAGAPI.searchDocuments, execution: .blocking(knowledge.searchPool)) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)
+            if let answer = try knowledge.searchIfReady(request, scope: scope) { return answer }
             return try await knowledge.search(request, scope: scope, documentLanguage: company.language)
         }
         router.register(RAGAPI.listDocuments, execution: .cooperative) { [self] request, _ in

@@ -15,7 +15,11 @@ extension KnowledgeBase {
         let tenant = tenant(scope.companyID)
         let task = tenant.index.withLock { current -> Task<TenantIndex, any Error> in
             if let current { return current }
-            let load = Task { try await self.load(scope, tenant: tenant) }
+            let load = Task {
+                let index = try await self.load(scope, tenant: tenant)
+                tenant.loaded(index)
+                return index
+            }
             current = load
             return load
         }

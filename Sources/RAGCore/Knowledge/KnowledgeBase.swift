@@ -279,6 +279,7 @@ public final class KnowledgeBase: Sendable {
                 defer { current = nil }
                 return current
             }
+            tenant.unload()
             tenant.dirty.store(false, ordering: .relaxed)
             tenant.embedding.withLock { record in
                 record.worker?.cancel()
@@ -298,13 +299,7 @@ public final class KnowledgeBase: Sendable {
     /// language be expanded for a dense model (see ``CrossLingualExpansion``).
     public func search(_ request: SearchDocumentsRequest, scope: TenantScope, documentLanguage: String? = nil) async throws(KnowledgeError)
         -> SearchDocumentsResponse {
-        let query = request.query.trimmingWhitespace()
-        guard !query.isEmpty else { throw .invalidArgument("query is empty") }
-        guard query.utf8.count <= limits.maximumQueryBytes else { throw .invalidArgument("query is longer than \(limits.maximumQueryBytes) bytes") }
-        guard (1...50).contains(request.k) else { throw .invalidArgument("k must be between 1 and 50") }
-        guard request.filter.count <= 16, request.filter.values.allSatisfy({ $0.count <= 100 }) else {
-            throw .invalidArgument("a filter has at most 16 fields of at most 100 values")
-        }
+        let query = try validatedQuery(request)
         let start = ContinuousClock.now
         let index = try await index(for: scope)
         let embedder = tenant(scope.companyID).embedder(of: index)
@@ -338,6 +333,43 @@ public final class KnowledgeBase: Sendable {
                              filter: request.filter, minScore: request.minScore)
             }
         }
+        return Self.response(hits, mode: mode, since: start, note: note)
+    }
+
+    /// The request's query, trimmed, once the request is within bounds.
+    func validatedQuery(_ request: SearchDocumentsRequest) throws(KnowledgeError) -> String {
+        let query = request.query.trimmingWhitespace()
+        guard !query.isEmpty else { throw .invalidArgument("query is empty") }
+        guard query.utf8.count <= limits.maximumQueryBytes else { throw .invalidArgument("query is longer than \(limits.maximumQueryBytes) bytes") }
+        guard (1...50).contains(request.k) else { throw .invalidArgument("k must be between 1 and 50") }
+        guard request.filter.count <= 16, request.filter.values.allSatisfy({ $0.count <= 100 }) else {
+            throw .invalidArgument("a filter has at most 16 fields of at most 100 values")
+        }
+        return query
+    }
+
+    /// The same search done on the calling thread, when it needs nothing to wait for: the tenant's index
+    /// is loaded and embeds with the built-in embedder (or the search is keyword-only). Nil otherwise (the
+    /// caller then awaits ``search(_:scope:documentLanguage:)``). For a handler that already runs on the
+    /// knowledge base's pool (``searchPool``): it saves two thread hops per search.
+    public func searchIfReady(_ request: SearchDocumentsRequest, scope: TenantScope) throws(KnowledgeError) -> SearchDocumentsResponse? {
+        let query = try validatedQuery(request)
+        let start = ContinuousClock.now
+        let tenant = tenant(scope.companyID)
+        guard let index = tenant.readyIndex else { return nil }
+        let builtIn = tenant.embedder(of: index) as? BuiltInEmbedder
+        guard builtIn != nil || request.mode == .keyword else { return nil }
+        let analyzed = AnalyzedText(query)
+        let vector = request.mode == .keyword ? [] : builtIn?.vector(of: analyzed) ?? []
+        let hits = index.search(vector: vector, terms: request.mode == .vector ? [] : analyzed.contentStems, k: request.k, mode: request.mode,
+                                filter: request.filter, minScore: request.minScore)
+        return Self.response(hits, mode: request.mode, since: start, note: nil)
+    }
+
+    /// The pool that chunking, embedding and scoring run on.
+    public var searchPool: BlockingIOPool { pool }
+
+    static func response(_ hits: [SearchHitCandidate], mode: SearchMode, since start: ContinuousClock.Instant, note: String?) -> SearchDocumentsResponse {
         let elapsed = ContinuousClock.now - start
         return SearchDocumentsResponse(
             results: hits.map {

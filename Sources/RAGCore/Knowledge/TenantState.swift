@@ -52,10 +52,25 @@ final class TenantState: Sendable {
         }
     }
 
+    /// The index without waiting: set once a load has succeeded (and by every swap), nil before.
+    var readyIndex: TenantIndex? { ready.withLock { $0 } }
+    private let ready = Mutex<TenantIndex?>(nil)
+
+    /// Records a finished load.
+    func loaded(_ index: TenantIndex) {
+        ready.withLock { $0 = index }
+    }
+
+    /// Forgets the index (a purge).
+    func unload() {
+        ready.withLock { $0 = nil }
+    }
+
     /// Replaces the index by an already built one, made with `embedder`.
     func install(_ built: TenantIndex, embedder: any Embedder) {
         remember(embedder)
         index.withLock { $0 = Task { built } }
+        loaded(built)
     }
 
     /// Records the embedder an index is built with.

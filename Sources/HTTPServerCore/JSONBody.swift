@@ -35,7 +35,21 @@ public enum JSONBody {
     /// Parses the body as a JSON value (any shape), or nil when it is not JSON.
     public static func value(of request: HTTPRequest) -> JSONValue? {
         guard !request.body.isEmpty else { return nil }
-        return try? JSONDecoder().decode(JSONValue.self, from: Data(request.body))
+        return try? JSONParser.parse(request.body)
+    }
+
+    /// The body as a JSON value, with the same errors as ``decode(_:from:)``: 415 for a non-JSON content
+    /// type, 400 `invalid_json` for malformed JSON (the message says where).
+    public static func parsed(_ request: HTTPRequest) throws(HTTPError) -> JSONValue {
+        guard isJSON(request) else {
+            throw HTTPError(status: 415, code: "unsupported_media_type",
+                            message: "The request body must be JSON (Content-Type: application/json).")
+        }
+        do throws(JSONParser.Failure) {
+            return try JSONParser.parse(request.body)
+        } catch {
+            throw HTTPError(status: 400, code: "invalid_json", message: "The request body is not valid JSON (\(error.reason) at byte \(error.offset)).")
+        }
     }
 
     /// The 422 answer for a decoding failure, naming the field.

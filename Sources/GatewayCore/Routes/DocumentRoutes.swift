@@ -30,16 +30,54 @@ enum DocumentRoutes {
         var documents: [DocumentBody]
     }
 
-    struct SearchBody: Decodable {
+    /// `POST /api/documents/search`'s body, read from the parsed JSON (the route's hot path avoids a
+    /// `Decodable` pass); wrong types are 422 with the field named, as ``JSONBody`` reports them.
+    struct SearchBody {
         var query: String
         var k: Int?
         var filter: [String: JSONValue]?
         var minScore: Double?
         var mode: String?
 
-        enum CodingKeys: String, CodingKey {
-            case query, k, filter, mode
-            case minScore = "min_score"
+        init(query: String, k: Int? = nil, filter: [String: JSONValue]? = nil, minScore: Double? = nil, mode: String? = nil) {
+            self.query = query
+            self.k = k
+            self.filter = filter
+            self.minScore = minScore
+            self.mode = mode
+        }
+
+        init(_ json: JSONValue) throws(HTTPError) {
+            func invalid(_ field: String, _ problem: String) -> HTTPError {
+                HTTPError(status: 422, code: "validation_failed", message: "The request body has invalid fields.",
+                          details: ["fields": .object([field: .string(problem)])])
+            }
+            guard case .object(let members) = json else { throw invalid("(body)", "must be an object") }
+            guard let query = members["query"], query != .null else { throw invalid("query", "is required") }
+            guard case .string(let text) = query else { throw invalid("query", "must be a string") }
+            self.query = text
+            switch members["k"] {
+            case nil, .null?: k = nil
+            case .number(let number)?:
+                guard number.rounded() == number, abs(number) < 1e9 else { throw invalid("k", "must be an integer") }
+                k = Int(number)
+            default: throw invalid("k", "must be an integer")
+            }
+            switch members["filter"] {
+            case nil, .null?: filter = nil
+            case .object(let fields)?: filter = fields
+            default: throw invalid("filter", "must be an object")
+            }
+            switch members["min_score"] {
+            case nil, .null?: minScore = nil
+            case .number(let number)?: minScore = number
+            default: throw invalid("min_score", "must be a number")
+            }
+            switch members["mode"] {
+            case nil, .null?: mode = nil
+            case .string(let name)?: mode = name
+            default: throw invalid("mode", "must be a string")
+            }
         }
     }
 
@@ -247,8 +285,7 @@ enum DocumentRoutes {
 
         router.add("POST", "/api/documents/search", GatewayRoute(access: .tenant, bodyLimit: 64 << 10) { request, context in
             let id = try company(context)
-            let body = try JSONBody.decode(SearchBody.self, from: request)
-            let search = try searchRequest(body, company: id)
+            let search = try searchRequest(try SearchBody(JSONBody.parsed(request)), company: id)
             let answer = try await upstream.call(.rag, RAGAPI.searchDocuments, search, context: context)
             return .json(200, SearchAnswerJSON.encode(answer, query: search.query, company: id))
         })

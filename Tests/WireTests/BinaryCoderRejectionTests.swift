@@ -97,6 +97,14 @@ import Testing
         #expect(throws: BinaryCodingError.self) { try decoder.decode(String.self, from: bytes) }
         bytes[bytes.count - 1] = 0xC3  // truncated two-byte sequence
         #expect(throws: BinaryCodingError.self) { try decoder.decode(String.self, from: bytes) }
+        // Long strings take the standard library's validating path: the same rules.
+        let long = String(repeating: "señal ", count: 30)
+        #expect(try decoder.decode(String.self, from: encoder.encode(long)) == long)
+        for bad: [UInt8] in [[0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80]] {
+            var encoded = try encoder.encode(String(repeating: "a", count: 100))
+            encoded.replaceSubrange((encoded.count - bad.count)..<encoded.count, with: bad)
+            #expect(throws: BinaryCodingError.self, "\(bad)") { try decoder.decode(String.self, from: encoded) }
+        }
     }
 
     @Test func duplicateKeys_AreRejected() throws {

@@ -111,6 +111,11 @@ final class BinaryDecodingState {
     func readString(_ region: BinaryValueRegion) throws(BinaryCodingError) -> String {
         try present(region, String.self)
         let bytes = UnsafeRawBufferPointer(rebasing: buffer[region.start..<region.end]).bindMemory(to: UInt8.self)
+        // Long strings (document text): the standard library validates and copies in one vectorised pass.
+        if bytes.count > UTF8Validation.shortString {
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw codingPathError(.invalidUTF8, "string is not valid UTF-8") }
+            return text
+        }
         guard UTF8Validation.isValid(bytes) else { throw codingPathError(.invalidUTF8, "string is not valid UTF-8") }
         return String(decoding: bytes, as: UTF8.self)
     }

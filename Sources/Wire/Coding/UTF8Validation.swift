@@ -3,6 +3,10 @@
 /// Faster than the standard library's generic validating initializers for the short strings Wire
 /// messages are made of; valid input is then turned into a `String` without any repair.
 enum UTF8Validation {
+    /// Up to this many bytes this validator (then a copy) beats the standard library's validating
+    /// initializer; longer strings are left to the latter's one vectorised pass.
+    static let shortString = 64
+
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         let count = bytes.count

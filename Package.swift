@@ -99,6 +99,10 @@ let package = Package(
             dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "RedisClient", "BlockingIO", "ServiceRuntime",
                            "CryptoPrimitives", "CVectorKernels", "HTTPClient"],
             swiftSettings: swiftSettings),
+        .target(
+            name: "AppointmentsCore",
+            dependencies: ["Wire", "TenantStorage", "SQLiteClient", "RedisClient", "BlockingIO", "HTTPClient"],
+            swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(
             name: "GatewayCore",
@@ -139,6 +143,8 @@ let package = Package(
             path: "Sources/RAGBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
+        .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO"], swiftSettings: swiftSettings),

@@ -45,4 +45,23 @@ struct DateTimeParserTests {
         check("1 de enero", date: "2027-01-01")
         check("quiero información sobre el botox", date: nil)
     }
+
+    /// Random mixes of date words, numbers and punctuation never crash the parser, and whatever it
+    /// resolves is a real instant with start ≤ end.
+    @Test func randomText_NeverBreaksIt() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["el", "de", "la", "a", "las", "mañana", "tarde", "viernes", "próximo", "que", "viene", "semana", "dentro", "en", "in",
+                      "next", "this", "at", "pm", "am", "h", "y", "media", "menos", "cuarto", "diciembre", "Dec", "15", "31", "0", "99",
+                      "3:30", "25:99", "15/12", "31/02/2026", "2026-13-40", "10.30", "1e9", "99999999999999999999", "ñ", "😀", "-", "/",
+                      ":", ".", "mediodía", "medianoche", "hoy", "ayer", "pasado", "dia", "día", "the", "of", "th"]
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator) ?? "" }
+                .joined(separator: Bool.random(using: &generator) ? " " : "")
+            let result = madrid.interpret(text, now: now)
+            if let start = result.start, let end = result.end { #expect(start <= end, "\(text)") }
+            if result.understood { #expect(result.date != nil, "\(text)") }
+        }
+        // Very long input is cut, not scanned whole.
+        _ = madrid.interpret(String(repeating: "el viernes a las 3 ", count: 10_000), now: now)
+    }
 }

@@ -36,6 +36,9 @@ extension DateTimeParser {
             words = tokens.map { $0.isWord ? DateVocabulary.corrected($0.text) : nil }
         }
 
+        /// Words after a number that make it a 24-hour clock time ("15h", "17.30 h", "las 18 horas").
+        static let hourMarkers: Set<String> = ["h", "hrs", "horas", "hs"]
+
         static let englishMarkers: Set<String> = ["the", "at", "on", "next", "this", "tomorrow", "today", "in", "of", "am", "pm", "is", "can",
                                                     "i", "do", "you", "have", "for", "morning", "afternoon", "evening"]
         static let spanishMarkers: Set<String> = ["el", "la", "las", "de", "del", "manana", "hoy", "para", "por", "en", "que", "tienen",
@@ -244,8 +247,9 @@ extension DateTimeParser {
             let parts = token.text.split(separator: separator).map { Int($0) }
             guard parts.allSatisfy({ $0 != nil }) else { return nil }
             let values = parts.compactMap { $0 }
-            // "10.30" after "a las" is a time, not a date.
-            if separator == ".", values.count == 2, ["las", "la", "at"].contains(word(i - 1) ?? "") { return nil }
+            // "10.30" after "a las" or before "h" is a time, not a date.
+            if separator == ".", values.count == 2,
+               ["las", "la", "at"].contains(word(i - 1) ?? "") || Self.hourMarkers.contains(word(i + 1) ?? "") { return nil }
             switch values.count {
             case 3 where values[0] >= 1900:
                 addCalendarDate(day: values[2], month: values[1], year: values[0], i..<(i + 1))
@@ -292,7 +296,8 @@ extension DateTimeParser {
             }
             guard let token = number(i) else { return nil }
             var hour: Int, minute = 0
-            if token.text.contains(":") || (token.text.contains(".") && ["las", "la", "at"].contains(word(i - 1) ?? "")) {
+            if token.text.contains(":")
+                || (token.text.contains(".") && (["las", "la", "at"].contains(word(i - 1) ?? "") || Self.hourMarkers.contains(word(i + 1) ?? ""))) {
                 let parts = token.text.split(whereSeparator: { $0 == ":" || $0 == "." }).compactMap { Int($0) }
                 guard parts.count == 2 else { return nil }
                 (hour, minute) = (parts[0], parts[1])
@@ -324,7 +329,7 @@ extension DateTimeParser {
                 meridiem = .morning; hasMeridiem = true; end += 2
             case "p"? where word(end + 1) == "m":
                 meridiem = .afternoon; hasMeridiem = true; end += 2
-            case "h"?, "hrs"?, "horas"?, "hs"?:
+            case let marker? where Self.hourMarkers.contains(marker):
                 explicit24 = true; end += 1
             default:
                 break

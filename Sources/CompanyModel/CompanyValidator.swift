@@ -110,6 +110,9 @@ public enum CompanyValidator {
                 }
             }
         }
+        if let booking = company.booking {
+            for (field, problem) in bookingProblems(booking, treatments: Set(company.treatmentDurations.keys)) { problems["booking.\(field)"] = problem }
+        }
         for (day, ranges) in company.businessHours ?? [:] {
             if !weekdays.contains(day) {
                 problems["business_hours.\(day)"] = "is not a weekday"
@@ -184,5 +187,38 @@ public enum CompanyValidator {
         }
         guard let start = minutes(parts[0]), let end = minutes(parts[1]) else { return false }
         return start < end
+    }
+
+    /// Problems with a company's booking settings (field → what is wrong).
+    static func bookingProblems(_ booking: BookingSettings, treatments: Set<String>) -> [String: String] {
+        var problems: [String: String] = [:]
+        if !(0...240).contains(booking.bufferMinutes) { problems["buffer_minutes"] = "must be 0–240" }
+        if !(1...100).contains(booking.capacity) { problems["capacity"] = "must be 1–100" }
+        if ![5, 10, 15, 20, 30, 45, 60, 90, 120].contains(booking.slotMinutes) { problems["slot_minutes"] = "must be 5, 10, 15, 20, 30, 45, 60, 90 or 120" }
+        if !(0...(30 * 24 * 60)).contains(booking.minimumNoticeMinutes) { problems["minimum_notice_minutes"] = "must be 0 to 30 days in minutes" }
+        if !(1...366).contains(booking.horizonDays) { problems["horizon_days"] = "must be 1–366" }
+        if !(0...(30 * 24)).contains(booking.cancellationWindowHours) { problems["cancellation_window_hours"] = "must be 0–720" }
+        if booking.closedDates.count > 1_000 { problems["closed_dates"] = "at most 1000 dates" }
+        if let bad = booking.closedDates.first(where: { !isLocalDate($0) }) { problems["closed_dates"] = "'\(bad.prefix(40))' is not a yyyy-MM-dd date" }
+        for (treatment, aliases) in booking.treatmentAliases {
+            if !treatments.contains(treatment) {
+                problems["treatment_aliases.\(treatment.prefix(60))"] = "is not a treatment of treatment_durations"
+            } else if aliases.count > 50 || aliases.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > 100 }) {
+                problems["treatment_aliases.\(treatment.prefix(60))"] = "at most 50 aliases of 1–100 characters"
+            }
+        }
+        if let unknown = booking.requiredPatientFields.first(where: { !BookingSettings.patientFields.contains($0) }) {
+            problems["required_patient_fields"] = "'\(unknown.prefix(40))' is not one of \(BookingSettings.patientFields.sorted().joined(separator: ", "))"
+        }
+        return problems
+    }
+
+    /// `yyyy-MM-dd` naming a real day.
+    static func isLocalDate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+              (1900...2200).contains(year), (1...12).contains(month), day >= 1 else { return false }
+        let days = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return day <= days[month - 1]
     }
 }

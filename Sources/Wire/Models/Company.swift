@@ -39,6 +39,8 @@ public struct Company: Codable, Sendable, Equatable {
     /// Weekday (`monday`…`sunday`) → opening ranges such as `09:00-13:00`.
     public var businessHours: [String: [String]]?
     public var emergency: EmergencySettings?
+    /// How the company takes appointments (nil: the defaults of ``BookingSettings``).
+    public var booking: BookingSettings?
     /// Requests per second allowed for this company, overriding its tier's default.
     public var rateLimitPerSecond: Double?
     /// Agents switched off for this company (all are on unless listed here as false).
@@ -67,7 +69,7 @@ public struct Company: Codable, Sendable, Equatable {
         case updatedAt = "updated_at", chatwoot, memory, providers, businessHours = "business_hours", emergency
         case rateLimitPerSecond = "rate_limit_per_second", agentsEnabled = "agents_enabled", revision
         case customPrompts = "custom_prompts", defaultPrompts = "default_prompts"
-        case extendedConfiguration = "extended_configuration"
+        case extendedConfiguration = "extended_configuration", booking
     }
 
     public init(
@@ -131,6 +133,7 @@ public struct Company: Codable, Sendable, Equatable {
         providers = try c.decodeIfPresent(AIProviders.self, forKey: .providers)
         businessHours = try c.decodeIfPresent([String: [String]].self, forKey: .businessHours)
         emergency = try c.decodeIfPresent(EmergencySettings.self, forKey: .emergency)
+        booking = try c.decodeIfPresent(BookingSettings.self, forKey: .booking)
         rateLimitPerSecond = try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond)
         agentsEnabled = try c.decodeIfPresent([String: Bool].self, forKey: .agentsEnabled)
         revision = try c.decodeIfPresent(Int.self, forKey: .revision) ?? 1

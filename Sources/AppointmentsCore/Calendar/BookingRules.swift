@@ -1,0 +1,84 @@
+import Foundation
+import Wire
+
+/// A company's booking rules ready to compute with: its time zone, opening ranges per weekday (minutes from
+/// local midnight), closed days, treatments with durations and every name patients use for them, and the
+/// ``BookingSettings`` (buffer, capacity, grid, notice, horizon, cancellation window).
+public struct BookingRules: Sendable {
+    public let timeZone: TimeZone
+    public let settings: BookingSettings
+    /// ISO weekday (1 = Monday) → opening ranges in minutes from local midnight, sorted.
+    public let openings: [Int: [Range<Int>]]
+    public let closedDays: Set<String>
+    /// Treatment → minutes.
+    public let treatments: [String: Int]
+    /// Folded name or alias → treatment.
+    let names: [String: String]
+
+    /// Hours for a company that sets none: the original's fallback (Monday–Friday 08:00–18:00, Saturday 08:00–16:00).
+    public static let defaultBusinessHours: [String: [String]] = [
+        "monday": ["08:00-18:00"], "tuesday": ["08:00-18:00"], "wednesday": ["08:00-18:00"], "thursday": ["08:00-18:00"],
+        "friday": ["08:00-18:00"], "saturday": ["08:00-16:00"],
+    ]
+
+    static let weekdayNumbers = ["monday": 1, "tuesday": 2, "wednesday": 3, "thursday": 4, "friday": 5, "saturday": 6, "sunday": 7]
+
+    /// Why a company's rules cannot be used.
+    public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(company: Company) throws(Invalid) {
+        try self.init(timeZone: company.timezone, businessHours: company.businessHours ?? Self.defaultBusinessHours,
+                      treatments: company.treatmentDurations, settings: company.booking ?? BookingSettings())
+    }
+
+    public init(timeZone identifier: String, businessHours: [String: [String]], treatments: [String: Int],
+                settings: BookingSettings = BookingSettings()) throws(Invalid) {
+        guard let zone = TimeZone(identifier: identifier) else { throw Invalid(description: "unknown time zone '\(identifier)'") }
+        var openings: [Int: [Range<Int>]] = [:]
+        for (day, ranges) in businessHours {
+            guard let weekday = Self.weekdayNumbers[day.lowercased()] else { throw Invalid(description: "'\(day)' is not a weekday") }
+            for text in ranges {
+                guard let range = Self.minutes(of: text) else { throw Invalid(description: "'\(text)' is not an opening range like 09:00-13:30") }
+                openings[weekday, default: []].append(range)
+            }
+        }
+        self.timeZone = zone
+        self.settings = settings
+        self.openings = openings.mapValues { $0.sorted { $0.lowerBound < $1.lowerBound } }
+        self.closedDays = Set(settings.closedDates)
+        self.treatments = treatments
+        var names: [String: String] = [:]
+        for (treatment, _) in treatments {
+            names[DateToken.fold(treatment)] = treatment
+            for alias in settings.treatmentAliases[treatment] ?? [] { names[DateToken.fold(alias)] = treatment }
+        }
+        self.names = names
+    }
+
+    /// `09:00-13:30` → 540..<810 (an end of `24:00` is midnight).
+    static func minutes(of range: String) -> Range<Int>? {
+        let ends = range.split(separator: "-")
+        guard ends.count == 2 else { return nil }
+        func minute(_ text: Substring) -> Int? {
+            let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ":")
+            guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0...24).contains(hour), (0...59).contains(minute),
+                  hour * 60 + minute <= 24 * 60 else { return nil }
+            return hour * 60 + minute
+        }
+        guard let start = minute(ends[0]), let end = minute(ends[1]), start < end else { return nil }
+        return start..<end
+    }
+
+    /// The treatment a patient's words name ("bótox", "toxina botulínica", "Botox"), with its minutes: an exact
+    /// name or alias first, else the longest name or alias the words contain.
+    public func treatment(named words: String) -> (name: String, minutes: Int)? {
+        let folded = DateToken.fold(words).trimmingCharacters(in: .whitespacesAndNewlines)
+        if let name = names[folded], let minutes = treatments[name] { return (name, minutes) }
+        let padded = " " + folded.map { $0.isLetter || $0.isNumber ? $0 : " " }.map(String.init).joined() + " "
+        let found = names.filter { padded.contains(" " + $0.key + " ") }.max { $0.key.count < $1.key.count }
+        guard let found, let minutes = treatments[found.value] else { return nil }
+        return (found.value, minutes)
+    }
+}

@@ -49,17 +49,23 @@ struct AvailabilityTests {
         #expect(morning == ["Mon 09:00", "Mon 09:15", "Mon 11:15", "Mon 11:30", "Mon 11:45", "Mon 12:00", "Mon 12:15", "Mon 12:30"])
 
         let two = Availability(rules: try rules(BookingSettings(capacity: 2, minimumNoticeMinutes: 0)))
-        let overlapping = [BookedInterval(start: madrid("2026-12-07T10:00:00+01:00"), end: madrid("2026-12-07T11:00:00+01:00")),
-                           BookedInterval(start: madrid("2026-12-07T10:30:00+01:00"), end: madrid("2026-12-07T11:30:00+01:00"))]
+        let overlapping = [BookedInterval(start: madrid("2026-12-07T10:00:00+01:00"), end: madrid("2026-12-07T11:00:00+01:00"), room: 0),
+                           BookedInterval(start: madrid("2026-12-07T10:30:00+01:00"), end: madrid("2026-12-07T11:30:00+01:00"), room: 1)]
         let slots = local(two.freeStarts(minutes: 30, from: madrid("2026-12-07T09:30:00+01:00"), through: madrid("2026-12-07T11:30:00+01:00"),
                                          booked: overlapping, now: monday))
         // Two rooms: until 10:30 one room is free (10:00–10:30 overlaps only the first booking, the second starts as it
         // ends); 10:15–10:45 would meet both; from 11:00 only the second runs.
         #expect(slots == ["Mon 09:30", "Mon 09:45", "Mon 10:00", "Mon 11:00", "Mon 11:15", "Mon 11:30"])
-        // Back-to-back bookings do not count as overlapping.
+        // Back-to-back bookings in one room leave the other room free for the whole hour.
         let chain = [BookedInterval(start: madrid("2026-12-07T09:00:00+01:00"), end: madrid("2026-12-07T09:30:00+01:00")),
                      BookedInterval(start: madrid("2026-12-07T09:30:00+01:00"), end: madrid("2026-12-07T10:00:00+01:00"))]
         #expect(local(two.freeStarts(minutes: 60, from: monday, through: madrid("2026-12-07T09:00:00+01:00"), booked: chain, now: monday)) == ["Mon 09:00"])
+        // Rooms, not head counts: one room busy 09:00–09:30 and 10:00–10:30, the other 09:30–10:00 — at most one
+        // appointment at a time, yet no room is free for all of 09:15–09:45.
+        let fragmented = [BookedInterval(start: madrid("2026-12-07T09:00:00+01:00"), end: madrid("2026-12-07T09:30:00+01:00"), room: 0),
+                          BookedInterval(start: madrid("2026-12-07T10:00:00+01:00"), end: madrid("2026-12-07T10:30:00+01:00"), room: 0),
+                          BookedInterval(start: madrid("2026-12-07T09:30:00+01:00"), end: madrid("2026-12-07T10:00:00+01:00"), room: 1)]
+        #expect(two.check(start: madrid("2026-12-07T09:15:00+01:00"), minutes: 30, booked: fragmented, now: monday) == .taken)
     }
 
     @Test func aHoliday_MinimumNotice_Horizon_AndPartOfDay() throws {

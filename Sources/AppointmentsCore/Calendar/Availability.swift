@@ -1,12 +1,14 @@
 import Foundation
 
-/// An appointment as availability sees it: the interval it occupies (cancelled ones are left out).
+/// An appointment as availability sees it: the interval it occupies and its room (cancelled ones are left out).
 public struct BookedInterval: Sendable, Equatable {
     public var start: Date
     public var end: Date
-    public init(start: Date, end: Date) {
+    public var room: Int
+    public init(start: Date, end: Date, room: Int = 0) {
         self.start = start
         self.end = end
+        self.room = room
     }
 }
 
@@ -14,8 +16,8 @@ public struct BookedInterval: Sendable, Equatable {
 ///
 /// A start is free when: it is on the slot grid of an opening range of its local day (not a closed day),
 /// the whole treatment fits before that range closes, it is at least the minimum notice after now and
-/// within the booking horizon, and at no moment of `[start, end + buffer)` would more than `capacity − 1`
-/// other appointments (each occupying its own interval plus the buffer) run. Local days and times are the
+/// within the booking horizon, and one of the `capacity` rooms is free for the whole of `[start, end + buffer)`
+/// (each appointment holds its room for its interval plus the buffer) — the rule the stores book by. Local days and times are the
 /// company's time zone's, so a daylight-saving day has its real length and a local time the clocks skip is
 /// never offered.
 public struct Availability: Sendable {
@@ -58,7 +60,9 @@ public struct Availability: Sendable {
                         let end = start.addingTimeInterval(Double(minutes) * 60)
                         guard start >= earliest, start <= latest, end <= close else { continue }
                         if let partOfDay, PartOfDay.of(hour: minute / 60) != partOfDay { continue }
-                        if occupied.concurrency(from: start, to: end.addingTimeInterval(occupied.buffer)) < settings.capacity { found.append(start) }
+                        if occupied.freeRoom(from: start, to: end.addingTimeInterval(occupied.buffer), rooms: settings.capacity) != nil {
+                            found.append(start)
+                        }
                     }
                 }
             }
@@ -78,7 +82,7 @@ public struct Availability: Sendable {
         guard offered.first == start else { return .outsideHours }
         let occupied = Occupancy(booked, buffer: Double(settings.bufferMinutes) * 60)
         let end = start.addingTimeInterval(Double(minutes) * 60)
-        return occupied.concurrency(from: start, to: end.addingTimeInterval(occupied.buffer)) < settings.capacity ? nil : .taken
+        return occupied.freeRoom(from: start, to: end.addingTimeInterval(occupied.buffer), rooms: settings.capacity) != nil ? nil : .taken
     }
 
     /// Why a start cannot be booked.
@@ -105,45 +109,33 @@ public struct Availability: Sendable {
     }
 }
 
-/// Booked intervals sorted by start, each occupying `[start, end + buffer)`, for concurrency counts.
+/// Booked intervals sorted by start, each occupying its room for `[start, end + buffer)`.
 struct Occupancy {
-    let intervals: [(start: Date, end: Date)]
+    let intervals: [(start: Date, end: Date, room: Int)]
     let buffer: TimeInterval
     let longest: TimeInterval
 
     init(_ booked: [BookedInterval], buffer: TimeInterval) {
         self.buffer = buffer
-        intervals = booked.map { ($0.start, $0.end.addingTimeInterval(buffer)) }.sorted { $0.start < $1.start }
+        intervals = booked.map { ($0.start, $0.end.addingTimeInterval(buffer), $0.room) }.sorted { $0.start < $1.start }
         longest = intervals.map { $0.end.timeIntervalSince($0.start) }.max() ?? 0
     }
 
-    /// The most intervals that run at one moment of `[from, to)`.
-    func concurrency(from: Date, to: Date) -> Int {
-        // Intervals starting before `to` and ending after `from`: those starting no earlier than `from − longest`.
+    /// The first room (0 ..< rooms) no interval occupies during `[from, to)`, if any.
+    func freeRoom(from: Date, to: Date, rooms: Int) -> Int? {
+        // Intervals that can reach `from` start no earlier than `from − longest`.
         var low = 0, high = intervals.count
         let floor = from.addingTimeInterval(-longest)
         while low < high {
             let middle = (low + high) / 2
             if intervals[middle].start < floor { low = middle + 1 } else { high = middle }
         }
-        var events: [(Date, Int)] = []
+        var busy = Set<Int>()
         var index = low
         while index < intervals.count, intervals[index].start < to {
-            let interval = intervals[index]
-            if interval.end > from {
-                events.append((max(interval.start, from), 1))
-                events.append((min(interval.end, to), -1))
-            }
+            if intervals[index].end > from { busy.insert(intervals[index].room) }
             index += 1
         }
-        guard !events.isEmpty else { return 0 }
-        // Ends before starts at the same instant: back-to-back appointments do not overlap.
-        events.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        var running = 0, peak = 0
-        for (_, change) in events {
-            running += change
-            peak = max(peak, running)
-        }
-        return peak
+        return (0..<max(1, rooms)).first { !busy.contains($0) }
     }
 }

@@ -143,7 +143,7 @@ let package = Package(
             path: "Sources/RAGBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire"],
+        .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire", "TenantStorage", "RedisClient"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),

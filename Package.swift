@@ -101,7 +101,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "AppointmentsCore",
-            dependencies: ["Wire", "TenantStorage", "SQLiteClient", "RedisClient", "BlockingIO", "HTTPClient"],
+            dependencies: ["Wire", "WireRPC", "TenantStorage", "SQLiteClient", "RedisClient", "BlockingIO", "HTTPClient", "CryptoPrimitives", "ServiceRuntime"],
             swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(
@@ -119,7 +119,7 @@ let package = Package(
             name: "ConfigService", dependencies: ["ConfigServiceCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/ConfigService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "AgentService", dependencies: ["AgentCore", "Wire", "WireRPC", "ServiceRuntime"],
+            name: "AgentService", dependencies: ["AgentCore", "AppointmentsCore", "RedisClient", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/AgentService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO", "RedisClient", "HTTPClient"],

@@ -23,9 +23,8 @@ public struct AgentService: Sendable {
 
     /// Registers the methods (all answer from memory, on the event loop).
     public func register(on router: inout RPCRouter) {
-        // The company copy is derived from the config service (a purged company disappears from it with the
-        // next change); conversations and memory, which will be erased here, arrive with the conversations issue.
-        router.registerNoTenantDataPurge(service: ServiceName.agent.rawValue)
+        // The purge method is the appointments' (AppointmentsService): the company copy is derived from the config
+        // service, and conversations and memory arrive with the conversations issue.
         router.register(AgentAPI.describeCompany, execution: .eventLoop) { [self] request, _ in
             let company = try company(request.companyID)
             let enabled = company.agentsEnabled ?? [:]

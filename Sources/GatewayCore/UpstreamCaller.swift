@@ -94,6 +94,8 @@ public struct UpstreamCaller: Sendable {
     static func map(_ error: RPCError, service: ServiceName, logger context: GatewayContext) -> HTTPError {
         let name = service.rawValue
         let details: [String: JSONValue] = ["service": .string(name)]
+        // A service that names the product error (`slot_taken`, `outside_hours`…) gets it passed through.
+        let product = error.metadata[RPCError.errorCodeMetadataKey].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
         switch error.code {
         case .unavailable, .cancelled:
             context.logger.warning("\(name) service unavailable: \(error.message)")
@@ -103,16 +105,18 @@ public struct UpstreamCaller: Sendable {
             context.logger.warning("\(name) service timed out: \(error.message)")
             return HTTPError(status: 504, code: "upstream_timeout", message: "The \(name) service did not answer in time.",
                              details: details)
-        case .notFound: return HTTPError(status: 404, code: "not_found", message: error.message, details: details)
+        case .notFound: return HTTPError(status: 404, code: product ?? "not_found", message: error.message, details: details)
         case .invalidArgument, .outOfRange:
+            if let product { return HTTPError(status: 422, code: product, message: error.message, details: details) }
             if let fields = fieldErrors(error) {
                 return HTTPError(status: 422, code: "validation_failed", message: error.message, details: ["fields": fields])
             }
             return HTTPError(status: 400, code: "invalid_argument", message: error.message, details: details)
         case .alreadyExists:
-            return HTTPError(status: 409, code: "conflict", message: error.message,
+            return HTTPError(status: 409, code: product ?? "conflict", message: error.message,
                              details: fieldErrors(error).map { ["fields": $0] } ?? details)
         case .failedPrecondition, .aborted:
+            if let product { return HTTPError(status: 409, code: product, message: error.message, details: details) }
             return HTTPError(status: 412, code: "precondition_failed", message: error.message, details: details)
         case .permissionDenied: return HTTPError(status: 403, code: "forbidden", message: error.message, details: details)
         case .unauthenticated: return HTTPError(status: 401, code: "unauthenticated", message: error.message, details: details)

@@ -53,13 +53,14 @@ final class GatewayFixture: @unchecked Sendable {
     }
 
     func writeCompaniesFile() throws -> String {
-        func company(_ id: String, tier: String = "basic", account: Int, active: Bool = true, keys: [String] = []) -> String {
-            #""\#(id)": {"company_name": "Clínica \#(id)", "redis_prefix": "\#(id):", "vectorstore_index": "\#(id)_documents", "#
+        func company(_ id: String, tier: String = "basic", account: Int, active: Bool = true, keys: [String] = [], extra: String = "") -> String {
+            #""\#(id)": {\#(extra)"company_name": "Clínica \#(id)", "redis_prefix": "\#(id):", "vectorstore_index": "\#(id)_documents", "#
                 + #""sales_agent_name": "Asesora \#(id)", "services": "servicios de \#(id)", "chatwoot_account_id": "\#(account)", "#
                 + #""subscription_tier": "\#(tier)", "is_active": \#(active), "api_keys": [\#(keys.joined(separator: ","))]}"#
         }
         let text = "{" + [
-            company("benova", tier: "professional", account: 7, keys: [keyRecord(benovaKey, name: "panel")]),
+            company("benova", tier: "professional", account: 7, keys: [keyRecord(benovaKey, name: "panel")],
+                    extra: #""timezone": "America/Bogota", "treatment_durations": {"botox": 30, "limpieza_facial": 60}, "#),
             company("dental", account: 9, keys: [keyRecord(dentalKey, name: "crm")]),
             company("medispa", tier: "enterprise", account: 8),
             company("wellness", account: 10),

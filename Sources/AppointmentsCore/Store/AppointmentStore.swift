@@ -46,6 +46,8 @@ public protocol AppointmentStore: Sendable {
     /// Cancels a booked appointment; nil when there is none with this id (or it is already cancelled).
     func cancel(_ id: String, at now: Date, late: Bool, in scope: TenantScope) async throws(AppointmentStoreError) -> Appointment?
     func appointment(_ id: String, in scope: TenantScope) async throws(AppointmentStoreError) -> Appointment?
+    /// The appointment an idempotency key booked, if any.
+    func appointment(forKey key: String, in scope: TenantScope) async throws(AppointmentStoreError) -> Appointment?
     /// Appointments starting in `[from, to)`, earliest first; with `patient`, only those whose phone, id
     /// number, email or name (case and accents ignored) equals it; cancelled ones too when asked.
     func list(from: Date, to: Date, patient: String?, includeCancelled: Bool, limit: Int,

@@ -152,6 +152,17 @@ public final class RedisAppointmentStore: AppointmentStore {
         }
     }
 
+    public func appointment(forKey key: String, in scope: TenantScope) async throws(AppointmentStoreError) -> Appointment? {
+        let id: String?
+        do throws(RedisError) {
+            id = try await redis.command(["GET", RedisArgument(scope.redisKey("appointments", "key", key))]).string
+        } catch {
+            throw failure(error)
+        }
+        guard let id else { return nil }
+        return try await appointment(id, in: scope)
+    }
+
     public func list(from: Date, to: Date, patient: String?, includeCancelled: Bool, limit: Int,
                      in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment] {
         let wanted = patient.map { SQLiteAppointmentStore.separator + PatientDetails.searchKey(of: $0) + SQLiteAppointmentStore.separator }

@@ -135,6 +135,14 @@ public final class SQLiteAppointmentStore: AppointmentStore {
         }
     }
 
+    public func appointment(forKey key: String, in scope: TenantScope) async throws(AppointmentStoreError) -> Appointment? {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> Appointment? in
+            try connection.query("SELECT \(Self.columns) FROM appointments WHERE company_id = ? AND idempotency_key = ?", [.text(company), .text(key)])
+                .first.flatMap(Self.appointment)
+        }
+    }
+
     public func list(from: Date, to: Date, patient: String?, includeCancelled: Bool, limit: Int,
                      in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment] {
         let company = scope.companyID.rawValue

@@ -18,6 +18,15 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(code.name): \(message)" }
+
+    /// The metadata key under which a service names the product error code of a failure (`slot_taken`,
+    /// `outside_hours`…), which the gateway returns as the answer's `error.code`.
+    public static let errorCodeMetadataKey = "error-code"
+
+    /// An error with a product error code.
+    public init(_ code: StatusCode, _ message: String, errorCode: String) {
+        self.init(code, message, metadata: [Self.errorCodeMetadataKey: errorCode])
+    }
 }
 
 /// A domain error that knows which RPC status it corresponds to.

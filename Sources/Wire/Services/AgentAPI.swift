@@ -10,8 +10,24 @@ public enum AgentAPI {
     /// Renders a prompt template with sample values (`invalidArgument` with field metadata for unknown placeholders).
     public static let previewPrompt = Method<PreviewPromptRequest, PromptPreview>(service: service, name: "previewPrompt")
 
+    /// Free starts for a treatment in the company's calendar.
+    public static let appointmentAvailability = Method<AvailabilityRequest, AvailabilityAnswer>(
+        service: service, name: "appointmentAvailability", idempotent: true)
+    /// Books an appointment (`alreadyExists` with error code `slot_taken` when the place is gone;
+    /// `invalidArgument` with `outside_hours`, `past_time`, `too_soon`, `beyond_horizon`, `unknown_treatment`,
+    /// `missing_patient_fields`). Idempotent with an idempotency key.
+    public static let bookAppointment = Method<BookAppointmentRequest, AppointmentAnswer>(service: service, name: "bookAppointment")
+    public static let rescheduleAppointment = Method<RescheduleAppointmentRequest, AppointmentAnswer>(service: service, name: "rescheduleAppointment")
+    public static let cancelAppointment = Method<AppointmentReference, AppointmentAnswer>(service: service, name: "cancelAppointment")
+    public static let getAppointment = Method<AppointmentReference, AppointmentAnswer>(service: service, name: "getAppointment", idempotent: true)
+    public static let listAppointments = Method<ListAppointmentsRequest, AppointmentList>(service: service, name: "listAppointments", idempotent: true)
+    /// What the date and time understanding makes of a text.
+    public static let parseDateTime = Method<ParseDateTimeRequest, DateTimeUnderstanding>(service: service, name: "parseDateTime", idempotent: true)
+
     /// Every method the agent service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
-        describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor,
+        describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor, appointmentAvailability.descriptor,
+        bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
+        listAppointments.descriptor, parseDateTime.descriptor,
     ]
 }

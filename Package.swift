@@ -74,7 +74,7 @@ let package = Package(
         .target(name: "HTTPServerCore", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
         .target(
             name: "ServiceRuntime",
-            dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceLogging"],
+            dependencies: ["Wire", "WireRPC", "NetworkCore", "ServiceLogging", "TenantStorage"],
             swiftSettings: swiftSettings),
 
         // MARK: Storage and outbound clients

@@ -61,26 +61,6 @@ public struct AppointmentsService: Sendable {
         router.register(AgentAPI.parseDateTime, execution: .cooperative) { [self] request, _ in
             try book.interpret(request, company: try await company(request.companyID).0)
         }
-        // Purge: the company's appointments (an inactive company is purged too; the gateway purges before deleting).
-        router.register(StandardMethods.purgeTenant, execution: .cooperative) { [companies, book] request, context in
-            var company = companies.company(request.companyID)
-            if company == nil {
-                try? await companies.refresh()
-                company = companies.company(request.companyID)
-            }
-            guard let company else {
-                context.logger.warning("purge of \(request.companyID) requested by \(request.actor): unknown company, nothing erased")
-                return PurgeTenantResponse(service: ServiceName.agent.rawValue, itemsRemoved: 0)
-            }
-            let scope: TenantScope
-            do {
-                scope = try TenantScope(company: company)
-            } catch {
-                throw AppointmentError.invalidArgument("company '\(company.id)' has no valid namespaces: \(error)")
-            }
-            let removed = try await book.purge(scope)
-            context.logger.info("purge of \(request.companyID) requested by \(request.actor): \(removed) appointments erased")
-            return PurgeTenantResponse(service: ServiceName.agent.rawValue, itemsRemoved: removed)
-        }
+        router.registerTenantPurge(service: .agent, companies: companies, items: "appointments") { scope in try await book.purge(scope) }
     }
 }

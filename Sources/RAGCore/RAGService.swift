@@ -65,27 +65,7 @@ public struct RAGService: Sendable {
     /// knowledge base's threads.
     public func register(on router: inout RPCRouter) {
         let knowledge = self.knowledge
-        router.register(StandardMethods.purgeTenant, execution: .cooperative) { [self] request, context in
-            // An inactive company is purged too (the gateway purges before the company is deleted).
-            var company = companies.company(request.companyID)
-            if company == nil {
-                try? await companies.refresh()
-                company = companies.company(request.companyID)
-            }
-            guard let company else {
-                context.logger.warning("purge of \(request.companyID) requested by \(request.actor): unknown company, nothing erased")
-                return PurgeTenantResponse(service: ServiceName.rag.rawValue, itemsRemoved: 0)
-            }
-            let scope: TenantScope
-            do {
-                scope = try TenantScope(company: company)
-            } catch {
-                throw KnowledgeError.invalidArgument("company '\(company.id)' has no valid namespaces: \(error)")
-            }
-            let removed = try await knowledge.purge(scope)
-            context.logger.info("purge of \(request.companyID) requested by \(request.actor): \(removed) documents erased")
-            return PurgeTenantResponse(service: ServiceName.rag.rawValue, itemsRemoved: removed)
-        }
+        router.registerTenantPurge(service: .rag, companies: companies, items: "documents") { scope in try await knowledge.purge(scope) }
         router.register(RAGAPI.addDocuments, execution: .cooperative) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)
             return try await knowledge.write(request.documents, scope: scope, maximumDocuments: company.maxDocuments)

@@ -29,6 +29,7 @@ let package = Package(
         .executable(name: "wire-cli", targets: ["WireCLI"]),
         .executable(name: "wire-bench", targets: ["WireBench"]),
         .executable(name: "rag-bench", targets: ["RAGBench"]),
+        .executable(name: "appointments-bench", targets: ["AppointmentsBench"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "WireRPC", targets: ["WireRPC"]),
     ],
@@ -141,6 +142,10 @@ let package = Package(
         .executableTarget(
             name: "RAGBench", dependencies: ["RAGCore", "Wire", "TenantStorage", "BlockingIO", "HTTPClient"],
             path: "Sources/RAGBench", swiftSettings: swiftSettings),
+
+        .executableTarget(
+            name: "AppointmentsBench", dependencies: ["AppointmentsCore", "Wire", "TenantStorage"],
+            path: "Sources/AppointmentsBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire", "TenantStorage", "RedisClient"],

@@ -125,4 +125,21 @@ struct AvailabilityTests {
         #expect(throws: BookingRules.Invalid.self) { try BookingRules(timeZone: "Mars/Olympus", businessHours: [:], treatments: [:]) }
         #expect(throws: BookingRules.Invalid.self) { try BookingRules(timeZone: "UTC", businessHours: ["monday": ["13:00-09:00"]], treatments: [:]) }
     }
+
+    /// The day walk agrees with the calendar for three years, leap days and year ends included.
+    @Test func theDayWalk_MatchesTheCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? .gmt
+        var date = try #require(calendar.date(from: DateComponents(year: 2027, month: 12, day: 25)))
+        let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+        var day = try #require(LocalDay(year: parts.year, month: parts.month, day: parts.day, weekday: parts.weekday))
+        for _ in 0..<(3 * 366) {
+            let expected = calendar.dateComponents([.year, .month, .day, .weekday], from: date)
+            #expect(day.year == expected.year && day.month == expected.month && day.day == expected.day)
+            #expect(day.isoWeekday == ((expected.weekday ?? 1) == 1 ? 7 : (expected.weekday ?? 1) - 1))
+            day.advance()
+            date = date.addingTimeInterval(86_400)
+        }
+        #expect(LocalDay(year: 2028, month: 2, day: 9, weekday: 4)?.key == "2028-02-09")
+    }
 }

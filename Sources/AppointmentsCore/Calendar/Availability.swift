@@ -43,31 +43,40 @@ public struct Availability: Sendable {
         let latest = min(through, now.addingTimeInterval(Double(settings.horizonDays) * 86_400))
         guard earliest <= latest else { return [] }
         let occupied = Occupancy(booked, buffer: Double(settings.bufferMinutes) * 60)
+        var cursor = 0  // candidates come in time order: the first interval that can matter only moves forward
         var found: [Date] = []
         var day = calendar.startOfDay(for: earliest)
+        let first = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
+        guard var local = LocalDay(year: first.year, month: first.month, day: first.day, weekday: first.weekday) else { return [] }
         while day <= latest, found.count < limit {
-            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: day)
-            guard let year = parts.year, let month = parts.month, let dayOfMonth = parts.day, let weekday = parts.weekday else { break }
-            let key = String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
-            let isoWeekday = weekday == 1 ? 7 : weekday - 1
-            if !rules.closedDays.contains(key) {
-                for range in rules.openings[isoWeekday] ?? [] {
-                    guard let close = localInstant(year, month, dayOfMonth, minute: range.upperBound) else { continue }
+            // A day without a clock change (all but two a year) is 24 hours long and maps local minutes to
+            // instants by adding seconds to its midnight; a change day asks the calendar for each local time.
+            let zone = rules.timeZone
+            let steady = zone.secondsFromGMT(for: day) == zone.secondsFromGMT(for: day.addingTimeInterval(86_400))
+            let nextMidnight = steady ? day.addingTimeInterval(86_400) : localInstant(local.year, local.month, local.day, minute: 24 * 60)
+            if !rules.closedDays.contains(local.key) {
+                let (year, month, dayOfMonth) = (local.year, local.month, local.day)
+                func instant(_ minute: Int) -> Date? {
+                    steady ? day.addingTimeInterval(Double(minute) * 60) : localInstant(year, month, dayOfMonth, minute: minute)
+                }
+                for range in rules.openings[local.isoWeekday] ?? [] {
+                    guard let close = instant(range.upperBound) else { continue }
                     var minute = range.lowerBound
                     while minute + minutes <= range.upperBound, found.count < limit {
                         defer { minute += settings.slotMinutes }
-                        guard let start = localInstant(year, month, dayOfMonth, minute: minute) else { continue }
+                        guard let start = instant(minute) else { continue }
                         let end = start.addingTimeInterval(Double(minutes) * 60)
                         guard start >= earliest, start <= latest, end <= close else { continue }
                         if let partOfDay, PartOfDay.of(hour: minute / 60) != partOfDay { continue }
-                        if occupied.freeRoom(from: start, to: end.addingTimeInterval(occupied.buffer), rooms: settings.capacity) != nil {
+                        if occupied.freeRoom(from: start, to: end.addingTimeInterval(occupied.buffer), rooms: settings.capacity, cursor: &cursor) != nil {
                             found.append(start)
                         }
                     }
                 }
             }
-            guard let next = calendar.date(byAdding: .day, value: 1, to: day) else { break }
-            day = calendar.startOfDay(for: next)
+            guard let next = nextMidnight else { break }
+            day = next
+            local.advance()
         }
         return found
     }
@@ -109,6 +118,46 @@ public struct Availability: Sendable {
     }
 }
 
+/// A local calendar day walked one day at a time without the calendar (Gregorian rules).
+struct LocalDay {
+    var year: Int
+    var month: Int
+    var day: Int
+    /// 1 = Monday … 7 = Sunday.
+    var isoWeekday: Int
+
+    /// From Foundation's components (`weekday` 1 = Sunday).
+    init?(year: Int?, month: Int?, day: Int?, weekday: Int?) {
+        guard let year, let month, let day, let weekday else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+        isoWeekday = weekday == 1 ? 7 : weekday - 1
+    }
+
+    /// `yyyy-MM-dd`, as closed days are written.
+    var key: String {
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+        return "\(year)-\(two(month))-\(two(day))"
+    }
+
+    mutating func advance() {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let length = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        isoWeekday = isoWeekday % 7 + 1
+        if day < length {
+            day += 1
+        } else if month < 12 {
+            day = 1
+            month += 1
+        } else {
+            day = 1
+            month = 1
+            year += 1
+        }
+    }
+}
+
 /// Booked intervals sorted by start, each occupying its room for `[start, end + buffer)`.
 struct Occupancy {
     let intervals: [(start: Date, end: Date, room: Int)]
@@ -123,19 +172,36 @@ struct Occupancy {
 
     /// The first room (0 ..< rooms) no interval occupies during `[from, to)`, if any.
     func freeRoom(from: Date, to: Date, rooms: Int) -> Int? {
-        // Intervals that can reach `from` start no earlier than `from − longest`.
-        var low = 0, high = intervals.count
+        var cursor = 0
+        return freeRoom(from: from, to: to, rooms: rooms, cursor: &cursor)
+    }
+
+    /// The same, for calls in increasing `from` order: `cursor` (start at 0) remembers the first interval
+    /// that can still reach `from` (intervals start no earlier than `from − longest`).
+    func freeRoom(from: Date, to: Date, rooms: Int, cursor: inout Int) -> Int? {
         let floor = from.addingTimeInterval(-longest)
-        while low < high {
-            let middle = (low + high) / 2
-            if intervals[middle].start < floor { low = middle + 1 } else { high = middle }
+        if cursor == 0 || cursor > intervals.count || (cursor > 0 && intervals[cursor - 1].start >= floor) {
+            var low = 0, high = intervals.count
+            while low < high {
+                let middle = (low + high) / 2
+                if intervals[middle].start < floor { low = middle + 1 } else { high = middle }
+            }
+            cursor = low
+        } else {
+            while cursor < intervals.count, intervals[cursor].start < floor { cursor += 1 }
         }
-        var busy = Set<Int>()
+        let low = cursor
+        // Rooms 0–63 as bits (no allocation); more rooms in a set.
+        var busyBits: UInt64 = 0
+        var busyOthers = Set<Int>()
         var index = low
         while index < intervals.count, intervals[index].start < to {
-            if intervals[index].end > from { busy.insert(intervals[index].room) }
+            let interval = intervals[index]
+            if interval.end > from {
+                if (0..<64).contains(interval.room) { busyBits |= 1 << UInt64(interval.room) } else { busyOthers.insert(interval.room) }
+            }
             index += 1
         }
-        return (0..<max(1, rooms)).first { !busy.contains($0) }
+        return (0..<max(1, rooms)).first { $0 < 64 ? busyBits & (1 << UInt64($0)) == 0 : !busyOthers.contains($0) }
     }
 }

@@ -120,7 +120,7 @@ let package = Package(
             name: "ConfigService", dependencies: ["ConfigServiceCore", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/ConfigService", swiftSettings: swiftSettings),
         .executableTarget(
-            name: "AgentService", dependencies: ["AgentCore", "AppointmentsCore", "RedisClient", "Wire", "WireRPC", "ServiceRuntime"],
+            name: "AgentService", dependencies: ["AgentCore", "AppointmentsCore", "RedisClient", "HTTPClient", "Wire", "WireRPC", "ServiceRuntime"],
             path: "Sources/AgentService", swiftSettings: swiftSettings),
         .executableTarget(
             name: "RAGService", dependencies: ["RAGCore", "WireRPC", "ServiceRuntime", "BlockingIO", "RedisClient", "HTTPClient"],
@@ -148,7 +148,10 @@ let package = Package(
             path: "Sources/AppointmentsBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire", "TenantStorage", "RedisClient"],
+        .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",
+                swiftSettings: swiftSettings),
+        .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire", "TenantStorage", "RedisClient", "HTTPClient", "HTTPServerCore", "NetworkCore",
+                                                                   "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
@@ -162,7 +165,7 @@ let package = Package(
         .testTarget(
             name: "RAGCoreTests",
             dependencies: ["RAGCore", "TenantStorage", "Wire", "BlockingIO", "CompanyModel", "RedisClient", "SQLiteClient", "CVectorKernels",
-                           "HTTPClient", "HTTPServerCore", "NetworkCore"],
+                           "HTTPClient", "HTTPServerCore", "NetworkCore", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "TenantStorageTests", dependencies: ["TenantStorage", "CompanyModel", "Wire"], swiftSettings: swiftSettings),
         .testTarget(

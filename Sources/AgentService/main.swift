@@ -1,6 +1,7 @@
 import AgentCore
 import AppointmentsCore
 import Foundation
+import HTTPClient
 import RedisClient
 import ServiceRuntime
 import Wire
@@ -40,5 +41,12 @@ host.logger.info("appointment store: \(storeKind)")
 
 var router = RPCRouter()
 AgentService(companies: companies).register(on: &router)
-AppointmentsService(companies: companies, book: AppointmentBook(store: appointments)).register(on: &router)
+// Companies with a schedule_service_url get their availability from it (the original's contract).
+let scheduleService: ScheduleServiceClient
+do {
+    scheduleService = ScheduleServiceClient(client: try HTTPClient(name: "schedule-service"))
+} catch {
+    host.exitMisconfigured(ConfigurationError("cannot start the schedule-service HTTP client: \(error)"))
+}
+AppointmentsService(companies: companies, book: AppointmentBook(store: appointments, scheduleService: scheduleService)).register(on: &router)
 exit(await host.run(router: router))

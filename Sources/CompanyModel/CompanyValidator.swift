@@ -207,6 +207,7 @@ public enum CompanyValidator {
                 problems["treatment_aliases.\(treatment.prefix(60))"] = "at most 50 aliases of 1–100 characters"
             }
         }
+        if !["builtin", "human"].contains(booking.scheduleServiceFallback) { problems["schedule_service_fallback"] = "must be builtin or human" }
         if let unknown = booking.requiredPatientFields.first(where: { !BookingSettings.patientFields.contains($0) }) {
             problems["required_patient_fields"] = "'\(unknown.prefix(40))' is not one of \(BookingSettings.patientFields.sorted().joined(separator: ", "))"
         }

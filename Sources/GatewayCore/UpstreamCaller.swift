@@ -97,6 +97,9 @@ public struct UpstreamCaller: Sendable {
         // A service that names the product error (`slot_taken`, `outside_hours`…) gets it passed through.
         let product = error.metadata[RPCError.errorCodeMetadataKey].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
         switch error.code {
+        case .unavailable where product != nil:
+            // The service is up and says what is not (the company's schedule service, for one).
+            return HTTPError(status: 503, code: product ?? "service_unavailable", message: error.message, details: details)
         case .unavailable, .cancelled:
             context.logger.warning("\(name) service unavailable: \(error.message)")
             return HTTPError(status: 503, code: "service_unavailable", message: "The \(name) service is unavailable.",

@@ -4,6 +4,7 @@ import HTTPServerCore
 import NetworkCore
 import Synchronization
 import Testing
+import TestSupport
 @testable import RAGCore
 
 /// A local server that speaks the OpenAI embeddings API, including its failures: throttling with
@@ -55,16 +56,7 @@ final class FakeEmbeddingsServer: HTTPResponder, Sendable {
 @Suite(.serialized) struct OpenAICompatibleEmbedderTests {
     func withServer(_ body: (String, FakeEmbeddingsServer, HTTPClient) async throws -> Void) async throws {
         let fake = FakeEmbeddingsServer()
-        let server = HTTPServer(configuration: HTTPServerConfiguration(plainAddresses: [.tcp(host: "127.0.0.1", port: 0)]), responder: fake)
-        try await server.start()
-        guard case .tcp(_, let port)? = server.boundAddresses.plain.first else {
-            Issue.record("the fake server did not bind")
-            return
-        }
-        let client = try HTTPClient()
-        defer { client.shutdown() }
-        try await body("http://127.0.0.1:\(port)", fake, client)
-        await server.shutdownGracefully()
+        try await withLocalHTTPServer(fake) { base, client in try await body(base, fake, client) }
     }
 
     func normalised(_ vector: [Float]) -> [Float] {

@@ -11,11 +11,14 @@ import Wire
 /// a place taken between the check and the write is still refused (`slot_taken`).
 public final class AppointmentBook: Sendable {
     public let store: any AppointmentStore
+    /// For companies with a `schedule_service_url` (nil: their availability comes from the built-in calendar).
+    public let scheduleService: ScheduleServiceClient?
     let clock: @Sendable () -> Date
 
     /// - Parameter clock: "now" (the tests move it).
-    public init(store: any AppointmentStore, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any AppointmentStore, scheduleService: ScheduleServiceClient? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
+        self.scheduleService = scheduleService
         self.clock = clock
     }
 
@@ -69,6 +72,23 @@ public final class AppointmentBook: Sendable {
             to = start.addingTimeInterval(86_400 - 1)
         }
         guard from <= to, to.timeIntervalSince(from) <= 400 * 86_400 else { throw .invalidArgument("from must be before to, at most 400 days apart") }
+        var note: String?
+        if let url = company.scheduleServiceURL, !url.isEmpty, let service = scheduleService {
+            if await service.isHealthy(url) {
+                do throws(ScheduleServiceError) {
+                    let slots = try await externalSlots(service, url: url, rules: rules, from: from, to: to, now: now, part: part, limit: request.limit)
+                    return AvailabilityAnswer(treatment: treatment.name, durationMinutes: treatment.minutes, timezone: rules.timeZone.identifier,
+                                              from: from, to: to, slots: slots, source: "external")
+                } catch {
+                    note = "the schedule service failed: \(error.message)"
+                }
+            } else {
+                note = "the schedule service does not answer"
+            }
+            if rules.settings.scheduleServiceFallback == "human" {
+                throw .scheduleServiceUnavailable("\(note ?? "the schedule service does not answer"); a person from the clinic will confirm the times")
+            }
+        }
         let buffer = Double(rules.settings.bufferMinutes) * 60
         let booked = try await stored { () async throws(AppointmentStoreError) in
             try await store.booked(from: from.addingTimeInterval(-buffer), to: to.addingTimeInterval(Double(treatment.minutes) * 60 + buffer), in: scope)
@@ -76,7 +96,56 @@ public final class AppointmentBook: Sendable {
         let slots = Availability(rules: rules).freeStarts(minutes: treatment.minutes, from: from, through: to, booked: booked, now: now,
                                                           partOfDay: part, limit: request.limit)
         return AvailabilityAnswer(treatment: treatment.name, durationMinutes: treatment.minutes, timezone: rules.timeZone.identifier,
-                                  from: from, to: to, slots: slots)
+                                  from: from, to: to, slots: slots, note: note.map { $0 + "; times from the built-in calendar" })
+    }
+
+    /// The schedule service's free times for each local day of `[from, to]` (at most 31 days, four days at a
+    /// time), within notice, horizon and the part of the day.
+    func externalSlots(_ service: ScheduleServiceClient, url: String, rules: BookingRules, from: Date, to: Date, now: Date, part: PartOfDay?,
+                       limit: Int) async throws(ScheduleServiceError) -> [Date] {
+        let availability = Availability(rules: rules)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = rules.timeZone
+        let first = calendar.dateComponents([.year, .month, .day, .weekday], from: from)
+        guard var day = LocalDay(year: first.year, month: first.month, day: first.day, weekday: first.weekday) else { return [] }
+        var days: [LocalDay] = []
+        let end = calendar.dateComponents([.year, .month, .day], from: to)
+        while days.count < 31 {
+            days.append(day)
+            if day.year == end.year && day.month == end.month && day.day == end.day { break }
+            day.advance()
+        }
+        let earliest = now.addingTimeInterval(Double(rules.settings.minimumNoticeMinutes) * 60)
+        let latest = min(to, now.addingTimeInterval(Double(rules.settings.horizonDays) * 86_400))
+        var found: [Date] = []
+        for batch in stride(from: 0, to: days.count, by: 4) {
+            let slice = Array(days[batch..<min(days.count, batch + 4)])
+            let answers = await withTaskGroup(of: (Int, Result<[String], ScheduleServiceError>).self) { group in
+                for (position, day) in slice.enumerated() {
+                    group.addTask {
+                        do throws(ScheduleServiceError) {
+                            return (position, .success(try await service.availableTimes(year: day.year, month: day.month, day: day.day, baseURL: url)))
+                        } catch {
+                            return (position, .failure(error))
+                        }
+                    }
+                }
+                var answers = [Result<[String], ScheduleServiceError>](repeating: .success([]), count: slice.count)
+                for await (position, answer) in group { answers[position] = answer }
+                return answers
+            }
+            for (day, answer) in zip(slice, answers) {
+                for time in try answer.get().sorted() {
+                    let parts = time.split(separator: ":").compactMap { Int($0) }
+                    guard parts.count == 2, let start = availability.localInstant(day.year, day.month, day.day, minute: parts[0] * 60 + parts[1]),
+                          start >= max(from, earliest), start <= latest else { continue }
+                    if let part, PartOfDay.of(hour: parts[0]) != part { continue }
+                    found.append(start)
+                    if found.count >= limit { return found }
+                }
+            }
+        }
+        return found
     }
 
     static func localMidnight(_ day: String, in zone: TimeZone) -> Date? {

@@ -13,6 +13,8 @@ public enum AppointmentError: Error, Sendable, Equatable, RPCErrorConvertible {
     case notFound(String)
     case invalidArgument(String)
     case unavailable(String)
+    /// The company's schedule service does not answer and its fallback is a person.
+    case scheduleServiceUnavailable(String)
 
     public var rpcError: RPCError {
         switch self {
@@ -27,6 +29,7 @@ public enum AppointmentError: Error, Sendable, Equatable, RPCErrorConvertible {
         case .notFound(let id): return RPCError(.notFound, "no appointment '\(id.prefix(100))'", errorCode: "appointment_not_found")
         case .invalidArgument(let message): return RPCError(.invalidArgument, message)
         case .unavailable(let message): return RPCError(.unavailable, message)
+        case .scheduleServiceUnavailable(let message): return RPCError(.unavailable, message, errorCode: "schedule_service_unavailable")
         }
     }
 }

@@ -57,6 +57,7 @@ enum AppointmentRoutes {
                 "company_id": .string(company.id.rawValue), "treatment": .string(answer.treatment),
                 "duration_minutes": .number(Double(answer.durationMinutes)), "timezone": .string(answer.timezone),
                 "from": .string(iso(answer.from, zone)), "to": .string(iso(answer.to, zone)), "count": .number(Double(answer.slots.count)),
+                "source": .string(answer.source), "note": answer.note.map { .string($0) } ?? .null,
                 "slots": .array(answer.slots.map { start in
                     .object(["start": .string(iso(start, zone)),
                              "end": .string(iso(start.addingTimeInterval(Double(answer.durationMinutes) * 60), zone))])

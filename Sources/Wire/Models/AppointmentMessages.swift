@@ -116,7 +116,14 @@ public struct AvailabilityAnswer: Codable, Sendable, Equatable {
     public var from: Date
     public var to: Date
     public var slots: [Date]
-    public init(treatment: String, durationMinutes: Int, timezone: String, from: Date, to: Date, slots: [Date]) {
+    /// `builtin` (the clinic's calendar here) or `external` (its schedule service).
+    public var source: String
+    /// Why the source is not the configured one (the schedule service did not answer).
+    public var note: String?
+    public init(treatment: String, durationMinutes: Int, timezone: String, from: Date, to: Date, slots: [Date], source: String = "builtin",
+                note: String? = nil) {
+        self.source = source
+        self.note = note
         self.treatment = treatment
         self.durationMinutes = durationMinutes
         self.timezone = timezone

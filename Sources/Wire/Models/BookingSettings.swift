@@ -23,6 +23,9 @@ public struct BookingSettings: Codable, Sendable, Equatable {
     public var treatmentAliases: [String: [String]]
     /// Patient fields a booking must carry: `full_name`, `id_number`, `phone`, `email`, `birth_date`.
     public var requiredPatientFields: [String]
+    /// With a `schedule_service_url` that does not answer: `builtin` (offer the built-in calendar's times) or
+    /// `human` (say so and offer a person from the clinic).
+    public var scheduleServiceFallback: String
 
     public static let patientFields: Set<String> = ["full_name", "id_number", "phone", "email", "birth_date"]
 
@@ -30,12 +33,13 @@ public struct BookingSettings: Codable, Sendable, Equatable {
         case bufferMinutes = "buffer_minutes", capacity, slotMinutes = "slot_minutes", minimumNoticeMinutes = "minimum_notice_minutes"
         case horizonDays = "horizon_days", cancellationWindowHours = "cancellation_window_hours"
         case allowLateCancellation = "allow_late_cancellation", closedDates = "closed_dates", treatmentAliases = "treatment_aliases"
-        case requiredPatientFields = "required_patient_fields"
+        case requiredPatientFields = "required_patient_fields", scheduleServiceFallback = "schedule_service_fallback"
     }
 
     public init(bufferMinutes: Int = 0, capacity: Int = 1, slotMinutes: Int = 15, minimumNoticeMinutes: Int = 120, horizonDays: Int = 60,
                 cancellationWindowHours: Int = 24, allowLateCancellation: Bool = false, closedDates: [String] = [],
-                treatmentAliases: [String: [String]] = [:], requiredPatientFields: [String] = ["full_name", "id_number", "phone"]) {
+                treatmentAliases: [String: [String]] = [:], requiredPatientFields: [String] = ["full_name", "id_number", "phone"],
+                scheduleServiceFallback: String = "builtin") {
         self.bufferMinutes = bufferMinutes
         self.capacity = capacity
         self.slotMinutes = slotMinutes
@@ -46,6 +50,7 @@ public struct BookingSettings: Codable, Sendable, Equatable {
         self.closedDates = closedDates
         self.treatmentAliases = treatmentAliases
         self.requiredPatientFields = requiredPatientFields
+        self.scheduleServiceFallback = scheduleServiceFallback
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +66,7 @@ public struct BookingSettings: Codable, Sendable, Equatable {
             allowLateCancellation: try c.decodeIfPresent(Bool.self, forKey: .allowLateCancellation) ?? defaults.allowLateCancellation,
             closedDates: try c.decodeIfPresent([String].self, forKey: .closedDates) ?? [],
             treatmentAliases: try c.decodeIfPresent([String: [String]].self, forKey: .treatmentAliases) ?? [:],
-            requiredPatientFields: try c.decodeIfPresent([String].self, forKey: .requiredPatientFields) ?? defaults.requiredPatientFields)
+            requiredPatientFields: try c.decodeIfPresent([String].self, forKey: .requiredPatientFields) ?? defaults.requiredPatientFields,
+            scheduleServiceFallback: try c.decodeIfPresent(String.self, forKey: .scheduleServiceFallback) ?? defaults.scheduleServiceFallback)
     }
 }

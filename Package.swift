@@ -182,7 +182,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "NetworkCore", "CryptoPrimitives", "ServiceLogging", "SQLiteClient"],
+            dependencies: ["Wire", "WireRPC", "ServiceRuntime", "NetworkCore", "CryptoPrimitives", "ServiceLogging", "SQLiteClient", "RedisClient"],
             swiftSettings: swiftSettings),
     ]
 )

@@ -1,4 +1,6 @@
 import Foundation
+import RedisClient
+import SQLiteClient
 import Synchronization
 import Testing
 
@@ -26,10 +28,21 @@ extension IntegrationSuite {
             return ((answer?.json?["slots"] as? [[String: Any]]) ?? []).compactMap { $0["start"] as? String }
         }
 
-        @Test func booking_IsRaceFree_Validated_Idempotent_AndTenantScoped() async throws {
+        /// On the embedded store and on a real Redis (the agent service's `APPOINTMENTS_STORE=redis`).
+        @Test(arguments: ["sqlite", "redis"]) func booking_IsRaceFree_Validated_Idempotent_AndTenantScoped(store: String) async throws {
             let fixture = GatewayFixture()
             defer { fixture.stop() }
-            try await fixture.start(startAllServices: true)
+            var environment: [String: String] = [:]
+            if store == "redis" {
+                let url = try #require(ProcessInfo.processInfo.environment["TEST_REDIS_URL"].flatMap { $0.isEmpty ? nil : $0 },
+                                       "TEST_REDIS_URL is not set: run the tests with scripts/test.sh, which starts Redis")
+                let redis = try RedisClient(url: url, poolSize: 1)
+                defer { redis.shutdown() }
+                // A clean calendar: earlier runs on this server left benova's appointments behind.
+                _ = try await redis.deleteKeys(withPrefix: "benova:appointment")
+                environment = ["APPOINTMENTS_STORE": "redis", "REDIS_URL": url]
+            }
+            try await fixture.start(environment: environment, startAllServices: true)
 
             let available = slots(fixture)
             #expect(available.count == 20, "\(call(fixture, "GET", "/api/appointments/availability?treatment=Botox&limit=20")?.text ?? "no answer")")
@@ -103,6 +116,31 @@ extension IntegrationSuite {
             #expect(parsed?.json?["date"] as? String == "2026-12-04" && parsed?.json?["start"] as? String == "2026-12-04T16:00:00-05:00",
                     "\(parsed?.text ?? "")")
             #expect(parsed?.json?["ambiguous"] as? Bool == false)
+
+            // Booking settings are validated field by field through the admin API.
+            let invalid = call(fixture, "PATCH", "/api/admin/companies/benova", body: ["booking": ["capacity": 0, "slot_minutes": 7]])
+            let fields = ((invalid?.json?["error"] as? [String: Any])?["details"] as? [String: Any])?["fields"] as? [String: Any]
+            #expect(invalid?.status == 422 && fields?["booking.capacity"] != nil && fields?["booking.slot_minutes"] != nil, "\(invalid?.text ?? "")")
+
+            // A purge erases the clinic's appointments in the agent service's store.
+            var purged: RawHTTPResponse?
+            for _ in 0..<40 where purged?.status != 200 {
+                purged = call(fixture, "DELETE", "/api/admin/companies/benova?purge=true")
+                if purged?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(purged?.status == 200, "\(purged?.text ?? "")")
+            if store == "redis", let url = ProcessInfo.processInfo.environment["TEST_REDIS_URL"] {
+                let redis = try RedisClient(url: url, poolSize: 1)
+                defer { redis.shutdown() }
+                #expect(try await redis.deleteKeys(withPrefix: "benova:appointment") == 0)
+            } else {
+                let database = try await SQLiteDatabase(path: fixture.directory + "/data/agent/appointments.sqlite3", readers: 1)
+                defer { database.close() }
+                let left = try await database.read { (connection) throws(SQLiteError) -> Int in
+                    try connection.query("SELECT COUNT(*) FROM appointments WHERE company_id = 'benova'").first?.int(0) ?? -1
+                }
+                #expect(left == 0)
+            }
         }
     }
 }

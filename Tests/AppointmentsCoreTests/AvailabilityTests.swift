@@ -122,6 +122,12 @@ struct AvailabilityTests {
         #expect(rules.treatment(named: "quiero ponerme toxina botulínica en la frente")?.name == "botox")
         #expect(rules.treatment(named: "Relleno de Labios")?.name == "relleno de labios")
         #expect(rules.treatment(named: "depilación") == nil)
+        // Built-in synonyms and underscores, without any configuration.
+        let plain = try BookingRules(timeZone: "Europe/Madrid", businessHours: Self.hours, treatments: ["botox": 30, "limpieza_facial": 60, "rellenos": 45])
+        #expect(plain.treatment(named: "¿cuánto cuesta la toxina botulínica?")?.name == "botox")
+        #expect(plain.treatment(named: "limpieza facial")?.name == "limpieza_facial")
+        #expect(plain.treatment(named: "ácido hialurónico en labios")?.name == "rellenos")
+        #expect(plain.treatment(named: "hydrafacial") == nil)
         #expect(throws: BookingRules.Invalid.self) { try BookingRules(timeZone: "Mars/Olympus", businessHours: [:], treatments: [:]) }
         #expect(throws: BookingRules.Invalid.self) { try BookingRules(timeZone: "UTC", businessHours: ["monday": ["13:00-09:00"]], treatments: [:]) }
     }

@@ -49,9 +49,15 @@ public struct BookingRules: Sendable {
         self.openings = openings.mapValues { $0.sorted { $0.lowerBound < $1.lowerBound } }
         self.closedDays = Set(settings.closedDates)
         self.treatments = treatments
+        // The company's names and aliases win over the built-in synonyms (a synonym never takes another treatment's name).
         var names: [String: String] = [:]
+        for (treatment, _) in treatments.sorted(by: { $0.key < $1.key }) {
+            let folded = DateToken.fold(treatment.replacingOccurrences(of: "_", with: " "))
+            for synonym in TreatmentSynonyms.table[folded] ?? [] where names[DateToken.fold(synonym)] == nil { names[DateToken.fold(synonym)] = treatment }
+        }
         for (treatment, _) in treatments {
             names[DateToken.fold(treatment)] = treatment
+            names[DateToken.fold(treatment.replacingOccurrences(of: "_", with: " "))] = treatment
             for alias in settings.treatmentAliases[treatment] ?? [] { names[DateToken.fold(alias)] = treatment }
         }
         self.names = names
@@ -71,8 +77,9 @@ public struct BookingRules: Sendable {
         return start..<end
     }
 
-    /// The treatment a patient's words name ("bótox", "toxina botulínica", "Botox"), with its minutes: an exact
-    /// name or alias first, else the longest name or alias the words contain.
+    /// The treatment a patient's words name ("bótox", "toxina botulínica", "Botox", "limpieza facial" for
+    /// `limpieza_facial`), with its minutes: an exact name, alias or built-in synonym (``TreatmentSynonyms``)
+    /// first, else the longest one the words contain.
     public func treatment(named words: String) -> (name: String, minutes: Int)? {
         let folded = DateToken.fold(words).trimmingCharacters(in: .whitespacesAndNewlines)
         if let name = names[folded], let minutes = treatments[name] { return (name, minutes) }

@@ -93,7 +93,7 @@ let package = Package(
                            "ServiceLogging"],
             swiftSettings: swiftSettings),
         .target(
-            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime"],
+            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "TenantStorage", "SQLiteClient", "RedisClient"],
             swiftSettings: swiftSettings),
         .target(
             name: "RAGCore",
@@ -148,6 +148,7 @@ let package = Package(
             path: "Sources/AppointmentsBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "Wire", "TenantStorage", "RedisClient"], swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",
                 swiftSettings: swiftSettings),
         .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire", "TenantStorage", "RedisClient", "HTTPClient", "HTTPServerCore", "NetworkCore",

@@ -1,0 +1,136 @@
+import Foundation
+import RedisClient
+import Testing
+import TenantStorage
+import Wire
+@testable import AgentCore
+
+enum MemoryStoreKind: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, redis
+    var testDescription: String { rawValue }
+}
+
+func makeMemoryStore(_ kind: MemoryStoreKind) async throws -> (store: any ConversationStore, close: @Sendable () -> Void) {
+    switch kind {
+    case .sqlite:
+        let directory = NSTemporaryDirectory() + "memory-\(UUID().uuidString.prefix(8))"
+        let store = try await SQLiteConversationStore(path: directory + "/memory.sqlite3")
+        return (store, { store.close(); try? FileManager.default.removeItem(atPath: directory) })
+    case .redis:
+        guard let url = ProcessInfo.processInfo.environment["TEST_REDIS_URL"], !url.isEmpty else {
+            throw ConversationStoreError("TEST_REDIS_URL is not set: run the tests with scripts/test.sh, which starts Redis")
+        }
+        let redis = try RedisClient(url: url, poolSize: 8)
+        return (RedisConversationStore(redis: redis), { redis.shutdown() })
+    }
+}
+
+/// One memory contract, both stores.
+struct ConversationStoreContractTests {
+    func freshScope() -> TenantScope {
+        let id = "m" + UUID().uuidString.prefix(8).lowercased()
+        // The ids and prefixes are valid by construction.
+        return try! TenantScope(company: Company(id: CompanyID(id)!, companyName: id, redisPrefix: "\(id):", vectorstoreIndex: "\(id)_documents"))
+    }
+
+    func message(_ text: String, _ role: ConversationRole = .user, at time: Date = Date()) -> ConversationMessage {
+        ConversationMessage(role: role, text: text, agent: role == .assistant ? "sales" : nil, intents: role == .user ? ["sales"] : [], timestamp: time)
+    }
+
+    @Test(arguments: MemoryStoreKind.allCases) func theWindow_KeepsTheLastMessages_InOrder_PerTenant(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope(), other = freshScope()
+        let policy = MemoryPolicy(window: 4, ttlSeconds: 3600)
+        let now = Date()
+        for turn in 0..<3 {
+            _ = try await store.append([message("pregunta \(turn)"), message("respuesta \(turn)", .assistant)], userID: "chatwoot_contact_1",
+                                       policy: policy, at: now, in: scope)
+        }
+        let kept = try await store.history(userID: "chatwoot_contact_1", at: now, in: scope)
+        #expect(kept.map(\.text) == ["pregunta 1", "respuesta 1", "pregunta 2", "respuesta 2"])
+        #expect(kept[1].agent == "sales" && kept[0].intents == ["sales"])
+        // The same user id in another tenant is another conversation.
+        #expect(try await store.history(userID: "chatwoot_contact_1", at: now, in: other).isEmpty)
+        _ = try await store.append([message("hola")], userID: "chatwoot_contact_1", policy: policy, at: now, in: other)
+        #expect(try await store.history(userID: "chatwoot_contact_1", at: now, in: other).map(\.text) == ["hola"])
+        #expect(try await store.history(userID: "chatwoot_contact_1", at: now, in: scope).count == 4)
+    }
+
+    @Test(arguments: MemoryStoreKind.allCases) func concurrentAppends_TrimAtomically(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope()
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 3600)
+        let now = Date()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<50 {
+                group.addTask { _ = try? await store.append([self.message("m\(index)")], userID: "u", policy: policy, at: now, in: scope) }
+            }
+        }
+        let kept = try await store.history(userID: "u", at: now, in: scope)
+        #expect(kept.count == 10 && Set(kept.map(\.text)).count == 10, "\(kept.map(\.text))")
+        #expect(kept.allSatisfy { $0.text.hasPrefix("m") })
+    }
+
+    @Test(arguments: MemoryStoreKind.allCases) func listing_IsByLastActivity_AndPagesAreStable(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope()
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 3600)
+        let base = Date()
+        for (index, user) in ["ana", "beto", "carla", "dani", "eva"].enumerated() {
+            _ = try await store.append([message("hola")], userID: user, policy: policy, at: base.addingTimeInterval(Double(index)), in: scope)
+        }
+        // Two conversations with the same last activity: ordered by user id, descending.
+        _ = try await store.append([message("otra vez")], userID: "ana", policy: policy, at: base.addingTimeInterval(4), in: scope)
+        let first = try await store.list(offset: 0, limit: 3, policy: policy, at: base.addingTimeInterval(5), in: scope)
+        let second = try await store.list(offset: 3, limit: 3, policy: policy, at: base.addingTimeInterval(5), in: scope)
+        #expect(first.total == 5 && second.total == 5)
+        #expect(first.conversations.map(\.userID) == ["eva", "ana", "dani"] && second.conversations.map(\.userID) == ["carla", "beto"])
+        #expect(first.conversations[1].messageCount == 2)
+    }
+
+    @Test(arguments: MemoryStoreKind.allCases) func botStatus_CollectedData_Delete_AndPurge(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope()
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 3600)
+        let now = Date()
+        #expect(try await store.botStatus(userID: "u", at: now, in: scope) == BotStatus())
+        try await store.setBotStatus(BotStatus(active: false, reason: "emergency", changedAt: now), userID: "u", policy: policy, at: now, in: scope)
+        let paused = try await store.botStatus(userID: "u", at: now, in: scope)
+        #expect(paused.active == false && paused.reason == "emergency")
+        try await store.setCollectedData(["full_name": "Lucía", "phone": "600111222"], userID: "u", policy: policy, at: now, in: scope)
+        #expect(try await store.collectedData(userID: "u", at: now, in: scope) == ["full_name": "Lucía", "phone": "600111222"])
+        _ = try await store.append([message("hola")], userID: "u", policy: policy, at: now, in: scope)
+        _ = try await store.append([message("hola")], userID: "v", policy: policy, at: now, in: scope)
+        #expect(try await store.list(offset: 0, limit: 10, policy: policy, at: now, in: scope).conversations.first { $0.userID == "u" }?.botActive == false)
+        #expect(try await store.delete(userID: "u", at: now, in: scope))
+        #expect(try await store.delete(userID: "u", at: now, in: scope) == false)
+        #expect(try await store.history(userID: "u", at: now, in: scope).isEmpty)
+        #expect(try await store.botStatus(userID: "u", at: now, in: scope).active)
+        #expect(try await store.collectedData(userID: "u", at: now, in: scope).isEmpty)
+        #expect(try await store.purge(scope) == 1)
+        #expect(try await store.list(offset: 0, limit: 10, policy: policy, at: now, in: scope).total == 0)
+    }
+
+    /// A conversation is gone once its time to live has passed since its last activity.
+    @Test(arguments: MemoryStoreKind.allCases) func conversations_Expire(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope()
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 1)
+        _ = try await store.append([message("hola")], userID: "u", policy: policy, at: Date(), in: scope)
+        #expect(try await store.history(userID: "u", at: Date(), in: scope).count == 1)
+        let deadline = ContinuousClock.now + .seconds(5)
+        var gone = false
+        while !gone, ContinuousClock.now < deadline {
+            let history = try await store.history(userID: "u", at: Date(), in: scope)
+            let listed = try await store.list(offset: 0, limit: 10, policy: policy, at: Date(), in: scope)
+            gone = history.isEmpty && listed.total == 0
+            if !gone { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(gone)
+    }
+}

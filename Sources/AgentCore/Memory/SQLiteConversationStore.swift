@@ -29,10 +29,7 @@ public final class SQLiteConversationStore: ConversationStore {
 
     public init(path: String) async throws(ConversationStoreError) {
         do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            database = try await SQLiteDatabase(path: path, readers: 2)
-            _ = try await database.migrate(Self.migrations)
+            database = try await SQLiteDatabase.open(path: path, migrations: Self.migrations)
         } catch {
             throw ConversationStoreError("cannot open the memory database \(path): \(error)")
         }

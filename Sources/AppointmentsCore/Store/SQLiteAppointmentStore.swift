@@ -40,10 +40,7 @@ public final class SQLiteAppointmentStore: AppointmentStore {
     /// Opens (creating) the database at `path`.
     public init(path: String) async throws(AppointmentStoreError) {
         do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            database = try await SQLiteDatabase(path: path, readers: 2)
-            _ = try await database.migrate(Self.migrations)
+            database = try await SQLiteDatabase.open(path: path, migrations: Self.migrations)
         } catch {
             throw AppointmentStoreError("cannot open the appointment database \(path): \(error)")
         }

@@ -63,10 +63,7 @@ public final class SQLiteDocumentStore: DocumentStore {
     /// Opens (creating) the database at `path`.
     public init(path: String) async throws(DocumentStoreError) {
         do {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            database = try await SQLiteDatabase(path: path, readers: 2)
-            try await database.migrate(Self.migrations)
+            database = try await SQLiteDatabase.open(path: path, migrations: Self.migrations)
         } catch {
             throw DocumentStoreError("cannot open the document database \(path): \(error)")
         }

@@ -30,6 +30,7 @@ let package = Package(
         .executable(name: "wire-bench", targets: ["WireBench"]),
         .executable(name: "rag-bench", targets: ["RAGBench"]),
         .executable(name: "appointments-bench", targets: ["AppointmentsBench"]),
+        .executable(name: "agent-bench", targets: ["AgentBench"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "WireRPC", targets: ["WireRPC"]),
     ],
@@ -146,6 +147,8 @@ let package = Package(
         .executableTarget(
             name: "AppointmentsBench", dependencies: ["AppointmentsCore", "Wire", "TenantStorage"],
             path: "Sources/AppointmentsBench", swiftSettings: swiftSettings),
+
+        .executableTarget(name: "AgentBench", dependencies: ["AgentCore"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "Wire", "TenantStorage", "RedisClient"], swiftSettings: swiftSettings),

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A patient message prepared for the router: folded words (lower case, no accents, `ñ` → `n`), common
+/// abbreviations expanded ("q" → "que", "xq" → "porque", "tmrw" → "tomorrow", "appt" → "appointment"), and
+/// the raw digit groups (IDs, phones) kept apart.
+struct RouterText: Sendable {
+    let words: [String]
+    /// The words joined by single spaces, with a space at both ends, for phrase lookups (" me cuesta respirar ").
+    let padded: String
+    /// Digit groups of the message (a phone "+34 600 111 222" gives one group per run of digits).
+    let numbers: [String]
+    let hasEmail: Bool
+    let isQuestion: Bool
+
+    static let abbreviations: [String: String] = [
+        "q": "que", "k": "que", "xq": "porque", "pq": "porque", "porq": "porque", "tb": "tambien", "tmb": "tambien", "x": "por",
+        "d": "de", "pa": "para", "dnd": "donde", "cdo": "cuando", "info": "informacion", "tel": "telefono", "hrs": "horas",
+        "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "appt": "appointment", "appts": "appointments", "pls": "please",
+        "plz": "please", "u": "you", "ur": "your", "r": "are", "thx": "thanks", "wknd": "weekend", "asap": "urgent", "hr": "hour",
+    ]
+
+    init(_ text: String) {
+        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        var words: [String] = []
+        var numbers: [String] = []
+        var current = ""
+        var digits = ""
+        for character in folded {
+            if character.isLetter {
+                current.append(character)
+            } else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+            }
+            if character.isNumber && character.isASCII {
+                digits.append(character)
+            } else if !digits.isEmpty {
+                numbers.append(digits)
+                digits = ""
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        if !digits.isEmpty { numbers.append(digits) }
+        self.words = words.map { RouterText.abbreviations[$0] ?? $0 }
+        padded = " " + self.words.joined(separator: " ") + " "
+        self.numbers = numbers
+        hasEmail = text.contains("@") && text.contains(".")
+        isQuestion = text.contains("?") || text.contains("¿")
+    }
+
+    func contains(_ phrase: String) -> Bool { padded.contains(" " + phrase + " ") }
+
+    /// Whether any word starts with one of the stems ("hinch" finds hinchado, hinchazón, hinchada).
+    func hasStem(_ stems: [String]) -> Bool { words.contains { word in stems.contains { word.hasPrefix($0) } } }
+
+    func count(_ phrases: [String]) -> Int { phrases.reduce(0) { $0 + (contains($1) ? 1 : 0) } }
+}

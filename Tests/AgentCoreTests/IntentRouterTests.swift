@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+@testable import AgentCore
+
+struct IntentRouterTests {
+    let router = IntentRouter()
+
+    func intents(_ text: String, context: [RouterTurn] = []) -> [Intent] { router.classify(text, context: context).map(\.intent) }
+
+    @Test func commonMessages() {
+        #expect(intents("¿Cuánto cuesta un botox?") == [.sales])
+        #expect(Set(intents("¿Cuánto cuesta un botox y cuándo tienen disponible?")) == [.sales, .availability])
+        #expect(intents("¿A qué hora abren el sábado?").contains(.support))
+        #expect(intents("Quiero reservar una cita para rellenos").first == .schedule)
+        #expect(intents("¿tienen hueco el viernes por la tarde?") == [.availability])
+        #expect(intents("how much is lip filler?") == [.sales])
+        #expect(intents("I'd like to book an appointment for botox") .first == .schedule)
+    }
+
+    @Test func emergencies_ComeFirst_AndTrapsDoNot() {
+        #expect(intents("Me puse relleno de labios hace dos horas y el labio se me está poniendo morado").first == .emergency)
+        #expect(intents("my lip looks greyish since the filler this morning and it throbs").first == .emergency)
+        #expect(intents("no puedo respirar bien y tengo la lengua hinchada").first == .emergency)
+        #expect(intents("después del botox se me cae el párpado").first == .emergency)
+        #expect(!intents("me duele el bolsillo con esos precios").contains(.emergency))
+        #expect(!intents("me muero por hacerme el botox").contains(.emergency))
+        #expect(!intents("this price is killing me").contains(.emergency))
+        #expect(!intents("¿el láser duele?").contains(.emergency))
+    }
+
+    @Test func followUps_UseTheConversation() {
+        let price = [RouterTurn(fromPatient: true, text: "¿Cuánto cuesta el botox?", intents: [.sales]),
+                     RouterTurn(fromPatient: false, text: "El botox cuesta 220 € por zona.")]
+        #expect(intents("¿y el de labios?", context: price) == [.sales])
+        let slots = [RouterTurn(fromPatient: true, text: "¿tienen disponible el jueves?", intents: [.availability]),
+                     RouterTurn(fromPatient: false, text: "El jueves tenemos a las 10:00 y a las 16:30.")]
+        #expect(intents("¿y el viernes?", context: slots) == [.availability])
+        let data = [RouterTurn(fromPatient: true, text: "quiero reservar", intents: [.schedule]),
+                    RouterTurn(fromPatient: false, text: "Perfecto. ¿Me dices tu nombre completo y tu cédula?")]
+        #expect(intents("Lucía Gómez, 1020304050", context: data) == [.schedule])
+    }
+}

@@ -1,109 +1,168 @@
 /// Deterministic emergency detection, run before any other classification and never outvoted by it.
 ///
-/// A message is an emergency when it describes:
-/// - a **red-flag** symptom on its own (breathing, throat or tongue swelling, vision, skin turning white,
-///   grey, purple or blue, fainting, spreading redness with fever, pus, necrosis), or an explicit urgency word
-///   with a body or treatment word; or
-/// - a **symptom** (swelling, pain, blisters, burns, bleeding, lumps, numbness, heat…) together with a
-///   **recent treatment** ("después del relleno", "since my filler", "me pusieron botox ayer") or **severity**
-///   ("cada vez más", "no se quita", "insoportable", "getting worse").
+/// A message is an emergency when it reports:
+/// - a **red flag**: trouble breathing or swallowing, a tight throat, a swollen tongue, vision changes, an
+///   eyelid or mouth that droops or cannot move, fainting, pus or fever, hives, a vascular occlusion or
+///   necrosis, or skin turning white, grey, purple or blue where a filler went (whatever the wording); or
+/// - a **symptom** (swelling, pain, lumps, blisters, burns, bleeding, numbness, heat, scabs…) told as the
+///   patient's own ("me", "tengo", "my", "I've got"…), together with a **treatment or treated area**, a **recent
+///   treatment** ("después del relleno", "since my filler", "ayer me pusieron") or **severity** ("cada vez más",
+///   "no lo aguanto", "getting worse").
 ///
-/// Figurative uses ("me duele el bolsillo", "me muero por…", "this price is killing me", "dying to try") and
-/// mild, expected after-effects asked about in general ("¿es normal un poco de rojez?") do not count on
-/// their own. Questions about what *could* happen before a treatment ("¿qué pasa si me sale un moretón?")
-/// count only with a red flag.
+/// Not on their own: figurative uses ("me duele el bolsillo", "me muero por…", "this price is killing me"),
+/// general questions ("¿el láser duele?", "¿qué pasa si me sale un moretón?"), mild expected after-effects
+/// ("un poco de rojez", "a tiny bruise") and ones that are going away ("it's fading already"). Urgency words
+/// ("emergencia", "urgent") count with a symptom, not alone ("emergencia capilar" is a figure of speech).
 enum EmergencyDetector {
-    /// Symptoms that are emergencies on their own.
-    static let redFlags: [String] = [
-        "no puedo respirar", "me cuesta respirar", "me falta el aire", "falta de aire", "dificultad para respirar", "me ahogo", "no respiro bien",
-        "cant breathe", "can not breathe", "cannot breathe", "hard to breathe", "short of breath", "trouble breathing", "difficulty breathing",
-        "se me cierra la garganta", "garganta cerrada", "lengua hinchada", "se me hincha la lengua", "tongue is swelling", "tongue swelling",
-        "throat is closing", "throat swelling", "swollen tongue", "swollen throat",
-        "veo borroso", "vision borrosa", "no veo", "perdi vision", "vision doble", "blurry vision", "blurred vision", "lost vision", "cant see",
-        "double vision", "me desmaye", "me desmayo", "desmayo", "perdi el conocimiento", "fainted", "passed out", "pase out",
-        "necrosis", "se puso blanca", "se puso blanco", "se puso gris", "se puso azul", "se puso morado", "se puso morada", "se pone morado",
-        "se pone morada", "se pone blanco", "se pone blanca", "se esta poniendo morado", "se esta poniendo morada", "se esta poniendo blanco",
-        "se esta poniendo blanca", "se esta poniendo gris", "se esta poniendo azul", "se me puso morado", "se me puso morada",
-        "se me esta poniendo", "turned white", "turned pale", "turned grey", "turned gray", "turned purple", "turned blue", "turning white",
-        "turning grey", "turning gray", "turning purple", "turning blue", "going white", "looks grey", "looks gray", "looks greyish",
-        "looks grayish", "looks purple", "looks blue", "mottled", "moteado", "manchas moradas", "piel blanca", "piel palida", "piel gris",
-        "pus", "supura", "fiebre", "fever", "anafilaxia", "anaphylaxis", "me sangra mucho", "no para de sangrar", "wont stop bleeding",
-        "bleeding wont stop", "keeps bleeding", "parpado caido", "se me cae el parpado", "ojo caido", "drooping eyelid", "eyelid is drooping",
-        "eyelid drooping", "droopy eyelid", "cara paralizada", "no puedo mover", "cant move", "face is numb",
+    /// Phrases that are emergencies on their own.
+    static let redFlagPhrases: [String] = [
+        "oclusion vascular", "vascular occlusion", "necrosis", "anafilaxia", "anaphylaxis", "me voy a desmayar", "me desmaye", "me desmayo",
+        "perdi el conocimiento", "fainted", "passed out", "going to faint", "gonna faint", "no puedo abrir el ojo", "no puedo abrir bien el ojo",
+        "cant open my eye", "cannot open my eye", "cant open my left eye", "cant open my right eye", "se me tuerce la boca", "boca torcida",
+        "se me cayo el parpado", "se me cae el parpado", "parpado caido", "ojo caido", "drooping eyelid", "eyelid has drooped", "eyelid is drooping",
+        "droopy eyelid", "eyelid drooped", "no puedo mover", "cant move", "cannot move", "me cuesta hablar", "cant speak", "slurred", "veo doble",
+        "vision doble", "double vision", "seeing double", "no veo", "cant see", "perdi vision", "no para de sangrar", "wont stop bleeding",
+        "keeps bleeding", "bleeding wont stop", "carne viva", "media cara dormida", "se me durmio media cara", "se me durmio la cara",
+        "me falta el aire", "me ahogo", "full breath", "yellow stuff", "pus", "supura", "fiebre", "fever", "hives", "ronchas", "urticaria", "habones",
+        "perdida de vision", "perdi la vision", "lost vision", "lost my vision", "vision loss", "loss of vision", "lost sight",
     ]
+    /// Word beginnings that are red flags on their own (fainting).
+    static let redFlagStems = ["desmay", "faint"]
 
-    /// Words that name an urgency.
+    /// Words of breathing, swallowing, throat and tongue that are red flags with a difficulty or swelling word.
+    static let airwayStems = ["respir", "breath", "tragar", "trago", "swallow", "garganta", "throat", "lengua", "tongue"]
+    static let airwayTroubles = [
+        "no", "cuesta", "dificil", "dificultad", "cant", "cannot", "hard", "trouble", "short", "tight", "apretada", "cerrada", "cierra", "closing",
+        "hinch", "swell", "swollen", "gorda", "gordo", "huge", "big", "thick", "dormida", "apenas", "casi",
+    ]
+    /// Vision words that are red flags on their own.
+    static let visionStems = ["borros", "blurr", "blurry"]
+    /// Skin colours of a vascular occlusion, and where (a red flag together).
+    static let colourStems = ["blanc", "blanquec", "gris", "morad", "violac", "violet", "azul", "white", "grey", "gray", "purpl", "blue", "pale",
+                              "palid", "mottl", "motead", "patchy", "blotch", "livid", "oscur", "dark", "negr", "black"]
+    static let fillerWords: Set<String> = ["relleno", "rellenos", "filler", "fillers", "filer", "hialuronico", "labio", "labios", "lip", "lips", "nariz",
+                                           "nose", "glabella", "entrecejo", "menton", "chin", "ojeras", "mejilla", "cheek", "pomulo"]
+
     static let urgencyWords: [String] = ["emergencia", "urgencia", "urgente", "emergency", "urgent", "auxilio", "socorro", "help me", "ayuda por favor"]
 
-    /// Symptoms that are emergencies with a recent treatment or severity: word beginnings (long enough not to
-    /// catch other words) and whole short words.
+    /// Symptoms: word beginnings (long enough not to catch other words) and whole short words.
     static let symptomStems: [String] = [
-        "hinch", "inflam", "swell", "swollen", "dolor", "duele", "duelen", "ardor", "quemad", "quemadura", "burn", "ampoll", "blister", "sangr",
-        "bleed", "bulto", "nodul", "endurec", "entumec", "hormigue", "tingl", "morad", "purpl", "palid", "grisace", "greyish", "grayish",
-        "enrojec", "rojiz", "picaz", "itch", "calient", "throb", "pulsa", "mareo", "mareada", "mareado", "dizz", "vomit", "nause", "infec",
-        "costra", "scab", "herida", "wound", "reaccion", "reaction", "alergi", "allerg", "asimetr", "deform", "hematom", "moreton", "bruis",
-        "necro", "punzad", "escuec", "supur", "abscess", "absces",
+        "hinch", "inflam", "swell", "swollen", "ballooned", "dolor", "duele", "duelen", "ardor", "quemad", "quemadura", "burn", "ampoll", "blister",
+        "sangr", "bleed", "bulto", "nodul", "endurec", "entumec", "hormigue", "tingl", "morad", "purpl", "palid", "grisace", "greyish", "grayish",
+        "enrojec", "rojiz", "rojez", "picaz", "itch", "calient", "throb", "pulsa", "mareo", "mareada", "mareado", "dizz", "vomit", "nause", "infec",
+        "costra", "scab", "herida", "wound", "reaccion", "reaction", "alergi", "allerg", "asimetr", "deform", "hematom", "moreton", "bruis", "necro",
+        "punzad", "escuec", "supur", "abscess", "absces", "ooz", "weep", "raw", "dormid", "adormec", "debil",
     ]
     static let symptomWords: Set<String> = [
         "red", "redness", "rojo", "roja", "rojos", "rojas", "hot", "pain", "painful", "hurts", "hurt", "hurting", "sore", "late", "raro", "rara",
         "weird", "strange", "oscuro", "oscura", "negro", "negra", "dark", "pica", "lump", "lumps", "numb", "tingling", "itchy", "bump", "bumps",
+        "duro", "dura", "duros", "duras", "hard", "fria", "frio", "cold", "aguanto", "tight",
+        "blue", "azul", "azulado", "azulada", "morado", "morada", "purple", "grey", "gray", "gris", "grisaceo", "grisacea", "white", "blanco",
+        "blanca", "blanquecino", "blanquecina", "violaceo", "violacea",
     ]
+    /// A history of allergy or an outside cause is not a reaction now ("alérgica al marisco", "allergic to shellfish").
+    static let history: [String] = ["alergica al", "alergico al", "alergica a", "alergico a", "allergic to", "soy alergica", "soy alergico",
+                                    "de tanto llorar", "de llorar", "from crying"]
+    /// Laughter: the patient is not in distress.
+    static let laughter: Set<String> = ["jaja", "jajaja", "jajajaja", "jeje", "jejeje", "haha", "hahaha", "lol", "lmao", "xd"]
+    /// Symptoms that, alone and mild, are expected after a treatment.
+    static let mildStems = ["moreton", "bruis", "rojez", "enrojec", "redness", "red", "hematom"]
 
-    static let treatmentWords: [String] = [
-        "relleno", "rellenos", "filler", "fillers", "hialuronico", "botox", "toxina", "labio", "labios", "lip", "lips", "hilos", "threads", "peeling",
-        "peel", "laser", "depilacion", "mesoterapia", "radiofrecuencia", "skinbooster", "profhilo", "tratamiento", "treatment", "inyeccion",
-        "injection", "injections", "pinchazo", "procedure", "procedimiento", "sesion", "session", "implante", "implant", "extraccion", "muela",
-        "endodoncia", "blanqueamiento", "whitening", "hidrafacial", "hydrafacial", "limpieza",
+    static let treatmentWords: Set<String> = [
+        "relleno", "rellenos", "filler", "fillers", "filer", "hialuronico", "botox", "toxina", "labio", "labios", "lip", "lips", "hilos", "threads",
+        "thread", "peeling", "peel", "laser", "depilacion", "mesoterapia", "mesotherapy", "radiofrecuencia", "skinbooster", "profhilo",
+        "tratamiento", "treatment", "inyeccion", "injection", "injections", "pinchazo", "procedure", "procedimiento", "sesion", "session", "implante",
+        "implant", "extraccion", "muela", "endodoncia", "blanqueamiento", "whitening", "hidrafacial", "hydrafacial", "limpieza", "nariz", "nose",
+        "parpado", "eyelid", "mejilla", "cheek", "encias", "gums", "clinica", "clinic",
     ]
 
     /// Phrases that place the symptom after a treatment.
     static let recentMarkers: [String] = [
-        "despues del", "despues de la", "despues de mi", "tras el", "tras la", "desde el", "desde la", "desde que", "me hicieron", "me hice",
-        "me puse", "me pusieron", "me inyectaron", "me aplicaron", "me hizo", "after the", "after my", "since the", "since my", "since i",
-        "i had", "i got", "had my", "got my", "done yesterday", "done today", "this morning", "yesterday", "ayer", "hoy me", "anoche",
-        "esta manana", "last night", "hace dos dias", "hace un dia", "hace unas horas", "hours ago", "days ago", "hace horas", "hace dias",
+        "despues del", "despues de la", "despues de mi", "tras el", "tras la", "desde el", "desde la", "desde que", "desde ayer", "desde anoche",
+        "desde esta", "me hicieron", "me hice", "me puse", "me pusieron", "me inyectaron", "me aplicaron", "me hizo", "me dejo", "al salir",
+        "after the", "after my", "after a", "since the", "since my", "since i", "since monday", "since yesterday", "i had", "i got", "had my", "got my",
+        "done yesterday", "done today", "this morning", "yesterday", "ayer", "hoy me", "anoche", "esta manana", "last night", "hace dos dias",
+        "hace un dia", "hace unas horas", "hours ago", "days ago", "hace horas", "hace dias", "left the clinic", "sali de la clinica",
     ]
 
     static let severity: [String] = [
-        "cada vez mas", "cada vez peor", "no se quita", "no se va", "no para", "no baja", "insoportable", "muchisimo", "muy fuerte", "mucho dolor",
-        "duele mucho", "me duele mucho", "horrible", "terrible", "peor", "se extiende", "se esta extendiendo", "aumenta", "getting worse",
-        "worse", "keeps getting", "spreading", "unbearable", "really bad", "so much", "a lot of pain", "severe", "intense", "intenso", "intensa",
+        "cada vez mas", "cada vez peor", "cada dia esta peor", "cada dia peor", "va a mas", "no se quita", "no se va", "no se me pasa", "no para",
+        "no baja", "no lo aguanto", "no aguanto", "insoportable", "muchisimo", "muy fuerte", "mucho dolor", "duele mucho", "me duele mucho",
+        "horrores", "horrible", "terrible", "peor", "se extiende", "se esta extendiendo", "aumenta", "getting worse", "worse", "getting bigger",
+        "bigger", "keeps getting", "spreading", "unbearable", "really bad", "so much", "a lot of pain", "severe", "intense", "intenso", "intensa",
         "fuerte dolor", "dolor fuerte", "very painful", "extremely", "me asusta", "estoy asustada", "estoy asustado", "scared", "worried",
-        "preocupada", "preocupado", "no es normal", "isnt normal", "not normal",
+        "preocupada", "preocupado", "no es normal", "isnt normal", "not normal", "mucho", "muy", "very", "lot", "cada vez", "each day", "every day",
     ]
 
-    /// Figurative or unrelated uses of alarming words.
     static let figurative: [String] = [
         "duele el bolsillo", "me duele el bolsillo", "duele la cartera", "me muero por", "me muero de ganas", "muero por", "dying to",
-        "killing me", "kills me", "price is killing", "burning question", "me mata el precio", "se me cae la cara de verguenza",
-        "to die for", "pain in the neck", "que dolor de precio", "painless", "sin dolor",
+        "killing me", "kills me", "price is killing", "burning question", "me mata el precio", "to die for", "pain in the neck", "que dolor de precio",
+        "painless", "sin dolor", "me duele pagar", "duele pagar",
     ]
 
-    /// Words that make the question general (before any treatment) rather than a report.
     static let hypothetical: [String] = [
-        "que pasa si", "y si", "es normal", "es normal que", "what happens if", "what if", "is it normal", "normal to", "puede salir",
-        "puede dar", "can it cause", "could i get", "podria", "riesgo", "riesgos", "risk", "risks", "efectos secundarios", "side effects", "duele el",
-        "duele la", "does it hurt", "is it painful", "do they hurt", "will it hurt", "duele mucho el", "es doloroso", "duelen",
+        "que pasa si", "y si", "es normal", "what happens if", "what if", "is it normal", "normal to", "puede salir", "puede dar", "can it cause",
+        "could i get", "podria", "riesgo", "riesgos", "risk", "risks", "efectos secundarios", "side effects", "does it hurt", "is it painful",
+        "do they hurt", "will it hurt", "es doloroso", "duelen los", "duele el", "duele la", "suele", "usually", "normalmente", "antes de",
+        "before the", "before my", "puede hacerse", "puedo hacerme", "se puede hacer", "can she", "can he", "can i still", "can she still",
+        "could she", "puede ella",
     ]
 
-    static let mild: [String] = ["un poco de", "poquito", "leve", "ligero", "ligera", "slight", "a little", "a bit", "mild", "un pelin", "algo de"]
+    static let mild: [String] = ["un poco de", "poquito", "leve", "ligero", "ligera", "slight", "a little", "a bit", "mild", "un pelin", "algo de",
+                                 "tiny", "small", "pequeno", "pequena", "chiquito"]
+    static let improving: [String] = ["se esta yendo", "se va yendo", "esta desapareciendo", "ya casi no", "mejorando", "fading", "getting better",
+                                      "going away", "almost gone", "ya se fue", "ya paso"]
 
-    /// Whether `text` describes an emergency, and the evidence.
+    /// Words that tell a report of the patient's own state.
+    static let ownReport: Set<String> = [
+        "me", "mi", "mis", "tengo", "estoy", "siento", "noto", "veo", "tuve", "my", "i", "ive", "im", "mine", "got", "have", "feel", "feels",
+        "looks", "se", "quedo", "quedaron", "its", "it", "esta", "estan", "is", "are", "has",
+    ]
+
+    static let redFlagSet = PhraseSet(redFlagPhrases)
+    static let urgencySet = PhraseSet(urgencyWords)
+    static let recentSet = PhraseSet(recentMarkers)
+    static let severitySet = PhraseSet(severity)
+    static let figurativeSet = PhraseSet(figurative)
+    static let hypotheticalSet = PhraseSet(hypothetical)
+    static let mildSet = PhraseSet(mild)
+    static let improvingSet = PhraseSet(improving)
+    static let historySet = PhraseSet(history)
+
+    /// Whether `text` reports an emergency, and the evidence.
     static func detect(_ text: RouterText) -> (isEmergency: Bool, reason: String?) {
-        if let flag = redFlags.first(where: { text.contains($0) }) { return (true, "red flag: \(flag)") }
-        let figurativeUse = figurative.contains { text.contains($0) }
+        let figurativeUse = figurativeSet.occurs(in: text.words)
+        if let flag = redFlagSet.first(in: text.words) { return (true, "red flag: \(flag)") }
+        if text.hasStem(airwayStems), text.words.contains(where: { word in airwayTroubles.contains { word == $0 || ($0.count > 3 && word.hasPrefix($0)) } }),
+           !hypotheticalSet.occurs(in: text.words) {
+            return (true, "red flag: airway")
+        }
+        if text.hasStem(visionStems) { return (true, "red flag: vision") }
+        if text.hasStem(redFlagStems), !hypotheticalSet.occurs(in: text.words) { return (true, "red flag: fainting") }
+        if text.hasStem(colourStems), text.words.contains(where: { fillerWords.contains($0) }),
+           text.hasStem(["puso", "pone", "poniendo", "vuelto", "quedo", "ve", "turn", "gone", "went", "look", "becom", "esta", "tengo", "have", "got"])
+            || text.contains("se ve") || text.contains("is white") || text.contains("is purple") {
+            if !hypotheticalSet.occurs(in: text.words) { return (true, "red flag: skin colour where a filler went") }
+        }
         let symptom = text.hasStem(symptomStems) || text.words.contains { symptomWords.contains($0) }
+        guard symptom, !figurativeUse, !historySet.occurs(in: text.words), !text.words.contains(where: { laughter.contains($0) }) else {
+            return (false, nil)
+        }
+        let own = text.words.contains { ownReport.contains($0) }
         let treatment = text.words.contains { treatmentWords.contains($0) }
-        let urgency = urgencyWords.first { text.contains($0) }
-        if let urgency, !figurativeUse, symptom || treatment { return (true, "urgency: \(urgency)") }
-        guard symptom, !figurativeUse || severity.contains(where: { text.contains($0) }) else { return (false, nil) }
-        let recent = recentMarkers.contains { text.contains($0) }
-        let severe = severity.contains { text.contains($0) }
-        let general = hypothetical.contains { text.contains($0) }
-        let isMild = mild.contains { text.contains($0) }
-        if severe && (recent || treatment) && !(general && !recent) { return (true, "symptom with severity") }
-        if recent && treatment && !general && !isMild { return (true, "symptom after a treatment") }
-        if recent && severe { return (true, "symptom with severity") }
+        let recent = recentSet.occurs(in: text.words)
+        let severe = severitySet.occurs(in: text.words)
+        let general = hypotheticalSet.occurs(in: text.words)
+        let isMild = mildSet.occurs(in: text.words)
+        let getsBetter = improvingSet.occurs(in: text.words)
+        let onlyMildSymptoms = !text.words.contains { word in
+            (symptomStems.contains { word.hasPrefix($0) } || symptomWords.contains(word)) && !mildStems.contains { word.hasPrefix($0) }
+        }
+        if let urgency = urgencySet.first(in: text.words) { return (true, "urgency with a symptom: \(urgency)") }
+        guard own || severe || recent, !getsBetter else { return (false, nil) }
+        if general && !severe && !(recent && !onlyMildSymptoms) { return (false, nil) }
+        if (isMild || onlyMildSymptoms) && !severe { return (false, nil) }
+        if severe || recent || treatment { return (true, "symptom reported with \(severe ? "severity" : recent ? "a recent treatment" : "a treated area")") }
         return (false, nil)
     }
 }

@@ -1,13 +1,19 @@
 /// The words and phrases of each intent, folded (lower case, no accents), Spanish (Spain, Mexico, Colombia,
 /// Río de la Plata) and English. Phrases weigh more than single words; word beginnings catch inflections.
 enum RouterLexicon {
-    struct Cues {
+    struct Cues: Sendable {
         /// Whole phrases, matched on word boundaries.
-        var phrases: [String] = []
+        let phraseSet: PhraseSet
         /// Single words.
-        var words: Set<String> = []
+        let words: Set<String>
         /// Word beginnings.
-        var stems: [String] = []
+        let stems: [String]
+
+        init(phrases: [String] = [], words: Set<String> = [], stems: [String] = []) {
+            phraseSet = PhraseSet(phrases)
+            self.words = words
+            self.stems = stems
+        }
     }
 
     static let sales = Cues(
@@ -21,14 +27,21 @@ enum RouterLexicon {
                   "que me recomiendan", "que me recomiendas", "what do you recommend", "which treatment", "sirve para", "me interesa",
                   "i am interested", "im interested", "quiero informacion", "mas informacion", "more information", "info about", "soy candidata",
                   "soy candidato", "am i a candidate", "es seguro", "is it safe", "duele el", "duele la", "does it hurt", "cuantas sesiones",
-                  "how many sessions", "y el de", "y la de", "y los de", "y en", "y para"],
+                  "how many sessions", "y el de", "y la de", "y los de", "y en", "y para", "para que sirven", "sirven para", "sirve la", "sirve el",
+                  "que hace", "what does", "does it work", "work on", "good candidate", "how long does", "how long do", "se quitan", "se quita",
+                  "quita las", "quita los", "get rid of", "remove", "mas barato", "more affordable", "cheaper", "que riesgos", "los riesgos",
+                  "what are the risks", "the risks", "efectos secundarios", "side effects", "contraindicaciones", "anestesia", "numbing",
+                  "se nota", "noticeable", "natural", "ganas de probar", "want to try", "quiero probar", "me gustaria probar", "informacion sobre",
+                  "information about", "explicar que es", "what exactly is"],
         words: ["precio", "precios", "cuesta", "cuestan", "coste", "costo", "costos", "tarifa", "tarifas", "valor", "promocion",
                 "promociones", "promo", "oferta", "ofertas", "descuento", "descuentos", "pack", "paquete", "bono", "price", "prices", "pricing",
                 "cost", "costs", "fee", "fees", "promotion", "offer", "offers", "deal", "discount", "package", "euros", "dolares", "pesos", "barato",
                 "caro", "cheap", "expensive", "botox", "toxina", "relleno", "rellenos", "filler", "fillers", "labios", "lips", "peeling", "peel",
                 "laser", "mesoterapia", "radiofrecuencia", "hilos", "threads", "hidrafacial", "hydrafacial", "profhilo", "skinbooster",
                 "blanqueamiento", "whitening", "ortodoncia", "invisalign", "alineadores", "aligners", "implante", "implantes", "implant", "implants",
-                "depilacion", "tratamiento", "tratamientos", "treatment", "treatments", "resultado", "results", "efecto", "candidata", "candidato"],
+                "depilacion", "tratamiento", "tratamientos", "treatment", "treatments", "resultado", "results", "efecto", "candidata", "candidato",
+                "deals", "riesgos", "risks", "sesiones", "seciones", "sessions", "sirve", "sirven", "candidate", "rinomodelacion", "cicatrices",
+                "scars", "manchas", "arrugas", "wrinkles", "melasma", "ojeras", "flacidez", "thread", "lift", "mesotherapy", "radiofrequency"],
         stems: ["precio", "promoc", "descuent", "hialuron"])
 
     static let support = Cues(
@@ -45,13 +58,18 @@ enum RouterLexicon {
                   "cancellation policy", "refund", "deposit", "is it normal", "can i work out", "can i exercise", "can i go to the gym",
                   "can i drink", "aftercare", "after care", "what should i bring", "do you speak", "under 18", "minors", "phone number",
                   "contact you", "email address", "trabajan los", "abren los", "abren el", "open on", "open saturday", "open sunday",
-                  "esta abierto", "estan abiertos", "atienden los", "atienden el", "hasta que hora", "until what time"],
+                  "esta abierto", "estan abiertos", "atienden los", "atienden el", "hasta que hora", "until what time", "sigue abierta",
+                  "sigue abierto", "siguen abiertos", "still open", "your address", "su direccion", "la direccion", "puedo ir a", "can i go",
+                  "can i swim", "puedo nadar", "ducharme", "can i shower", "se devuelve", "la sena", "need to bring", "bring anything",
+                  "que llevar", "do i need to", "se puede financiar", "can i finance", "financiar", "treat 16", "year olds", "donde queda", "how do i get there",
+                  "que hora abren", "abren el", "open on sunday", "opening hours on"],
         words: ["horario", "horarios", "abren", "abiertos", "cierran", "direccion", "ubicacion", "ubicados", "parking", "estacionamiento",
                 "aparcamiento", "metro", "tarjeta", "tarjetas", "efectivo", "transferencia", "bizum", "financiacion", "financiamiento", "cuotas",
                 "factura", "facturas", "reembolso", "devolucion", "seguro", "aseguradora", "hours", "address", "location", "located",
                 "cash", "card", "cards", "amex", "visa", "mastercard", "paypal", "insurance", "installments", "invoice", "refund", "policy",
                 "policies", "directions", "telefono", "whatsapp", "correo", "email", "contacto", "contact", "idiomas", "languages", "cuidados",
-                "recomendaciones", "aftercare", "normal", "gimnasio", "gym", "sol", "sun", "alcohol", "maquillaje", "makeup"],
+                "recomendaciones", "aftercare", "normal", "gimnasio", "gym", "sol", "sun", "alcohol", "maquillaje", "makeup", "piscina", "pool",
+                "playa", "beach", "sena", "senal", "ejercicio", "ejercisio", "exercise", "deporte", "financiar", "finance", "queda"],
         stems: ["horari", "ubicac", "financ", "reembols", "factur", "estacionam", "aparca"])
 
     static let schedule = Cues(
@@ -62,7 +80,13 @@ enum RouterLexicon {
                   "hacer una cita", "separar una cita", "apartar una cita", "apartar cita", "cambiar mi cita", "cambiar la cita", "mover mi cita",
                   "mover la cita", "reprogramar", "cancelar mi cita", "cancelar la cita", "anular mi cita", "anular la cita", "cancelar el turno",
                   "no voy a poder ir", "no podre ir", "no puedo ir", "me llamo", "mi nombre es", "mi cedula", "mi dni", "mi documento", "mi numero es",
-                  "mi telefono es", "mi correo es", "mi email es", "si confirmo", "confirmo la cita", "confirmo", "esta bien reservalo", "dale reservalo",
+                  "mi telefono es", "mi correo es", "mi email es", "si confirmo", "me pueden ver", "me puede ver", "pueden verme", "que me vea",
+                  "me vea la doctora", "me vea el doctor", "me atiendan", "me pueden atender", "can i come in", "can the doctor see me", "can you see me",
+                  "see me today", "fit me in", "me dan cita", "adelantar", "adelantarla", "bring forward", "move it up", "quiero cancelar",
+                  "queria cancelar", "tengo que cancelar", "need to cancel", "want to cancel", "have to cancel", "cancelar la", "cancel next",
+                  "move my", "change the date", "cambiar mi", "cambiar la fecha", "works for me", "me viene bien", "me sirve", "me queda bien",
+                  "esa hora", "that time works", "that one", "me lo reservas", "reservamelo", "resérvamelo", "book me for", "pedir turno",
+                  "para sacar", "me apunto", "confirmo la cita", "confirmo", "esta bien reservalo", "dale reservalo",
                   "reservalo", "agendalo", "book an appointment", "book a", "book me", "i want to book", "id like to book", "i would like to book",
                   "can i book", "could i book", "make an appointment", "schedule an appointment", "schedule me", "set up an appointment",
                   "reschedule", "move my appointment", "change my appointment", "cancel my appointment", "cancel the appointment",
@@ -70,8 +94,8 @@ enum RouterLexicon {
                   "please confirm", "i confirm", "sounds good book it", "book it", "lets do it", "go ahead", "quiero ir el", "quiero ir a las",
                   "para el", "apuntarme", "i'll take", "ill take", "me quedo con", "la de las", "el de las"],
         words: ["reservar", "reserva", "reservacion", "agendar", "agenda", "agendo", "turno", "cita", "citas", "appointment", "booking", "book",
-                "reschedule", "cancel", "cancelar", "anular", "reprogramar", "confirmo", "confirmar", "confirm", "cedula", "dni", "nie", "pasaporte",
-                "passport"],
+                "reschedule", "cancel", "cancelar", "cancelo", "anular", "anulo", "reprogramar", "confirmo", "confirmar", "confirm", "cedula", "dni",
+                "nie", "pasaporte", "passport", "sita"],
         stems: ["reserv", "agend", "reprogram"])
 
     static let availability = Cues(
@@ -84,9 +108,11 @@ enum RouterLexicon {
                   "do you have any", "any openings", "any slots", "free slots", "any free", "is there any time", "when can i come", "when are you free",
                   "when is the next", "next available", "earliest", "soonest", "do you have time", "do you have anything", "is friday", "is monday",
                   "is tomorrow", "what times", "what days", "which days", "y el lunes", "y el martes", "y el miercoles", "y el jueves", "y el viernes",
-                  "y el sabado", "y manana", "y pasado", "y la semana", "what about", "how about", "la semana que viene", "next week"],
+                  "y el sabado", "y manana", "y pasado", "y la semana", "what about", "how about", "horarios libres", "turno libre", "lo mas pronto",
+                  "mas pronto", "what else do you have", "what do you have", "que teneis", "que tenes", "que tienen", "anything open", "any gaps",
+                  "gaps on", "se puede", "open thurs", "open fri", "next available", "earliest available", "availble"],
         words: ["disponible", "disponibles", "disponibilidad", "hueco", "huecos", "libre", "libres", "available", "availability", "openings",
-                "opening", "slot", "slots", "free", "espacio", "lugar", "huequito"],
+                "opening", "slot", "slots", "free", "huequito", "gaps", "gap", "earliest", "soonest"],
         stems: ["disponib"])
 
     static func cues(_ intent: Intent) -> Cues {
@@ -103,8 +129,8 @@ enum RouterLexicon {
     static func score(_ intent: Intent, _ text: RouterText) -> Double {
         let cues = cues(intent)
         var score = 0.0
-        for phrase in cues.phrases where text.contains(phrase) { score += phrase.split(separator: " ").count >= 3 ? 2 : 1.5 }
-        for word in text.words where cues.words.contains(word) { score += intent == .sales && treatmentNames.contains(word) ? 0.6 : 1 }
+        for phrase in cues.phraseSet.matches(in: text.words) { score += phrase.count >= 3 ? 2 : 1.5 }
+        for word in text.words where cues.words.contains(word) && !(intent == .sales && treatmentNames.contains(word)) { score += 1 }
         if score == 0, text.hasStem(cues.stems) { score += 0.8 }
         return score
     }
@@ -113,18 +139,22 @@ enum RouterLexicon {
         "botox", "toxina", "relleno", "rellenos", "filler", "fillers", "labios", "lips", "peeling", "peel", "laser", "mesoterapia", "radiofrecuencia",
         "hilos", "threads", "hidrafacial", "hydrafacial", "profhilo", "skinbooster", "blanqueamiento", "whitening", "ortodoncia", "invisalign",
         "alineadores", "aligners", "implante", "implantes", "implant", "implants", "depilacion", "tratamiento", "tratamientos", "treatment", "treatments",
+        "thread", "lift", "mesotherapy", "radiofrequency", "rinomodelacion", "facial", "limpieza", "skin",
     ]
 
     static let weekdays: Set<String> = ["lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo", "monday", "tuesday", "wednesday",
                                         "thursday", "friday", "saturday", "sunday", "manana", "tomorrow", "hoy", "today"]
 
-    /// Interactions between intents: a treatment name alone is a sales question; a day with a question about a
-    /// slot is availability; "cita" in a question about free times is availability, not a booking; a policy
-    /// question about cancelling is support.
+    /// Interactions between intents: a day with a question about a slot is availability (unless it asks about
+    /// opening hours); "cita" in a question about free times is availability, not a booking; a question
+    /// about the cancellation policy is support; "me cuesta" is difficulty, not price; an appointment word in
+    /// a practical question is support; and a treatment named with no other cue is a question about it.
     static func adjust(_ scores: inout [Intent: Double], _ text: RouterText) {
         let mentionsDay = text.words.contains { weekdays.contains($0) } || text.contains("la semana") || text.contains("next week")
-        if mentionsDay && text.isQuestion && (scores[.schedule] ?? 0) < 1.5 { scores[.availability, default: 0] += 0.8 }
-        let asksFree = ["tienen", "hay", "tenes", "do you have", "is there", "any"].contains { text.contains($0) }
+        if mentionsDay && text.isQuestion && (scores[.schedule] ?? 0) < 1.5 && (scores[.support] ?? 0) < 1.5 {
+            scores[.availability, default: 0] += 0.8
+        }
+        let asksFree = ["tienen", "hay", "tenes", "teneis", "do you have", "is there", "any"].contains { text.contains($0) }
         if asksFree, (scores[.availability] ?? 0) >= 1, let schedule = scores[.schedule], schedule < 2.5 {
             scores[.schedule] = schedule - 1
         }
@@ -133,10 +163,12 @@ enum RouterLexicon {
             scores[.schedule, default: 0] -= 1.5
             scores[.support, default: 0] += 1
         }
-        // A treatment named with nothing else is interest in it.
-        if (scores[.sales] ?? 0) > 0, (scores[.sales] ?? 0) < 1, scores.filter({ $0.key != .sales && $0.value >= 1 }).isEmpty, text.words.count <= 6 {
-            scores[.sales] = 1
-        }
+        if ["me cuesta", "le cuesta", "nos cuesta", "te cuesta"].contains(where: { text.contains($0) }) { scores[.sales, default: 0] -= 1 }
+        if (scores[.support] ?? 0) >= 1.5, (scores[.schedule] ?? 0) <= 1 { scores[.schedule] = 0 }
+        if (scores[.support] ?? 0) >= 1.5, (scores[.availability] ?? 0) <= 1 { scores[.availability] = 0 }
+        // A treatment named with no other cue is interest in it.
+        let namesTreatment = text.words.contains { treatmentNames.contains($0) }
+        if namesTreatment, scores.values.allSatisfy({ $0 < 1 }) { scores[.sales] = 1 }
     }
 
     /// Whether an assistant message asks for booking data.

@@ -17,6 +17,11 @@ struct RouterText: Sendable {
         "d": "de", "pa": "para", "dnd": "donde", "cdo": "cuando", "info": "informacion", "tel": "telefono", "hrs": "horas",
         "tmrw": "tomorrow", "tmr": "tomorrow", "2moro": "tomorrow", "appt": "appointment", "appts": "appointments", "pls": "please",
         "plz": "please", "u": "you", "ur": "your", "r": "are", "thx": "thanks", "wknd": "weekend", "asap": "urgent", "hr": "hour",
+        "muxo": "mucho", "mxo": "mucho", "mcho": "mucho", "dsd": "desde", "dsp": "despues", "dps": "despues", "xfa": "por favor", "porfa": "por favor",
+        "n": "and", "cuant": "cuanto", "cuanot": "cuanto", "tmbn": "tambien", "oy": "hoy", "ke": "que", "bn": "bien", "tngo": "tengo",
+        "nesecito": "necesito", "nececito": "necesito", "kiero": "quiero", "qiero": "quiero", "kuanto": "cuanto",
+        "hw": "how", "wat": "what", "wats": "whats", "botx": "botox", "thurs": "thursday", "fri": "friday", "aft": "afternoon", "anythin": "anything",
+        "whitenin": "whitening", "availble": "available", "avail": "available", "nesesito": "necesito", "sesion": "sesion", "seciones": "sesiones",
     ]
 
     init(_ text: String) {
@@ -26,6 +31,8 @@ struct RouterText: Sendable {
         var current = ""
         var digits = ""
         for character in folded {
+            // "can't", "I've", "it's" are one word each.
+            if character == "'" || character == "\u{2019}" { continue }
             if character.isLetter {
                 current.append(character)
             } else {

@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import AgentCore
+
+/// The router on the labelled set of `Tests/Fixtures/Router/messages.json` (written independently of the
+/// router): the acceptance targets of the conversations issue.
+struct RouterEvaluationTests {
+    struct Fixture: Decodable {
+        struct Turn: Decodable {
+            let role: String
+            let text: String
+            let intents: [String]?
+        }
+        struct Message: Decodable {
+            let id: String
+            let text: String
+            let intents: [String]
+            let kind: String
+            let context: [Turn]?
+        }
+        let messages: [Message]
+    }
+
+    @Test func theLabelledSet_MeetsTheTargets() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/Router/messages.json")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        #expect(fixture.messages.count >= 400)
+        let report = RouterEvaluation.evaluate(fixture.messages.map { message in
+            RouterEvaluation.Case(id: message.id, text: message.text, kind: message.kind,
+                                  expected: Set(message.intents.compactMap(Intent.init(rawValue:))),
+                                  context: (message.context ?? []).map {
+                                      RouterTurn(fromPatient: $0.role == "user", text: $0.text, intents: ($0.intents ?? []).compactMap(Intent.init(rawValue:)))
+                                  })
+        })
+        #expect(report.macroF1 >= 0.93, "\(report.summary)")
+        #expect(report.recall[.emergency] == 1, "\(report.mistakes.filter { $0.contains("emergency") })")
+        #expect((report.precision[.emergency] ?? 0) >= 0.95)
+    }
+}

@@ -94,7 +94,7 @@ let package = Package(
                            "ServiceLogging"],
             swiftSettings: swiftSettings),
         .target(
-            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "TenantStorage", "SQLiteClient", "RedisClient"],
+            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "ServiceLogging", "TenantStorage", "SQLiteClient", "RedisClient", "AppointmentsCore"],
             swiftSettings: swiftSettings),
         .target(
             name: "RAGCore",

@@ -61,8 +61,8 @@ enum EmergencyDetector {
         "blanca", "blanquecino", "blanquecina", "violaceo", "violacea",
     ]
     /// A history of allergy or an outside cause is not a reaction now ("alérgica al marisco", "allergic to shellfish").
-    static let history: [String] = ["alergica al", "alergico al", "alergica a", "alergico a", "allergic to", "soy alergica", "soy alergico",
-                                    "de tanto llorar", "de llorar", "from crying"]
+    static let history: [String] = ["es alergica", "es alergico", "soy alergica", "soy alergico", "is allergic", "am allergic", "im allergic",
+                                    "tuvo una reaccion", "had a reaction to", "de tanto llorar", "de llorar", "from crying"]
     /// Laughter: the patient is not in distress.
     static let laughter: Set<String> = ["jaja", "jajaja", "jajajaja", "jeje", "jejeje", "haha", "hahaha", "lol", "lmao", "xd"]
     /// Symptoms that, alone and mild, are expected after a treatment.
@@ -97,7 +97,8 @@ enum EmergencyDetector {
     static let figurative: [String] = [
         "duele el bolsillo", "me duele el bolsillo", "duele la cartera", "me muero por", "me muero de ganas", "muero por", "dying to",
         "killing me", "kills me", "price is killing", "burning question", "me mata el precio", "to die for", "pain in the neck", "que dolor de precio",
-        "painless", "sin dolor", "me duele pagar", "duele pagar",
+        "painless", "sin dolor", "me duele pagar", "duele pagar", "dolor de cabeza elegir", "dolor de cabeza decidir", "what a headache",
+        "que mata", "esta que mata", "muerta de miedo", "muerto de miedo", "killer deal", "killer price",
     ]
 
     static let hypothetical: [String] = [
@@ -105,7 +106,8 @@ enum EmergencyDetector {
         "could i get", "podria", "riesgo", "riesgos", "risk", "risks", "efectos secundarios", "side effects", "does it hurt", "is it painful",
         "do they hurt", "will it hurt", "es doloroso", "duelen los", "duele el", "duele la", "suele", "usually", "normalmente", "antes de",
         "before the", "before my", "puede hacerse", "puedo hacerme", "se puede hacer", "can she", "can he", "can i still", "can she still",
-        "could she", "puede ella",
+        "could she", "puede ella", "puede causar", "can cause", "chances of", "es verdad que", "is it true", "me da miedo", "nervous", "nerviosa",
+        "nervioso", "vi un video", "vi una foto", "vi en", "i saw", "he leido", "i read",
     ]
 
     static let mild: [String] = ["un poco de", "poquito", "leve", "ligero", "ligera", "slight", "a little", "a bit", "mild", "un pelin", "algo de",
@@ -119,6 +121,9 @@ enum EmergencyDetector {
         "looks", "se", "quedo", "quedaron", "its", "it", "esta", "estan", "is", "are", "has",
     ]
 
+    /// Words that report the patient's present state ("tengo la zona blanca, ¿es normal?" is a report, not a general question).
+    static let currentReportSet = PhraseSet(["tengo", "estoy", "me esta", "se me esta", "se me puso", "se me ha", "i have", "ive got", "i got",
+                                             "im getting", "it is", "its getting", "my lip is", "my lips are", "is now"])
     static let redFlagSet = PhraseSet(redFlagPhrases)
     static let urgencySet = PhraseSet(urgencyWords)
     static let recentSet = PhraseSet(recentMarkers)
@@ -129,25 +134,47 @@ enum EmergencyDetector {
     static let improvingSet = PhraseSet(improving)
     static let historySet = PhraseSet(history)
 
+    /// An eyelid that droops, or an eye that cannot open, in any wording.
+    static func eyelidOrEye(_ text: RouterText) -> Bool {
+        let eyelid = text.words.contains { ["parpado", "parpados", "eyelid", "eyelids", "lid"].contains($0) }
+        let droops = text.hasStem(["droop", "caid", "cae", "cayo", "cayendo", "baj"])
+        let eye = text.words.contains { ["ojo", "ojos", "eye", "eyes"].contains($0) }
+        let cannotOpen = text.contains("cant open") || text.contains("cannot open") || text.contains("no puedo abrir") || text.contains("no abre")
+        return (eyelid && droops) || (eye && cannotOpen)
+    }
+
+    /// A tooth knocked out or broken by a blow.
+    static func dentalTrauma(_ text: RouterText) -> Bool {
+        let tooth = text.hasStem(["diente", "muela", "tooth", "teeth", "incisiv"])
+        let trauma = text.hasStem(["golpe", "salio", "saltó", "salto", "rompi", "partio", "knock", "broke", "fell out", "came out", "cayo"])
+            || text.contains("fell out") || text.contains("came out") || text.contains("knocked out")
+        return tooth && trauma
+    }
+
     /// Whether `text` reports an emergency, and the evidence.
     static func detect(_ text: RouterText) -> (isEmergency: Bool, reason: String?) {
         let figurativeUse = figurativeSet.occurs(in: text.words)
-        if let flag = redFlagSet.first(in: text.words) { return (true, "red flag: \(flag)") }
+        let recentTreatment = recentSet.occurs(in: text.words)
+        // A question about what could happen, before any treatment, is not a report (unless it says it happened).
+        let hypotheticalOnly = hypotheticalSet.occurs(in: text.words) && !recentTreatment && !currentReportSet.occurs(in: text.words)
+        if let flag = redFlagSet.first(in: text.words), !hypotheticalOnly { return (true, "red flag: \(flag)") }
+        if !hypotheticalOnly, Self.eyelidOrEye(text) { return (true, "red flag: eyelid or eye") }
+        if !hypotheticalOnly, Self.dentalTrauma(text) { return (true, "red flag: dental trauma") }
         if text.hasStem(airwayStems), text.words.contains(where: { word in airwayTroubles.contains { word == $0 || ($0.count > 3 && word.hasPrefix($0)) } }),
            !hypotheticalSet.occurs(in: text.words) {
             return (true, "red flag: airway")
         }
-        if text.hasStem(visionStems) { return (true, "red flag: vision") }
+        if text.hasStem(visionStems), !hypotheticalOnly { return (true, "red flag: vision") }
         if text.hasStem(redFlagStems), !hypotheticalSet.occurs(in: text.words) { return (true, "red flag: fainting") }
         if text.hasStem(colourStems), text.words.contains(where: { fillerWords.contains($0) }),
-           text.hasStem(["puso", "pone", "poniendo", "vuelto", "quedo", "ve", "turn", "gone", "went", "look", "becom", "esta", "tengo", "have", "got"])
-            || text.contains("se ve") || text.contains("is white") || text.contains("is purple") {
+           text.hasStem(["puso", "pone", "poniendo", "vuelto", "quedo", "turn", "gone", "went", "look", "becom", "tengo", "have", "got"])
+            || text.words.contains(where: { ["ve", "esta", "estan", "is", "are"].contains($0) }) {
             if !hypotheticalSet.occurs(in: text.words) { return (true, "red flag: skin colour where a filler went") }
         }
         let symptom = text.hasStem(symptomStems) || text.words.contains { symptomWords.contains($0) }
-        guard symptom, !figurativeUse, !historySet.occurs(in: text.words), !text.words.contains(where: { laughter.contains($0) }) else {
-            return (false, nil)
-        }
+        guard symptom, !figurativeUse else { return (false, nil) }
+        if let urgency = urgencySet.first(in: text.words), !hypotheticalOnly { return (true, "urgency with a symptom: \(urgency)") }
+        guard !historySet.occurs(in: text.words), !text.words.contains(where: { laughter.contains($0) }) else { return (false, nil) }
         let own = text.words.contains { ownReport.contains($0) }
         let treatment = text.words.contains { treatmentWords.contains($0) }
         let recent = recentSet.occurs(in: text.words)
@@ -158,9 +185,10 @@ enum EmergencyDetector {
         let onlyMildSymptoms = !text.words.contains { word in
             (symptomStems.contains { word.hasPrefix($0) } || symptomWords.contains(word)) && !mildStems.contains { word.hasPrefix($0) }
         }
-        if let urgency = urgencySet.first(in: text.words) { return (true, "urgency with a symptom: \(urgency)") }
         guard own || severe || recent, !getsBetter else { return (false, nil) }
-        if general && !severe && !(recent && !onlyMildSymptoms) { return (false, nil) }
+        // A question in general terms ("¿el láser CO2 duele mucho?") is not a report.
+        if !own && !recent && text.isQuestion { return (false, nil) }
+        if general && !recent && !currentReportSet.occurs(in: text.words) { return (false, nil) }
         if (isMild || onlyMildSymptoms) && !severe { return (false, nil) }
         if severe || recent || treatment { return (true, "symptom reported with \(severe ? "severity" : recent ? "a recent treatment" : "a treated area")") }
         return (false, nil)

@@ -64,7 +64,7 @@ public struct IntentRouter: Sendable {
             .sorted { ($0.confidence, $0.intent.rawValue) > ($1.confidence, $1.intent.rawValue) }
         if emergency.isEmergency {
             // Beside an emergency, another intent needs explicit words of its own (a treatment's name is not a sales question).
-            results.removeAll { $0.intent == .emergency || (scores[$0.intent] ?? 0) < 1.5 }
+            results.removeAll { $0.intent == .emergency || (scores[$0.intent] ?? 0) < 2 }
             results.insert(IntentScore(intent: .emergency, confidence: 0.99), at: 0)
         }
         if results.isEmpty { results = [IntentScore(intent: .support, confidence: 0.4)] }

@@ -52,3 +52,59 @@ public struct BotStatus: Codable, Sendable, Equatable {
         self.changedAt = changedAt
     }
 }
+
+/// `agent/chat` request: one patient message to answer.
+public struct ChatRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    /// `chatwoot_contact_<id>` for Chatwoot, the given id for the test endpoint.
+    public var userID: String
+    public var message: String
+    public init(companyID: CompanyID, userID: String, message: String) {
+        self.companyID = companyID
+        self.userID = userID
+        self.message = message
+    }
+}
+
+/// A document passage an answer used.
+public struct AnswerSource: Codable, Sendable, Equatable {
+    public var documentID: String
+    public var title: String
+    public var heading: String
+    public var score: Double
+    public init(documentID: String, title: String, heading: String, score: Double) {
+        self.documentID = documentID
+        self.title = title
+        self.heading = heading
+        self.score = score
+    }
+}
+
+/// `agent/chat` response.
+public struct ChatAnswer: Codable, Sendable, Equatable {
+    public var reply: String
+    public var agentUsed: String
+    /// Intent → confidence, strongest first.
+    public var intents: [String]
+    public var confidences: [Double]
+    public var sources: [AnswerSource]
+    /// `builtin` (the grounded responder) or the model that answered.
+    public var provider: String
+    public var escalated: Bool
+    /// Whether the bot still answers this conversation (false after an escalation).
+    public var botActive: Bool
+    /// Step → milliseconds: classification, retrieval, generation, total.
+    public var timings: [String: Double]
+    public init(reply: String, agentUsed: String, intents: [String], confidences: [Double], sources: [AnswerSource], provider: String,
+                escalated: Bool, botActive: Bool, timings: [String: Double]) {
+        self.reply = reply
+        self.agentUsed = agentUsed
+        self.intents = intents
+        self.confidences = confidences
+        self.sources = sources
+        self.provider = provider
+        self.escalated = escalated
+        self.botActive = botActive
+        self.timings = timings
+    }
+}

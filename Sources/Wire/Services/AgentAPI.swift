@@ -24,10 +24,13 @@ public enum AgentAPI {
     /// What the date and time understanding makes of a text.
     public static let parseDateTime = Method<ParseDateTimeRequest, DateTimeUnderstanding>(service: service, name: "parseDateTime", idempotent: true)
 
+    /// Answers one patient message: router, agents, memory (not idempotent: it appends to the conversation).
+    public static let chat = Method<ChatRequest, ChatAnswer>(service: service, name: "chat")
+
     /// Every method the agent service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor, appointmentAvailability.descriptor,
         bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
-        listAppointments.descriptor, parseDateTime.descriptor,
+        listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor,
     ]
 }

@@ -11,7 +11,8 @@ import WireRPC
 // and serves the agents' methods and each company's appointments. The logic is in AgentCore and AppointmentsCore.
 //   --appointments-store / APPOINTMENTS_STORE   sqlite (the default without REDIS_URL) or redis (the default with it)
 //   --redis-url / REDIS_URL                      the shared Redis server (several agent-service replicas share it)
-//   --data-dir / DATA_DIR                        the embedded appointment database: <dir>/agent/appointments.sqlite3 (default ./data)
+//   --memory-store / MEMORY_STORE               sqlite (the default without REDIS_URL) or redis (the default with it): conversations
+//   --data-dir / DATA_DIR                        the embedded databases: <dir>/agent/appointments.sqlite3, <dir>/agent/memory.sqlite3 (default ./data)
 
 let host = ServiceHost(service: .agent)
 let companies = host.startCompanyWatcher()
@@ -39,6 +40,33 @@ default:
 }
 host.logger.info("appointment store: \(storeKind)")
 
+let memoryKind = host.options.value("memory-store", environment: "MEMORY_STORE") ?? (redisURL == nil ? "sqlite" : "redis")
+let memory: any ConversationStore
+switch memoryKind {
+case "sqlite":
+    do {
+        memory = try await SQLiteConversationStore(path: dataDirectory + "/agent/memory.sqlite3")
+    } catch {
+        host.exitMisconfigured(error)
+    }
+case "redis":
+    guard let redisURL else { host.exitMisconfigured(ConfigurationError("MEMORY_STORE=redis needs REDIS_URL")) }
+    do {
+        memory = RedisConversationStore(redis: try RedisClient(url: redisURL, poolSize: 4))
+    } catch {
+        host.exitMisconfigured(ConfigurationError("REDIS_URL: \(error)"))
+    }
+default:
+    host.exitMisconfigured(ConfigurationError("MEMORY_STORE must be sqlite or redis, not '\(memoryKind)'"))
+}
+host.logger.info("conversation memory: \(memoryKind)")
+let knowledge: RAGKnowledgeSearch
+do {
+    knowledge = RAGKnowledgeSearch(client: try host.client(for: .rag))
+} catch {
+    host.exitMisconfigured(error)
+}
+
 var router = RPCRouter()
 AgentService(companies: companies).register(on: &router)
 // Companies with a schedule_service_url get their availability from it (the original's contract).
@@ -48,5 +76,12 @@ do {
 } catch {
     host.exitMisconfigured(ConfigurationError("cannot start the schedule-service HTTP client: \(error)"))
 }
-AppointmentsService(companies: companies, book: AppointmentBook(store: appointments, scheduleService: scheduleService)).register(on: &router)
+let book = AppointmentBook(store: appointments, scheduleService: scheduleService)
+AppointmentsService(companies: companies, book: book).register(on: &router)
+ConversationService(companies: companies, engine: ConversationEngine(memory: memory, knowledge: knowledge, appointments: book, logger: host.logger))
+    .register(on: &router)
+// Purge: the company's appointments and conversations.
+router.registerTenantPurge(service: .agent, companies: companies, items: "appointments and conversations") { scope in
+    try await book.purge(scope) + memory.purge(scope)
+}
 exit(await host.run(router: router))

@@ -61,6 +61,5 @@ public struct AppointmentsService: Sendable {
         router.register(AgentAPI.parseDateTime, execution: .cooperative) { [self] request, _ in
             try book.interpret(request, company: try await company(request.companyID).0)
         }
-        router.registerTenantPurge(service: .agent, companies: companies, items: "appointments") { scope in try await book.purge(scope) }
     }
 }

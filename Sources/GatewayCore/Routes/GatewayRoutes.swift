@@ -106,6 +106,7 @@ enum GatewayRoutes {
         AdminCompanyRoutes.register(on: &router, companies: companies, upstream: upstream)
         DocumentRoutes.register(on: &router, upstream: upstream)
         AppointmentRoutes.register(on: &router, upstream: upstream)
+        ConversationRoutes.register(on: &router, upstream: upstream)
         VectorstoreRoutes.register(on: &router, companies: companies, upstream: upstream)
         AdminPromptRoutes.register(on: &router, companies: companies, upstream: upstream,
                                    resolver: TenantResolver(defaultCompany: configuration.defaultCompany))

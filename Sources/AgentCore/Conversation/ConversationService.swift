@@ -1,0 +1,57 @@
+import Foundation
+import ServiceRuntime
+import TenantStorage
+import Wire
+import WireRPC
+
+/// The agent service's conversation method (`agent/chat`) over a ``ConversationEngine``. The company comes
+/// from the service's own copy of the configuration; an unknown or inactive company is `notFound`.
+public struct ConversationService: Sendable {
+    private let companies: CompanyWatcher
+    public let engine: ConversationEngine
+
+    public init(companies: CompanyWatcher, engine: ConversationEngine) {
+        self.companies = companies
+        self.engine = engine
+    }
+
+    /// The longest message answered, and what a user id may look like.
+    static let maximumMessageLength = 4_000
+
+    static func isValidUserID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 128 && id.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+            || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+    }
+
+    public func register(on router: inout RPCRouter) {
+        let engine = self.engine
+        router.register(AgentAPI.chat, execution: .cooperative) { [companies] request, _ in
+            var found = companies.company(request.companyID)
+            if found == nil {
+                try? await companies.refresh()
+                found = companies.company(request.companyID)
+            }
+            guard let company = found, company.isActive else { throw RPCError(.notFound, "unknown company '\(request.companyID)'") }
+            guard Self.isValidUserID(request.userID) else {
+                throw RPCError(.invalidArgument, "user_id must be 1–128 letters, digits, '-', '_' or '.'", errorCode: "invalid_user_id")
+            }
+            let message = request.message.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !message.isEmpty, message.count <= Self.maximumMessageLength else {
+                throw RPCError(.invalidArgument, "message must be 1–\(Self.maximumMessageLength) characters", errorCode: "invalid_message")
+            }
+            let scope: TenantScope
+            do {
+                scope = try TenantScope(company: company)
+            } catch {
+                throw RPCError(.invalidArgument, "company '\(company.id)' has no valid namespaces: \(error)")
+            }
+            var trimmed = request
+            trimmed.message = message
+            do throws(ConversationStoreError) {
+                return try await engine.handle(trimmed, company: company, scope: scope)
+            } catch {
+                throw RPCError(.unavailable, error.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+extension IntegrationSuite {
+    /// The conversation test endpoint end to end: gateway → agent service (router, agents, memory) → RAG service.
+    @Suite(.serialized) struct ConversationsIntegrationTests {
+        func json(_ object: Any) -> String {
+            String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data(), as: UTF8.self)
+        }
+
+        func call(_ fixture: GatewayFixture, _ method: String, _ target: String, company: String, body: Any? = nil) -> RawHTTPResponse? {
+            var headers = ["X-API-Key": fixture.adminKey, "X-Company-ID": company]
+            if body != nil { headers["Content-Type"] = "application/json" }
+            return fixture.request(method, target, headers: headers, body: body.map(json))
+        }
+
+        func chat(_ fixture: GatewayFixture, _ company: String, _ user: String, _ message: String) -> [String: Any]? {
+            call(fixture, "POST", "/api/conversations/\(user)/test?company_id=\(company)", company: company, body: ["message": message])?.json
+        }
+
+        @Test func answers_AreGroundedInTheClinicsOwnDocuments_AndEmergenciesEscalate() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(startAllServices: true)
+            let documents: [(String, String, String)] = [
+                ("benova", "Precios de toxina botulínica", "# Precios\nEl tratamiento con toxina botulínica (botox) cuesta 220 € por zona en Benova. Incluye revisión a los 15 días."),
+                ("benova", "Protocolo de urgencias", "# Urgencias tras rellenos\nSi la piel se pone blanca o morada tras un relleno, aplica calor local y acude de inmediato: es una urgencia."),
+                ("medispa", "Tarifas de neuromoduladores", "# Tarifas\nEn MediSpa el botox cuesta 180 € por zona y la segunda zona tiene un 20 % de descuento."),
+            ]
+            for (company, title, content) in documents {
+                #expect(call(fixture, "POST", "/api/documents", company: company, body: ["title": title, "content": content])?.status == 201)
+            }
+
+            let benova = try #require(chat(fixture, "benova", "user123", "¿Cuánto cuesta un botox?"))
+            let reply = benova["bot_response"] as? String ?? ""
+            #expect(benova["agent_used"] as? String == "sales", "\(benova)")
+            #expect(reply.contains("220 €") && reply.contains("Asesora benova") && !reply.contains("180"), "\(reply)")
+            #expect((benova["context"] as? [String: Any])?["company_id"] as? String == "benova")
+            let sources = ((benova["context"] as? [String: Any])?["rag_sources"] as? [[String: Any]]) ?? []
+            #expect(sources.first?["title"] as? String == "Precios de toxina botulínica")
+            // The same question at another clinic: its persona, its prices, never benova's.
+            let medispa = try #require(chat(fixture, "medispa", "user123", "¿Cuánto cuesta un botox?"))
+            let other = medispa["bot_response"] as? String ?? ""
+            #expect(other.contains("180 €") && other.contains("Asesora medispa") && !other.contains("220"), "\(other)")
+            // A follow-up keeps the topic; the greeting is only for the first turn.
+            let followUp = try #require(chat(fixture, "benova", "user123", "¿y qué incluye?"))
+            #expect(followUp["agent_used"] as? String == "sales" && !(followUp["bot_response"] as? String ?? "").contains("Soy"), "\(followUp)")
+
+            // An emergency without obvious keywords: protocol from the documents, escalation, the bot pauses.
+            let emergency = try #require(chat(fixture, "benova", "maria", "me puse relleno ayer y el labio se me está poniendo blanco"))
+            let context = emergency["context"] as? [String: Any]
+            #expect(emergency["agent_used"] as? String == "emergency" && context?["escalated"] as? Bool == true, "\(emergency)")
+            #expect((emergency["bot_response"] as? String ?? "").contains("urgencia"))
+            let after = try #require(chat(fixture, "benova", "maria", "¿cuánto cuesta el botox?"))
+            #expect((after["bot_response"] as? String ?? "").contains("persona"), "\(after)")
+            #expect(((after["context"] as? [String: Any])?["timings_ms"] as? [String: Any])?["total"] != nil)
+
+            // Bad input is refused clearly.
+            #expect(call(fixture, "POST", "/api/conversations/u%20x/test", company: "benova", body: ["message": "hola"])?.status == 422)
+            #expect(call(fixture, "POST", "/api/conversations/u1/test", company: "benova", body: ["message": "   "])?.status == 422)
+        }
+    }
+}

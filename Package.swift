@@ -151,7 +151,8 @@ let package = Package(
         .executableTarget(name: "AgentBench", dependencies: ["AgentCore"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "Wire", "TenantStorage", "RedisClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient"],
+                    swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",
                 swiftSettings: swiftSettings),
         .testTarget(name: "AppointmentsCoreTests", dependencies: ["AppointmentsCore", "CompanyModel", "Wire", "TenantStorage", "RedisClient", "HTTPClient", "HTTPServerCore", "NetworkCore",

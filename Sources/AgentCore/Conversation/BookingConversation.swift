@@ -31,9 +31,27 @@ struct BookingConversation: Sendable {
             try await memory.setCollectedData([:], userID: userID, policy: policy, at: now, in: scope)
             return en ? "Done: your appointment is cancelled." : "Listo: tu cita está cancelada."
         }
+        let understood = DateTimeParser(timeZone: zone).interpret(message, now: now)
+        // Moving the conversation's booking to the new time it names.
+        if let id = data["appointment_id"], text.hasStem(["cambi", "mover", "muev", "reprogram", "change", "move", "reschedul", "pasar"]),
+           let start = understood.start, understood.time != nil {
+            let outcome: Result<AppointmentAnswer, AppointmentError>
+            do throws(AppointmentError) {
+                outcome = .success(try await book.reschedule(RescheduleAppointmentRequest(companyID: company.id, appointmentID: id, start: start),
+                                                             company: company, scope: scope))
+            } catch {
+                outcome = .failure(error)
+            }
+            switch outcome {
+            case .success(let moved):
+                return en ? "Done: your appointment is now on \(Self.format(moved.appointment.start, zone, en)). Code \(moved.appointment.confirmationCode)."
+                    : "Listo: tu cita queda el \(Self.format(moved.appointment.start, zone, en)). Código \(moved.appointment.confirmationCode)."
+            case .failure(let error):
+                return error.rpcError.message + (en ? ". Shall we try another time?" : ". ¿Probamos otro horario?")
+            }
+        }
         let rules = try? BookingRules(company: company)
         if let treatment = rules?.treatment(named: message) { data["treatment"] = treatment.name }
-        let understood = DateTimeParser(timeZone: zone).interpret(message, now: now)
         if let start = understood.start, understood.time != nil, !understood.past {
             data["start"] = ISO8601DateFormatter().string(from: start)
         } else if let date = understood.date, understood.time == nil, data["start"] == nil {

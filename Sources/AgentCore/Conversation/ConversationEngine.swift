@@ -63,7 +63,8 @@ public final class ConversationEngine: Sendable {
         let intents = scored.map(\.intent)
         logger.info("[\(company.id)] [router] message classified as \(intents.map(\.rawValue).joined(separator: " + "))")
 
-        let language = GroundedResponder.language(of: request.message)
+        let earlier = history.last(where: { $0.role == .user }).map { GroundedResponder.language(of: $0.text) } ?? "es"
+        let language = GroundedResponder.language(of: request.message, fallback: earlier)
         let firstTurn = history.isEmpty
         var sections: [String] = []
         var sources: [AnswerSource] = []

@@ -9,15 +9,17 @@ import Wire
 public struct GroundedResponder: Sendable {
     public init() {}
 
-    /// The language of a patient's message: `en` or `es` (the default), by function words.
-    public static func language(of text: String) -> String {
+    /// The language of a patient's message: `en` or `es` by function words; `fallback` (the conversation's
+    /// language so far) when the message does not tell ("ID 44556677", "sí").
+    public static func language(of text: String, fallback: String = "es") -> String {
         let words = RouterText(text).words
         let english: Set<String> = ["the", "is", "are", "do", "does", "how", "what", "can", "i", "my", "you", "your", "a", "an", "of", "to",
-                                    "in", "for", "and", "with", "after", "when", "much", "have", "it", "im", "ive", "cant", "please", "hi", "hello"]
+                                    "in", "for", "and", "with", "after", "when", "much", "have", "it", "im", "ive", "cant", "please", "hi", "hello", "at", "on",
+                                    "yes", "pm", "am", "is", "id", "like", "would", "name", "phone", "book", "thanks", "next", "this"]
         let spanish: Set<String> = ["el", "la", "los", "las", "es", "de", "que", "en", "y", "para", "con", "por", "un", "una", "mi", "me", "se",
                                     "cuanto", "como", "cuando", "tengo", "hay", "tienen", "hola", "quiero", "puedo", "del", "al", "lo"]
         let en = words.filter { english.contains($0) }.count, es = words.filter { spanish.contains($0) }.count
-        return en > es ? "en" : "es"
+        return en > es ? "en" : es > en ? "es" : fallback
     }
 
     /// The sentences of `passages` that answer `question` best (at most `limit`, in the passages' order), and

@@ -94,7 +94,7 @@ enum RouterLexicon {
                   "please confirm", "i confirm", "sounds good book it", "book it", "lets do it", "go ahead", "quiero ir el", "quiero ir a las",
                   "para el", "apuntarme", "i'll take", "ill take", "me quedo con", "la de las", "el de las"],
         words: ["reservar", "reserva", "reservacion", "agendar", "agenda", "agendo", "turno", "cita", "citas", "appointment", "booking", "book",
-                "reschedule", "cancel", "cancelar", "cancelo", "anular", "anulo", "reprogramar", "confirmo", "confirmar", "confirm", "cedula", "dni",
+                "reschedule", "cancel", "cancelar", "cancelo", "cancela", "cancelame", "cancelen", "anular", "anulo", "anula", "reprogramar", "confirmo", "confirmar", "confirm", "cedula", "dni",
                 "nie", "pasaporte", "passport", "sita"],
         stems: ["reserv", "agend", "reprogram"])
 

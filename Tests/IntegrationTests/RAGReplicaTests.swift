@@ -29,6 +29,25 @@ final class RAGReplica: @unchecked Sendable {
         self.process = process
     }
 
+    /// Whether a process accepts connections on the socket (a SIGKILLed one leaves its socket file behind,
+    /// so the file's existence says nothing).
+    var isListening: Bool {
+        let descriptor = socket_fd()
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(self.socket.utf8.prefix(107))
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (offset, byte) in path.enumerated() { buffer[offset] = byte }
+        }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) == 0 }
+        }
+    }
+
+    private func socket_fd() -> Int32 { Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0) }
+
     func kill() {
         guard let process, process.isRunning else { return }
         Glibc.kill(process.processIdentifier, SIGKILL)
@@ -134,7 +153,7 @@ extension IntegrationSuite {
                 try replica.start()
                 // Back, it loads the tenant again and serves the write it missed.
                 #expect(await waitUntil(timeout: .seconds(10)) {
-                    FileManager.default.fileExists(atPath: replica.socket) && searchIDs("presoterapia \(position)")?.contains(id) == true
+                    replica.isListening && searchIDs("presoterapia \(position)")?.contains(id) == true
                 })
             }
             counter.stopped.store(true, ordering: .relaxed)

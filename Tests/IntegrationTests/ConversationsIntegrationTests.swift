@@ -55,6 +55,18 @@ extension IntegrationSuite {
             #expect((after["bot_response"] as? String ?? "").contains("persona"), "\(after)")
             #expect(((after["context"] as? [String: Any])?["timings_ms"] as? [String: Any])?["total"] != nil)
 
+            // History, listing, export and delete.
+            let history = call(fixture, "GET", "/api/conversations/user123/history", company: "benova")?.json
+            #expect((history?["messages"] as? [[String: Any]])?.count == 4 && history?["bot_active"] as? Bool == true)
+            #expect(call(fixture, "GET", "/api/conversations/maria/history", company: "benova")?.json?["bot_active"] as? Bool == false)
+            let listed = call(fixture, "GET", "/api/conversations?page=1&page_size=10", company: "benova")?.json
+            #expect((listed?["conversations"] as? [[String: Any]])?.compactMap { $0["user_id"] as? String }.sorted() == ["maria", "user123"])
+            #expect(call(fixture, "GET", "/api/conversations/user123/export", company: "benova")?.header("Content-Disposition")?.contains("attachment") == true)
+            #expect(call(fixture, "GET", "/api/conversations/user123/history", company: "dental")?.status == 404)
+            #expect(call(fixture, "DELETE", "/api/conversations/user123", company: "benova")?.status == 200)
+            #expect(call(fixture, "DELETE", "/api/conversations/user123", company: "benova")?.status == 404)
+            #expect(call(fixture, "GET", "/api/conversations/user123/history", company: "medispa")?.status == 200, "medispa keeps its own")
+
             // Bad input is refused clearly.
             #expect(call(fixture, "POST", "/api/conversations/u%20x/test", company: "benova", body: ["message": "hola"])?.status == 422)
             #expect(call(fixture, "POST", "/api/conversations/u1/test", company: "benova", body: ["message": "   "])?.status == 422)

@@ -23,8 +23,63 @@ public struct ConversationService: Sendable {
             || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 
+    func company(_ id: CompanyID) async throws(RPCError) -> (Company, TenantScope) {
+        var found = companies.company(id)
+        if found == nil {
+            try? await companies.refresh()
+            found = companies.company(id)
+        }
+        guard let company = found, company.isActive else { throw RPCError(.notFound, "unknown company '\(id)'") }
+        do {
+            return (company, try TenantScope(company: company))
+        } catch {
+            throw RPCError(.invalidArgument, "company '\(company.id)' has no valid namespaces: \(error)")
+        }
+    }
+
     public func register(on router: inout RPCRouter) {
         let engine = self.engine
+        let memory = engine.memory
+        router.register(AgentAPI.listConversations, execution: .cooperative) { [self] request, _ in
+            let (company, scope) = try await company(request.companyID)
+            guard (1...1_000_000).contains(request.page), (1...100).contains(request.pageSize) else {
+                throw RPCError(.invalidArgument, "page must be ≥ 1 and page_size 1–100")
+            }
+            let policy = MemoryPolicy(window: company.memory?.windowMessages ?? 10, ttlSeconds: company.memory?.ttlSeconds ?? 7 * 24 * 3600)
+            do throws(ConversationStoreError) {
+                let page = try await memory.list(offset: (request.page - 1) * request.pageSize, limit: request.pageSize, policy: policy, at: Date(), in: scope)
+                return ConversationPage(total: page.total, conversations: page.conversations)
+            } catch {
+                throw RPCError(.unavailable, error.message)
+            }
+        }
+        router.register(AgentAPI.conversationHistory, execution: .cooperative) { [self] request, _ in
+            let scope = try await company(request.companyID).1
+            guard Self.isValidUserID(request.userID) else { throw RPCError(.invalidArgument, "user_id is not valid", errorCode: "invalid_user_id") }
+            let history: ConversationHistory
+            do throws(ConversationStoreError) {
+                history = ConversationHistory(messages: try await memory.history(userID: request.userID, at: Date(), in: scope),
+                                              bot: try await memory.botStatus(userID: request.userID, at: Date(), in: scope))
+            } catch {
+                throw RPCError(.unavailable, error.message)
+            }
+            guard !history.messages.isEmpty else {
+                throw RPCError(.notFound, "no conversation '\(request.userID)'", errorCode: "conversation_not_found")
+            }
+            return history
+        }
+        router.register(AgentAPI.deleteConversation, execution: .cooperative) { [self] request, _ in
+            let scope = try await company(request.companyID).1
+            guard Self.isValidUserID(request.userID) else { throw RPCError(.invalidArgument, "user_id is not valid", errorCode: "invalid_user_id") }
+            let deleted: Bool
+            do throws(ConversationStoreError) {
+                deleted = try await memory.delete(userID: request.userID, at: Date(), in: scope)
+            } catch {
+                throw RPCError(.unavailable, error.message)
+            }
+            guard deleted else { throw RPCError(.notFound, "no conversation '\(request.userID)'", errorCode: "conversation_not_found") }
+            return ConversationHistory(messages: [], bot: BotStatus())
+        }
         router.register(AgentAPI.chat, execution: .cooperative) { [companies] request, _ in
             var found = companies.company(request.companyID)
             if found == nil {

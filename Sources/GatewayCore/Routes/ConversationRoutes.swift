@@ -32,5 +32,46 @@ enum ConversationRoutes {
                 "timestamp": .string(ISO8601DateFormatter().string(from: Date())),
             ])
         })
+
+        router.add("GET", "/api/conversations", GatewayRoute(access: .tenant) { request, context in
+            guard let company = context.company else { throw HTTPError.internalError() }
+            let page = try DocumentRoutes.integer(request, "page", default: 1, in: 1...1_000_000)
+            let size = try DocumentRoutes.integer(request, "page_size", default: 20, in: 1...100)
+            let answer = try await upstream.call(.agent, AgentAPI.listConversations, ListConversationsRequest(companyID: company.id, page: page, pageSize: size),
+                                                 context: context)
+            return CompanyJSON.success([
+                "company_id": .string(company.id.rawValue), "total_conversations": .number(Double(answer.total)), "page": .number(Double(page)),
+                "page_size": .number(Double(size)),
+                "conversations": .array(answer.conversations.map {
+                    .object(["user_id": .string($0.userID), "last_activity": .string(ISO8601DateFormatter().string(from: $0.lastActivity)),
+                             "message_count": .number(Double($0.messageCount)), "bot_active": .bool($0.botActive)])
+                }),
+            ])
+        })
+        for (path, method) in [("/api/conversations/{user_id}/history", "GET"), ("/api/conversations/{user_id}/export", "GET")] {
+            let export = path.hasSuffix("export")
+            router.add(method, path, GatewayRoute(access: .tenant) { _, context in
+                guard let company = context.company, let userID = context.parameters["user_id"] else { throw HTTPError.internalError() }
+                let answer = try await upstream.call(.agent, AgentAPI.conversationHistory, ConversationReference(companyID: company.id, userID: userID),
+                                                     context: context)
+                let messages = JSONValue.array(answer.messages.map { message in
+                    .object(["role": .string(message.role.rawValue), "content": .string(message.text), "agent": message.agent.map { .string($0) } ?? .null,
+                             "intents": .array(message.intents.map { .string($0) }),
+                             "timestamp": .string(ISO8601DateFormatter().string(from: message.timestamp))])
+                })
+                var members: [String: JSONValue] = ["company_id": .string(company.id.rawValue), "user_id": .string(userID), "messages": messages,
+                                                    "message_count": .number(Double(answer.messages.count)), "bot_active": .bool(answer.bot.active),
+                                                    "bot_reason": answer.bot.reason.map { .string($0) } ?? .null]
+                if export { members["exported_at"] = .string(ISO8601DateFormatter().string(from: Date())) }
+                var response = CompanyJSON.success(members)
+                if export { response.headers.add("Content-Disposition", "attachment; filename=\"conversation-\(userID).json\"") }
+                return response
+            })
+        }
+        router.add("DELETE", "/api/conversations/{user_id}", GatewayRoute(access: .tenant) { _, context in
+            guard let company = context.company, let userID = context.parameters["user_id"] else { throw HTTPError.internalError() }
+            _ = try await upstream.call(.agent, AgentAPI.deleteConversation, ConversationReference(companyID: company.id, userID: userID), context: context)
+            return CompanyJSON.success(["company_id": .string(company.id.rawValue), "user_id": .string(userID), "message": .string("Conversation deleted")])
+        })
     }
 }

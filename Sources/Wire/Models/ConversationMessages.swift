@@ -108,3 +108,45 @@ public struct ChatAnswer: Codable, Sendable, Equatable {
         self.timings = timings
     }
 }
+
+/// `agent/listConversations` request: one page of the company's conversations by last activity.
+public struct ListConversationsRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public var page: Int
+    public var pageSize: Int
+    public init(companyID: CompanyID, page: Int = 1, pageSize: Int = 20) {
+        self.companyID = companyID
+        self.page = page
+        self.pageSize = pageSize
+    }
+}
+
+/// `agent/listConversations` response.
+public struct ConversationPage: Codable, Sendable, Equatable {
+    public var total: Int
+    public var conversations: [ConversationSummary]
+    public init(total: Int, conversations: [ConversationSummary]) {
+        self.total = total
+        self.conversations = conversations
+    }
+}
+
+/// `agent/conversationHistory` and `agent/deleteConversation` request.
+public struct ConversationReference: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public var userID: String
+    public init(companyID: CompanyID, userID: String) {
+        self.companyID = companyID
+        self.userID = userID
+    }
+}
+
+/// `agent/conversationHistory` response: the kept messages, oldest first, and the bot status.
+public struct ConversationHistory: Codable, Sendable, Equatable {
+    public var messages: [ConversationMessage]
+    public var bot: BotStatus
+    public init(messages: [ConversationMessage], bot: BotStatus) {
+        self.messages = messages
+        self.bot = bot
+    }
+}

@@ -26,11 +26,17 @@ public enum AgentAPI {
 
     /// Answers one patient message: router, agents, memory (not idempotent: it appends to the conversation).
     public static let chat = Method<ChatRequest, ChatAnswer>(service: service, name: "chat")
+    public static let listConversations = Method<ListConversationsRequest, ConversationPage>(service: service, name: "listConversations", idempotent: true)
+    public static let conversationHistory = Method<ConversationReference, ConversationHistory>(service: service, name: "conversationHistory",
+                                                                                               idempotent: true)
+    /// Deletes a conversation (`notFound` when there is none).
+    public static let deleteConversation = Method<ConversationReference, ConversationHistory>(service: service, name: "deleteConversation")
 
     /// Every method the agent service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor, appointmentAvailability.descriptor,
         bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
-        listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor,
+        listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor, listConversations.descriptor, conversationHistory.descriptor,
+        deleteConversation.descriptor,
     ]
 }

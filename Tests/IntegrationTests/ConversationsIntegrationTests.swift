@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteClient
 import Testing
 
 extension IntegrationSuite {
@@ -70,6 +71,21 @@ extension IntegrationSuite {
             // Bad input is refused clearly.
             #expect(call(fixture, "POST", "/api/conversations/u%20x/test", company: "benova", body: ["message": "hola"])?.status == 422)
             #expect(call(fixture, "POST", "/api/conversations/u1/test", company: "benova", body: ["message": "   "])?.status == 422)
+
+            // A purge erases the clinic's conversations in the agent service's memory.
+            var purged: RawHTTPResponse?
+            for _ in 0..<40 where purged?.status != 200 {
+                purged = call(fixture, "DELETE", "/api/admin/companies/benova?purge=true", company: "benova")
+                if purged?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(purged?.status == 200, "\(purged?.text ?? "")")
+            let database = try await SQLiteDatabase(path: fixture.directory + "/data/agent/memory.sqlite3", readers: 1)
+            defer { database.close() }
+            let left = try await database.read { (connection) throws(SQLiteError) -> Int in
+                try connection.query("SELECT COUNT(*) FROM messages WHERE company_id = 'benova'").first?.int(0) ?? -1
+            }
+            #expect(left == 0)
+            #expect(call(fixture, "GET", "/api/conversations/user123/history", company: "medispa")?.status == 200, "medispa's memory is untouched")
         }
     }
 }

@@ -5,33 +5,10 @@ import Testing
 /// The router on the labelled set of `Tests/Fixtures/Router/messages.json` (written independently of the
 /// router): the acceptance targets of the conversations issue.
 struct RouterEvaluationTests {
-    struct Fixture: Decodable {
-        struct Turn: Decodable {
-            let role: String
-            let text: String
-            let intents: [String]?
-        }
-        struct Message: Decodable {
-            let id: String
-            let text: String
-            let intents: [String]
-            let kind: String
-            let context: [Turn]?
-        }
-        let messages: [Message]
-    }
-
     func report(_ file: String) throws -> RouterEvaluation.Report {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/Router/" + file)
-        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-        return RouterEvaluation.evaluate(fixture.messages.map { message in
-            RouterEvaluation.Case(id: message.id, text: message.text, kind: message.kind,
-                                  expected: Set(message.intents.compactMap(Intent.init(rawValue:))),
-                                  context: (message.context ?? []).map {
-                                      RouterTurn(fromPatient: $0.role == "user", text: $0.text, intents: ($0.intents ?? []).compactMap(Intent.init(rawValue:)))
-                                  })
-        })
+        return RouterEvaluation.evaluate(try RouterEvaluation.cases(fromFile: url.path))
     }
 
     @Test func theLabelledSet_MeetsTheTargets() throws {

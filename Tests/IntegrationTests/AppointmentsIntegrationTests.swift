@@ -123,11 +123,7 @@ extension IntegrationSuite {
             #expect(invalid?.status == 422 && fields?["booking.capacity"] != nil && fields?["booking.slot_minutes"] != nil, "\(invalid?.text ?? "")")
 
             // A purge erases the clinic's appointments in the agent service's store.
-            var purged: RawHTTPResponse?
-            for _ in 0..<40 where purged?.status != 200 {
-                purged = call(fixture, "DELETE", "/api/admin/companies/benova?purge=true")
-                if purged?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
-            }
+            let purged = await fixture.purge("benova")
             #expect(purged?.status == 200, "\(purged?.text ?? "")")
             if store == "redis", let url = ProcessInfo.processInfo.environment["TEST_REDIS_URL"] {
                 let redis = try RedisClient(url: url, poolSize: 1)

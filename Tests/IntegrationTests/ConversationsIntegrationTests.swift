@@ -73,11 +73,7 @@ extension IntegrationSuite {
             #expect(call(fixture, "POST", "/api/conversations/u1/test", company: "benova", body: ["message": "   "])?.status == 422)
 
             // A purge erases the clinic's conversations in the agent service's memory.
-            var purged: RawHTTPResponse?
-            for _ in 0..<40 where purged?.status != 200 {
-                purged = call(fixture, "DELETE", "/api/admin/companies/benova?purge=true", company: "benova")
-                if purged?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
-            }
+            let purged = await fixture.purge("benova")
             #expect(purged?.status == 200, "\(purged?.text ?? "")")
             let database = try await SQLiteDatabase(path: fixture.directory + "/data/agent/memory.sqlite3", readers: 1)
             defer { database.close() }

@@ -124,11 +124,7 @@ extension IntegrationSuite.GatewayAdminTests {
         defer { fixture.stop() }
         try await fixture.start(startAllServices: true)
         let admin = ["X-API-Key": fixture.adminKey]
-        var purged: RawHTTPResponse?
-        for _ in 0..<40 where purged?.status != 200 {
-            purged = fixture.request("DELETE", "/api/admin/companies/dental?purge=true", headers: admin)
-            if purged?.status != 200 { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let purged = await fixture.purge("dental")
         #expect(purged?.status == 200 && purged?.json?["purged"] as? Bool == true)
         #expect(fixture.request("GET", "/api/admin/companies/dental", headers: admin)?.status == 404)
         #expect(fixture.request("GET", "/api/company", headers: ["X-API-Key": fixture.dentalKey])?.status == 401)

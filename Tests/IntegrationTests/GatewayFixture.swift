@@ -148,6 +148,17 @@ final class GatewayFixture: @unchecked Sendable {
     }
 
     /// Sends one request on a new connection and reads its response.
+    /// Deletes a company with `purge=true`, waiting (up to 4 s) until every service has its copy of the
+    /// configuration and agrees; the last answer.
+    func purge(_ company: String) async -> RawHTTPResponse? {
+        var purged: RawHTTPResponse?
+        for _ in 0..<40 where purged?.status != 200 {
+            purged = request("DELETE", "/api/admin/companies/\(company)?purge=true", headers: ["X-API-Key": adminKey])
+            if purged?.status != 200 { try? await Task.sleep(for: .milliseconds(100)) }
+        }
+        return purged
+    }
+
     func request(_ method: String, _ target: String, headers: [String: String] = [:], body: String? = nil) -> RawHTTPResponse? {
         guard let connection = RawHTTPConnection(port: httpPort) else { return nil }
         var text = "\(method) \(target) HTTP/1.1\r\nHost: test\r\n"

@@ -80,25 +80,14 @@ public struct ConversationService: Sendable {
             guard deleted else { throw RPCError(.notFound, "no conversation '\(request.userID)'", errorCode: "conversation_not_found") }
             return ConversationHistory(messages: [], bot: BotStatus())
         }
-        router.register(AgentAPI.chat, execution: .cooperative) { [companies] request, _ in
-            var found = companies.company(request.companyID)
-            if found == nil {
-                try? await companies.refresh()
-                found = companies.company(request.companyID)
-            }
-            guard let company = found, company.isActive else { throw RPCError(.notFound, "unknown company '\(request.companyID)'") }
+        router.register(AgentAPI.chat, execution: .cooperative) { [self] request, _ in
+            let (company, scope) = try await company(request.companyID)
             guard Self.isValidUserID(request.userID) else {
                 throw RPCError(.invalidArgument, "user_id must be 1–128 letters, digits, '-', '_' or '.'", errorCode: "invalid_user_id")
             }
             let message = request.message.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !message.isEmpty, message.count <= Self.maximumMessageLength else {
                 throw RPCError(.invalidArgument, "message must be 1–\(Self.maximumMessageLength) characters", errorCode: "invalid_message")
-            }
-            let scope: TenantScope
-            do {
-                scope = try TenantScope(company: company)
-            } catch {
-                throw RPCError(.invalidArgument, "company '\(company.id)' has no valid namespaces: \(error)")
             }
             var trimmed = request
             trimmed.message = message

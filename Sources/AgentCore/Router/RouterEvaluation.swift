@@ -46,6 +46,30 @@ public enum RouterEvaluation {
         }
     }
 
+    /// The labelled messages of a file like `Tests/Fixtures/Router/messages.json`.
+    public static func cases(fromFile path: String) throws -> [Case] {
+        struct Turn: Decodable {
+            let role: String
+            let text: String
+            let intents: [String]?
+        }
+        struct Message: Decodable {
+            let id: String
+            let text: String
+            let intents: [String]
+            let kind: String
+            let context: [Turn]?
+        }
+        struct File: Decodable { let messages: [Message] }
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        return file.messages.map { message in
+            Case(id: message.id, text: message.text, kind: message.kind, expected: Set(message.intents.compactMap(Intent.init(rawValue:))),
+                 context: (message.context ?? []).map {
+                     RouterTurn(fromPatient: $0.role == "user", text: $0.text, intents: ($0.intents ?? []).compactMap(Intent.init(rawValue:)))
+                 })
+        }
+    }
+
     public static func evaluate(_ cases: [Case], router: IntentRouter = IntentRouter()) -> Report {
         var report = Report()
         report.cases = cases.count

@@ -94,7 +94,8 @@ let package = Package(
                            "ServiceLogging"],
             swiftSettings: swiftSettings),
         .target(
-            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "ServiceLogging", "TenantStorage", "SQLiteClient", "RedisClient", "AppointmentsCore"],
+            name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "ServiceLogging", "TenantStorage", "SQLiteClient", "RedisClient", "AppointmentsCore",
+                                              "HTTPClient", "CryptoPrimitives"],
             swiftSettings: swiftSettings),
         .target(
             name: "RAGCore",
@@ -151,7 +152,8 @@ let package = Package(
         .executableTarget(name: "AgentBench", dependencies: ["AgentCore"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient"],
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
+                                                            "HTTPServerCore", "NetworkCore", "TestSupport"],
                     swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",
                 swiftSettings: swiftSettings),

@@ -78,7 +78,15 @@ do {
 }
 let book = AppointmentBook(store: appointments, scheduleService: scheduleService)
 AppointmentsService(companies: companies, book: book).register(on: &router)
-ConversationService(companies: companies, engine: ConversationEngine(memory: memory, knowledge: knowledge, appointments: book, logger: host.logger))
+// Companies with an openai `providers.llm` get their sales and support answers written by that model (grounded).
+let languageModels: CompanyLanguageModels
+do {
+    languageModels = CompanyLanguageModels(companies: companies, client: try HTTPClient(name: "language-models"))
+} catch {
+    host.exitMisconfigured(ConfigurationError("cannot start the language-model HTTP client: \(error)"))
+}
+ConversationService(companies: companies, engine: ConversationEngine(memory: memory, knowledge: knowledge, appointments: book,
+                                                                     languageModels: languageModels, logger: host.logger))
     .register(on: &router)
 // Purge: the company's appointments and conversations.
 router.registerTenantPurge(service: .agent, companies: companies, items: "appointments and conversations") { scope in

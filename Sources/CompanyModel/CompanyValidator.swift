@@ -108,6 +108,13 @@ public enum CompanyValidator {
                 if let dimensions = settings.dimensions, name != "embeddings" || !(8...8_192).contains(dimensions) {
                     problems["providers.\(name).dimensions"] = name == "embeddings" ? "must be 8–8192" : "applies to embeddings only"
                 }
+                if let temperature = settings.temperature, name != "llm" || !temperature.isFinite || !(0...2).contains(temperature) {
+                    problems["providers.\(name).temperature"] = name == "llm" ? "must be 0–2" : "applies to the language model only"
+                }
+                if let timeout = settings.timeoutSeconds, !timeout.isFinite || !(0.5...120).contains(timeout) {
+                    problems["providers.\(name).timeout_seconds"] = "must be 0.5–120 seconds"
+                }
+                if settings.routing != nil, name != "llm" { problems["providers.\(name).routing"] = "applies to the language model only" }
             }
         }
         if let booking = company.booking {
@@ -136,6 +143,13 @@ public enum CompanyValidator {
                 } else if field == "custom_prompts", let unknown = PromptPlaceholders.unknown(in: template).first {
                     problems["\(field).\(agent)"] = "uses the unknown placeholder {\(unknown)}"
                 }
+            }
+        }
+        for (intent, words) in company.routerKeywords ?? [:] {
+            if !["sales", "support", "schedule", "availability"].contains(intent) {
+                problems["router_keywords.\(intent)"] = "must be sales, support, schedule or availability (emergencies are detected by the built-in detector)"
+            } else if words.count > 200 || words.contains(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.count > Limits.shortText }) {
+                problems["router_keywords.\(intent)"] = "at most 200 words or phrases of 1–\(Limits.shortText) characters"
             }
         }
         for agent in (company.agentsEnabled ?? [:]).keys where AgentKind(rawValue: agent) == nil {

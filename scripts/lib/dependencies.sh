@@ -4,7 +4,8 @@
 
 # poppler-utils: pdftotext, which the RAG service runs to read uploaded PDFs.
 BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl poppler-utils)
-TEST_PACKAGES=(redis-server postgresql curl python3-venv)
+# g++: llama.cpp's server (the real chat-completions server of the tests) compiles from PyPI's source once.
+TEST_PACKAGES=(redis-server postgresql curl python3-venv g++)
 
 ensure_packages() {
     local missing=()

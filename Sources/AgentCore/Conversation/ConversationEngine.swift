@@ -23,21 +23,40 @@ public protocol KnowledgeSearch: Sendable {
 /// - **schedule**: the booking conversation (``BookingConversation``).
 ///
 /// Mixed intents get one reply: the sections in the order sales, support, availability, schedule.
+///
+/// A company with a language model (`providers.llm`, see ``CompanyLanguageModels``) gets the sales and
+/// support sections written by it from the same passages (``ModelResponder``, checked by the
+/// ``GroundingGuard``); emergency, availability and booking sections stay built-in, since their facts
+/// (protocol, phone, slots, confirmation codes) must be exact. With `routing` on, the model also classifies
+/// non-emergency messages (``ModelIntentClassifier``). Any model failure leaves the built-in answer, and the
+/// answer's `provider` and `providerDetail` say so.
 public final class ConversationEngine: Sendable {
     public let memory: any ConversationStore
     public let knowledge: any KnowledgeSearch
     public let appointments: AppointmentBook
+    let languageModels: (any LanguageModelResolver)?
     let responder = GroundedResponder()
+    let modelResponder = ModelResponder()
     let logger: Logger
     let clock: @Sendable () -> Date
 
-    public init(memory: any ConversationStore, knowledge: any KnowledgeSearch, appointments: AppointmentBook, logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(memory: any ConversationStore, knowledge: any KnowledgeSearch, appointments: AppointmentBook,
+                languageModels: (any LanguageModelResolver)? = nil, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.memory = memory
         self.knowledge = knowledge
         self.appointments = appointments
+        self.languageModels = languageModels
         self.logger = logger
         self.clock = clock
+    }
+
+    /// The router's extensions from the company's `router_keywords`.
+    static func router(for company: Company) -> IntentRouter {
+        var extensions: [Intent: [String]] = [:]
+        for (name, words) in company.routerKeywords ?? [:] {
+            if let intent = Intent(rawValue: name), intent != .emergency { extensions[intent] = words }
+        }
+        return IntentRouter(extensions: extensions)
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> Double {
@@ -55,13 +74,26 @@ public final class ConversationEngine: Sendable {
 
         let classifying = ContinuousClock.now
         let context = history.map { RouterTurn(fromPatient: $0.role == .user, text: $0.text, intents: $0.intents.compactMap(Intent.init(rawValue:))) }
-        let router = IntentRouter()
-        let scored = router.classify(request.message, context: context).filter { intent in
-            intent.intent == .emergency || company.agentsEnabled?[intent.intent.rawValue] != false
+        var scored = Self.router(for: company).classify(request.message, context: context)
+        let model = await languageModels?.languageModel(for: company)
+        var classifier = "builtin"
+        var notes: [String] = []
+        if let model, model.routing, status.active, scored.first?.intent != .emergency {
+            switch await ModelIntentClassifier().classify(request.message, context: context, companyName: company.companyName, model: model.model) {
+            case .success(let intents):
+                let kept = intents.filter { $0.confidence >= 0.3 }
+                scored = kept.isEmpty ? Array(intents.prefix(1)) : kept
+                classifier = model.model.identifier
+            case .failure(let error):
+                notes.append("router: \(model.model.identifier) failed (\(error)); built-in classification used")
+                logger.warning("[\(company.id)] [router] \(model.model.identifier) failed: \(error); built-in classification used")
+            }
         }
+        scored = scored.filter { intent in intent.intent == .emergency || company.agentsEnabled?[intent.intent.rawValue] != false }
+        if scored.isEmpty { scored = [IntentScore(intent: .support, confidence: 0.4)] }
         timings["classification"] = Self.milliseconds(since: classifying)
         let intents = scored.map(\.intent)
-        logger.info("[\(company.id)] [router] message classified as \(intents.map(\.rawValue).joined(separator: " + "))")
+        logger.info("[\(company.id)] [router] message classified as \(intents.map(\.rawValue).joined(separator: " + ")) by \(classifier)")
 
         let earlier = history.last(where: { $0.role == .user }).map { GroundedResponder.language(of: $0.text) } ?? "es"
         let language = GroundedResponder.language(of: request.message, fallback: earlier)
@@ -71,6 +103,8 @@ public final class ConversationEngine: Sendable {
         var escalated = false
         var botActive = status.active
         var retrieval = 0.0
+        var provider = model == nil ? "builtin" : ""
+        let composing = ContinuousClock.now
         if !status.active {
             // A human has the conversation (or it was escalated): the bot stays silent about it.
             sections.append(language == "en" ? "A member of our team will reply to you shortly." : "Una persona de nuestro equipo te responderá enseguida.")
@@ -94,7 +128,19 @@ public final class ConversationEngine: Sendable {
                     let passages = await knowledge.search(request.message + " " + lastTopic(context), company: company.id, k: 5) ?? []
                     retrieval += Self.milliseconds(since: searching)
                     let (text, used) = informationReply(intent, request.message, passages: passages, language: language)
-                    sections.append(text)
+                    if let model, !used.isEmpty {
+                        // The model writes this section from the passages the built-in answer found useful.
+                        let written = await modelResponder.reply(agent: intent == .sales ? .sales : .support, question: request.message, history: history,
+                                                                 passages: passages, builtIn: text, company: company, language: language, model: model)
+                        sections.append(written.text)
+                        if let reason = written.fallbackReason {
+                            notes.append(reason)
+                            logger.warning("[\(company.id)] [\(intent.rawValue)] built-in answer kept: \(reason)")
+                        }
+                        provider = provider.isEmpty || provider == written.provider ? written.provider : "mixed"
+                    } else {
+                        sections.append(text)
+                    }
                     sources += used
                 case .availability:
                     sections.append(await availabilityReply(request.message, context: context, company: company, scope: scope, language: language, now: now))
@@ -111,10 +157,10 @@ public final class ConversationEngine: Sendable {
             }
         }
         timings["retrieval"] = retrieval
-        let generation = ContinuousClock.now
         var reply = sections.joined(separator: "\n\n")
         if firstTurn && status.active && !escalated { reply = responder.greeting(company: company, language: language) + reply }
-        timings["generation"] = Self.milliseconds(since: generation)
+        timings["generation"] = max(0, Self.milliseconds(since: composing) - retrieval).rounded(toPlaces: 3)
+        if provider.isEmpty { provider = "builtin" }
         let agent = escalated ? Intent.emergency.rawValue : (intents.first ?? .support).rawValue
         _ = try await memory.append([
             ConversationMessage(role: .user, text: request.message, intents: intents.map(\.rawValue), timestamp: now),
@@ -122,7 +168,8 @@ public final class ConversationEngine: Sendable {
         ], userID: request.userID, policy: policy, at: now, in: scope)
         timings["total"] = Self.milliseconds(since: started)
         return ChatAnswer(reply: reply, agentUsed: agent, intents: scored.map(\.intent.rawValue), confidences: scored.map(\.confidence),
-                          sources: sources, provider: "builtin", escalated: escalated, botActive: botActive, timings: timings)
+                          sources: sources, provider: provider, escalated: escalated, botActive: botActive, timings: timings,
+                          classifier: classifier, providerNotes: notes)
     }
 
     /// The topic words of the last patient turn, so "¿y el de labios?" searches with what came before.

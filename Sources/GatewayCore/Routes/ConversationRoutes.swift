@@ -26,7 +26,9 @@ enum ConversationRoutes {
                     "rag_sources": .array(answer.sources.map {
                         .object(["document_id": .string($0.documentID), "title": .string($0.title), "heading": .string($0.heading), "score": .number($0.score)])
                     }),
-                    "provider": .string(answer.provider), "escalated": .bool(answer.escalated), "bot_active": .bool(answer.botActive),
+                    "provider": .string(answer.provider), "classifier": .string(answer.classifier ?? "builtin"),
+                    "provider_notes": .array((answer.providerNotes ?? []).map { .string($0) }),
+                    "escalated": .bool(answer.escalated), "bot_active": .bool(answer.botActive),
                     "timings_ms": .object(answer.timings.mapValues { .number($0) }),
                 ]),
                 "timestamp": .string(ISO8601DateFormatter().string(from: Date())),

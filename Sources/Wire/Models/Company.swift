@@ -54,6 +54,10 @@ public struct Company: Codable, Sendable, Equatable {
     /// The company's entry of `extended_companies_config.json` (booking rules per treatment, agendas,
     /// required booking fields, integration type), as a JSON object text, for the booking agents.
     public var extendedConfiguration: String?
+    /// Intent (`sales`, `support`, `schedule`, `availability`) → the company's own words for it (treatment
+    /// brands, local expressions) that the router counts as that intent. Emergencies are detected by the
+    /// built-in detector only.
+    public var routerKeywords: [String: [String]]?
 
     /// The placeholder that stands for a secret outside the config service; sent back in an update it
     /// keeps the stored value.
@@ -69,7 +73,7 @@ public struct Company: Codable, Sendable, Equatable {
         case updatedAt = "updated_at", chatwoot, memory, providers, businessHours = "business_hours", emergency
         case rateLimitPerSecond = "rate_limit_per_second", agentsEnabled = "agents_enabled", revision
         case customPrompts = "custom_prompts", defaultPrompts = "default_prompts"
-        case extendedConfiguration = "extended_configuration", booking
+        case extendedConfiguration = "extended_configuration", booking, routerKeywords = "router_keywords"
     }
 
     public init(
@@ -140,6 +144,7 @@ public struct Company: Codable, Sendable, Equatable {
         customPrompts = try c.decodeIfPresent([String: String].self, forKey: .customPrompts)
         defaultPrompts = try c.decodeIfPresent([String: String].self, forKey: .defaultPrompts)
         extendedConfiguration = try c.decodeIfPresent(String.self, forKey: .extendedConfiguration)
+        routerKeywords = try c.decodeIfPresent([String: [String]].self, forKey: .routerKeywords)
     }
 
     /// A value the file may write as `7` or `"7"`.

@@ -63,19 +63,31 @@ public struct ProviderSettings: Codable, Sendable, Equatable {
     /// Embeddings only: the vector length the model returns (answers of another length are refused);
     /// nil learns it from the first answer.
     public var dimensions: Int?
+    /// Language model only: the sampling temperature of answers (0–2; nil: 0.3). Classification always uses 0.
+    public var temperature: Double?
+    /// The longest one call may take, in seconds (0.5–120; nil: the capability's default, 10 s for the
+    /// language model), retries included.
+    public var timeoutSeconds: Double?
+    /// Language model only: whether the router also asks the model to classify messages (nil: false).
+    public var routing: Bool?
 
     enum CodingKeys: String, CodingKey {
-        case provider, baseURL = "base_url", model, apiKey = "api_key", inputConvention = "input_convention", dimensions
+        case provider, baseURL = "base_url", model, apiKey = "api_key", inputConvention = "input_convention", dimensions, temperature
+        case timeoutSeconds = "timeout_seconds", routing
     }
 
     public init(provider: String = "builtin", baseURL: String? = nil, model: String? = nil, apiKey: String? = nil,
-                inputConvention: String? = nil, dimensions: Int? = nil) {
+                inputConvention: String? = nil, dimensions: Int? = nil, temperature: Double? = nil, timeoutSeconds: Double? = nil,
+                routing: Bool? = nil) {
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
         self.apiKey = apiKey
         self.inputConvention = inputConvention
         self.dimensions = dimensions
+        self.temperature = temperature
+        self.timeoutSeconds = timeoutSeconds
+        self.routing = routing
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,7 +97,10 @@ public struct ProviderSettings: Codable, Sendable, Equatable {
                   model: try c.decodeIfPresent(String.self, forKey: .model),
                   apiKey: try c.decodeIfPresent(String.self, forKey: .apiKey),
                   inputConvention: try c.decodeIfPresent(String.self, forKey: .inputConvention),
-                  dimensions: try c.decodeIfPresent(Int.self, forKey: .dimensions))
+                  dimensions: try c.decodeIfPresent(Int.self, forKey: .dimensions),
+                  temperature: try c.decodeIfPresent(Double.self, forKey: .temperature),
+                  timeoutSeconds: try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds),
+                  routing: try c.decodeIfPresent(Bool.self, forKey: .routing))
     }
 }
 

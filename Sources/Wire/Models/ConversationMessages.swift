@@ -95,8 +95,14 @@ public struct ChatAnswer: Codable, Sendable, Equatable {
     public var botActive: Bool
     /// Step → milliseconds: classification, retrieval, generation, total.
     public var timings: [String: Double]
+    /// What classified the message: `builtin` or the model (`openai:<model>`).
+    public var classifier: String?
+    /// Why a configured model's answer or classification was not used (its error, the grounding guard).
+    public var providerNotes: [String]?
     public init(reply: String, agentUsed: String, intents: [String], confidences: [Double], sources: [AnswerSource], provider: String,
-                escalated: Bool, botActive: Bool, timings: [String: Double]) {
+                escalated: Bool, botActive: Bool, timings: [String: Double], classifier: String? = nil, providerNotes: [String]? = nil) {
+        self.classifier = classifier
+        self.providerNotes = providerNotes
         self.reply = reply
         self.agentUsed = agentUsed
         self.intents = intents

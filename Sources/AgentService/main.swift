@@ -86,7 +86,8 @@ do {
     host.exitMisconfigured(ConfigurationError("cannot start the language-model HTTP client: \(error)"))
 }
 ConversationService(companies: companies, engine: ConversationEngine(memory: memory, knowledge: knowledge, appointments: book,
-                                                                     languageModels: languageModels, logger: host.logger))
+                                                                     languageModels: languageModels, logger: host.logger),
+                    memoryKind: memoryKind)
     .register(on: &router)
 // Purge: the company's appointments and conversations.
 router.registerTenantPurge(service: .agent, companies: companies, items: "appointments and conversations") { scope in

@@ -133,4 +133,37 @@ struct ConversationStoreContractTests {
         }
         #expect(gone)
     }
+
+    func turn(_ user: String, at time: Date, agent: String = "sales", escalated: Bool = false) -> ConversationTurn {
+        ConversationTurn(id: UUID().uuidString, userID: user, timestamp: time, agent: agent, intents: [agent], provider: "builtin", classificationMilliseconds: 0.1,
+                         retrievalMilliseconds: 0.5, totalMilliseconds: 2, answered: true, booked: false,
+                         escalation: escalated ? EscalationRecord(id: "e1", userID: user, reason: "emergency", priority: "urgent", message: "ayuda",
+                                                                  createdAt: time) : nil)
+    }
+
+    /// The turn log: a time range read oldest first, the newest `limit` when there are more, retention, tenants apart, purge.
+    @Test(arguments: MemoryStoreKind.allCases) func theTurnLog_ReadsRanges_KeepsItsRetention_AndTenantsApart(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let (scope, other) = (freshScope(), freshScope())
+        let start = Date(timeIntervalSince1970: 1_796_540_400)
+        for minute in 0..<6 {
+            try await store.recordTurn(turn("u\(minute % 2)", at: start.addingTimeInterval(Double(minute) * 60), escalated: minute == 5), retentionSeconds: 86_400,
+                                       at: start, in: scope)
+        }
+        try await store.recordTurn(turn("x", at: start), retentionSeconds: 86_400, at: start, in: other)
+        let all = try await store.turns(from: start, to: start.addingTimeInterval(3_600), limit: 100, in: scope)
+        #expect(all.count == 6 && all.map(\.timestamp) == all.map(\.timestamp).sorted() && all.last?.escalation?.reason == "emergency")
+        let middle = try await store.turns(from: start.addingTimeInterval(60), to: start.addingTimeInterval(180), limit: 100, in: scope)
+        #expect(middle.map(\.timestamp) == [start.addingTimeInterval(60), start.addingTimeInterval(120)], "from inclusive, to exclusive")
+        let newest = try await store.turns(from: start, to: start.addingTimeInterval(3_600), limit: 2, in: scope)
+        #expect(newest.map(\.timestamp) == [start.addingTimeInterval(240), start.addingTimeInterval(300)])
+        #expect(try await store.turns(from: start, to: start.addingTimeInterval(3_600), limit: 100, in: other).map(\.userID) == ["x"])
+        // A turn recorded two days later drops the ones older than the retention.
+        try await store.recordTurn(turn("u9", at: start.addingTimeInterval(2 * 86_400)), retentionSeconds: 86_400, at: start.addingTimeInterval(2 * 86_400), in: scope)
+        #expect(try await store.turns(from: start, to: start.addingTimeInterval(3 * 86_400), limit: 100, in: scope).map(\.userID) == ["u9"])
+        _ = try await store.purge(scope)
+        #expect(try await store.turns(from: start, to: start.addingTimeInterval(3 * 86_400), limit: 100, in: scope).isEmpty)
+        #expect(try await store.turns(from: start, to: start.addingTimeInterval(3_600), limit: 100, in: other).count == 1)
+    }
 }

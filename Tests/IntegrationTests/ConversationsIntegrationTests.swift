@@ -83,5 +83,45 @@ extension IntegrationSuite {
             #expect(left == 0)
             #expect(call(fixture, "GET", "/api/conversations/user123/history", company: "medispa")?.status == 200, "medispa's memory is untouched")
         }
-    }
+    
+        /// Statistics and health per company: counts from the agent service's turn log, outcomes, timings, tenants apart.
+        @Test func statistics_CountEachClinicsOwnConversations_AndHealthReportsTheAgentService() async throws {
+            let fixture = GatewayFixture()
+            defer { fixture.stop() }
+            try await fixture.start(startAllServices: true)
+            #expect(call(fixture, "POST", "/api/documents", company: "benova",
+                         body: ["title": "Precios", "content": "# Precios\nEl botox cuesta 220 € por zona en Benova."])?.status == 201)
+            _ = chat(fixture, "benova", "ana", "¿Cuánto cuesta un botox?")
+            let unanswerable = chat(fixture, "benova", "ana", "¿tienen parqueadero para bicicletas?")
+            _ = chat(fixture, "benova", "luis", "me puse relleno ayer y el labio se me está poniendo morado")
+            let escalation = try #require(chat(fixture, "benova", "eva", "tengo la cara muy hinchada y me cuesta respirar después del botox"))
+            #expect((escalation["context"] as? [String: Any])?["escalated"] as? Bool == true)
+            _ = chat(fixture, "dental", "zoe", "¿Cuánto cuesta una limpieza?")
+
+            let stats = try #require(fixture.request("GET", "/api/companies/benova/stats", headers: ["X-API-Key": fixture.adminKey])?.json)
+            let statistics = stats["statistics"] as? [String: Any] ?? [:], outcomes = stats["outcomes"] as? [String: Any] ?? [:]
+            #expect(stats["company_id"] as? String == "benova", "\(stats)")
+            #expect(statistics["conversations"] as? Double == 3 && statistics["messages"] as? Double == 4 && statistics["messages_today"] as? Double == 4,
+                    "\(statistics)")
+            #expect(statistics["escalations"] as? Double == 2 && statistics["active_bots"] as? Double == 1 && statistics["documents"] as? Double == 1)
+            #expect((statistics["agent_usage"] as? [String: Double])?["emergency"] == 2)
+            #expect(outcomes["escalation_rate"] as? Double == 0.667 && outcomes["containment_rate"] as? Double == 0.333, "\(outcomes)")
+            #expect(outcomes["unanswered"] as? Double == 1, "the bicycle question has no answer in the documents: \(unanswerable ?? [:])")
+            let performance = stats["performance"] as? [String: Any] ?? [:]
+            #expect((performance["avg_response_time_ms"] as? Double ?? 0) > 0 && (performance["p95_response_time_ms"] as? Double ?? 0) > 0)
+
+            // Another clinic's figures are its own; its key cannot read benova's; a bad period is refused.
+            let dental = fixture.request("GET", "/api/companies/dental/stats", headers: ["X-API-Key": fixture.dentalKey])?.json
+            #expect((dental?["statistics"] as? [String: Any])?["conversations"] as? Double == 1, "\(dental ?? [:])")
+            #expect(fixture.request("GET", "/api/companies/benova/stats", headers: ["X-API-Key": fixture.dentalKey])?.status == 403)
+            #expect(fixture.request("GET", "/api/companies/benova/stats?from=2026-12-10&to=2026-12-01", headers: ["X-API-Key": fixture.adminKey])?.status == 400)
+            #expect(fixture.request("GET", "/api/companies/benova/stats?from=yesterday", headers: ["X-API-Key": fixture.adminKey])?.status == 400)
+            let past = fixture.request("GET", "/api/companies/benova/stats?from=2020-01-01&to=2020-01-31", headers: ["X-API-Key": fixture.adminKey])?.json
+            #expect((past?["statistics"] as? [String: Any])?["messages"] as? Double == 0)
+
+            let health = try #require(fixture.request("GET", "/api/health/company/benova", headers: ["X-API-Key": fixture.adminKey])?.json)
+            #expect(health["memory_healthy"] as? Bool == true && health["memory_store"] as? String == "sqlite", "\(health)")
+            #expect(health["agents_available"] as? Double == 5 && health["language_model"] as? String == "builtin")
+        }
+}
 }

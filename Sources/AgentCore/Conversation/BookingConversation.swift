@@ -12,8 +12,9 @@ struct BookingConversation: Sendable {
     let memory: any ConversationStore
     let policy: MemoryPolicy
 
+    /// The schedule agent's reply; `booked` becomes true when this message booked an appointment.
     func reply(to message: String, userID: String, context: [RouterTurn], company: Company, scope: TenantScope, language: String,
-               now: Date) async throws(ConversationStoreError) -> String {
+               now: Date, booked bookedNow: inout Bool) async throws(ConversationStoreError) -> String {
         let en = language == "en"
         var data = try await memory.collectedData(userID: userID, at: now, in: scope)
         let text = RouterText(message)
@@ -79,6 +80,7 @@ struct BookingConversation: Sendable {
             switch outcome {
             case .success(let booked):
                 try await memory.setCollectedData(["appointment_id": booked.appointment.id], userID: userID, policy: policy, at: now, in: scope)
+                bookedNow = true
                 return en ? "Booked! \(treatment) on \(Self.format(start, zone, en)). Your confirmation code is \(booked.appointment.confirmationCode)."
                     : "¡Reservado! \(treatment) el \(Self.format(start, zone, en)). Tu código de confirmación es \(booked.appointment.confirmationCode)."
             case .failure(let error):

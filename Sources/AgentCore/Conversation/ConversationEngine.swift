@@ -50,6 +50,9 @@ public final class ConversationEngine: Sendable {
         self.clock = clock
     }
 
+    /// How long answered messages stay in the turn log the statistics read (90 days).
+    static let statisticsRetentionSeconds = 90 * 24 * 3600
+
     /// The router's extensions from the company's `router_keywords`.
     static func router(for company: Company) -> IntentRouter {
         var extensions: [Intent: [String]] = [:]
@@ -101,6 +104,9 @@ public final class ConversationEngine: Sendable {
         var sections: [String] = []
         var sources: [AnswerSource] = []
         var escalated = false
+        var escalation: EscalationRecord?
+        var booked = false
+        var answered = true
         var botActive = status.active
         var retrieval = 0.0
         var provider = model == nil ? "builtin" : ""
@@ -119,6 +125,8 @@ public final class ConversationEngine: Sendable {
                                           in: scope)
             escalated = true
             botActive = false
+            escalation = EscalationRecord(id: UUID().uuidString.lowercased(), userID: request.userID, reason: "emergency", priority: "urgent",
+                                          message: String(request.message.prefix(500)), createdAt: now)
             logger.warning("[\(company.id)] [emergency] conversation \(request.userID) escalated to a human; bot paused")
         } else {
             for intent in [Intent.sales, .support, .availability, .schedule] where intents.contains(intent) {
@@ -127,7 +135,8 @@ public final class ConversationEngine: Sendable {
                 case .sales, .support:
                     let passages = await knowledge.search(request.message + " " + lastTopic(context), company: company.id, k: 5) ?? []
                     retrieval += Self.milliseconds(since: searching)
-                    let (text, used) = informationReply(intent, request.message, passages: passages, language: language)
+                    let (text, used) = informationReply(intent, request.message, topic: lastTopic(context), passages: passages, language: language)
+                    if used.isEmpty { answered = false }
                     if let model, !used.isEmpty {
                         // The model writes this section from the passages the built-in answer found useful.
                         let written = await modelResponder.reply(agent: intent == .sales ? .sales : .support, question: request.message, history: history,
@@ -147,7 +156,7 @@ public final class ConversationEngine: Sendable {
                 case .schedule:
                     let booking = BookingConversation(book: appointments, memory: memory, policy: policy)
                     sections.append(try await booking.reply(to: request.message, userID: request.userID, context: context, company: company, scope: scope,
-                                                            language: language, now: now))
+                                                            language: language, now: now, booked: &booked))
                 case .emergency:
                     break
                 }
@@ -167,9 +176,18 @@ public final class ConversationEngine: Sendable {
             ConversationMessage(role: .assistant, text: reply, agent: agent, timestamp: now),
         ], userID: request.userID, policy: policy, at: now, in: scope)
         timings["total"] = Self.milliseconds(since: started)
+        let turn = ConversationTurn(id: UUID().uuidString.lowercased(), userID: request.userID, timestamp: now, agent: agent, intents: intents.map(\.rawValue),
+                                    provider: provider, classificationMilliseconds: timings["classification"] ?? 0, retrievalMilliseconds: retrieval,
+                                    totalMilliseconds: timings["total"] ?? 0, answered: answered, booked: booked, escalation: escalation)
+        do throws(ConversationStoreError) {
+            try await memory.recordTurn(turn, retentionSeconds: Self.statisticsRetentionSeconds, at: now, in: scope)
+        } catch {
+            // The answer matters more than its statistics: the patient still gets it.
+            logger.warning("[\(company.id)] [statistics] turn not logged: \(error)")
+        }
         return ChatAnswer(reply: reply, agentUsed: agent, intents: scored.map(\.intent.rawValue), confidences: scored.map(\.confidence),
                           sources: sources, provider: provider, escalated: escalated, botActive: botActive, timings: timings,
-                          classifier: classifier, providerNotes: notes)
+                          classifier: classifier, providerNotes: notes, escalation: escalation)
     }
 
     /// The topic words of the last patient turn, so "¿y el de labios?" searches with what came before.
@@ -182,8 +200,8 @@ public final class ConversationEngine: Sendable {
         AnswerSource(documentID: hit.documentID, title: hit.title, heading: hit.heading, score: (hit.score * 1_000).rounded() / 1_000)
     }
 
-    func informationReply(_ intent: Intent, _ message: String, passages: [SearchHit], language: String) -> (String, [AnswerSource]) {
-        let (sentences, used) = responder.select(for: message, from: passages, preferAmounts: intent == .sales)
+    func informationReply(_ intent: Intent, _ message: String, topic: String, passages: [SearchHit], language: String) -> (String, [AnswerSource]) {
+        let (sentences, used) = responder.select(for: message, topic: topic, from: passages, preferAmounts: intent == .sales)
         guard !sentences.isEmpty else {
             return (language == "en" ? "I don't have that information right now. Would you like a person from our team to contact you?"
                         : "No tengo esa información en este momento. ¿Quieres que una persona de nuestro equipo te contacte?", [])

@@ -9,10 +9,48 @@ import WireRPC
 public struct ConversationService: Sendable {
     private let companies: CompanyWatcher
     public let engine: ConversationEngine
+    /// `sqlite` or `redis`, for the health report.
+    let memoryKind: String
 
-    public init(companies: CompanyWatcher, engine: ConversationEngine) {
+    public init(companies: CompanyWatcher, engine: ConversationEngine, memoryKind: String = "sqlite") {
         self.companies = companies
         self.engine = engine
+        self.memoryKind = memoryKind
+    }
+
+    /// The most turns one statistics request reads, and the most conversations it counts bots over.
+    static let statisticsTurnLimit = 200_000
+    static let statisticsConversationLimit = 20_000
+
+    /// The company's statistics for `from..<to`.
+    func statistics(_ request: CompanyStatisticsRequest, company: Company, scope: TenantScope) async throws(RPCError) -> CompanyStatistics {
+        guard request.from < request.to, request.to.timeIntervalSince(request.from) <= 366 * 86_400 else {
+            throw RPCError(.invalidArgument, "from must be before to, at most 366 days apart", errorCode: "invalid_period")
+        }
+        let memory = engine.memory
+        let policy = MemoryPolicy(window: company.memory?.windowMessages ?? 10, ttlSeconds: company.memory?.ttlSeconds ?? 7 * 24 * 3600)
+        let now = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: company.timezone) ?? .gmt
+        let midnight = calendar.startOfDay(for: now)
+        do throws(ConversationStoreError) {
+            let turns = try await memory.turns(from: request.from, to: request.to, limit: Self.statisticsTurnLimit, in: scope)
+            let today = try await memory.turns(from: midnight, to: now.addingTimeInterval(1), limit: Self.statisticsTurnLimit, in: scope)
+            var active = 0, offset = 0, total = 1
+            while offset < min(total, Self.statisticsConversationLimit) {
+                let page = try await memory.list(offset: offset, limit: 100, policy: policy, at: now, in: scope)
+                total = page.total
+                active += page.conversations.filter(\.botActive).count
+                if page.conversations.isEmpty { break }
+                offset += page.conversations.count
+            }
+            let appointments = try? await engine.appointments.store.list(from: request.from, to: request.to, patient: nil, includeCancelled: false,
+                                                                        limit: 100_000, in: scope)
+            return ConversationStatistics.report(turns, today: today, activeBots: active, appointmentsBooked: appointments?.count ?? 0,
+                                                 truncated: turns.count >= Self.statisticsTurnLimit || total > Self.statisticsConversationLimit)
+        } catch {
+            throw RPCError(.unavailable, error.message)
+        }
     }
 
     /// The longest message answered, and what a user id may look like.
@@ -79,6 +117,23 @@ public struct ConversationService: Sendable {
             }
             guard deleted else { throw RPCError(.notFound, "no conversation '\(request.userID)'", errorCode: "conversation_not_found") }
             return ConversationHistory(messages: [], bot: BotStatus())
+        }
+        router.register(AgentAPI.companyStatistics, execution: .cooperative) { [self] request, _ in
+            let (company, scope) = try await company(request.companyID)
+            return try await statistics(request, company: company, scope: scope)
+        }
+        router.register(AgentAPI.companyHealth, execution: .cooperative) { [self] request, _ in
+            let (company, scope) = try await company(request.companyID)
+            let agents = AgentKind.allCases.filter { $0 != .router && company.agentsEnabled?[$0.rawValue] != false }.map(\.rawValue)
+            var problem: String?
+            do throws(ConversationStoreError) {
+                _ = try await memory.list(offset: 0, limit: 1, policy: MemoryPolicy(), at: Date(), in: scope)
+            } catch {
+                problem = error.message
+            }
+            let model = await engine.languageModels?.languageModel(for: company)
+            return AgentCompanyHealth(agentsAvailable: agents, memoryHealthy: problem == nil, memoryStore: memoryKind,
+                                      languageModel: model?.model.identifier ?? "builtin", problem: problem)
         }
         router.register(AgentAPI.chat, execution: .cooperative) { [self] request, _ in
             let (company, scope) = try await company(request.companyID)

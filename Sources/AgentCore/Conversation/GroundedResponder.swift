@@ -24,14 +24,30 @@ public struct GroundedResponder: Sendable {
 
     /// The sentences of `passages` that answer `question` best (at most `limit`, in the passages' order), and
     /// the passages they came from.
-    public func select(for question: String, from passages: [SearchHit], limit: Int = 3, preferAmounts: Bool) -> (sentences: [String], used: [SearchHit]) {
-        let asked = Set(RouterText(question).words.filter { $0.count > 3 && !Self.stopWords.contains($0) })
+    ///
+    /// A sentence scores by the question's content words it holds (the previous patient turn's, `topic`, at
+    /// half weight, so "¿y el precio?" after a botox question finds the botox price) and, at half weight, those
+    /// of its passage's title and heading. For a price question (`preferAmounts` and a price word such as
+    /// "cuánto", "precio", "cost"), a sentence with an amount that is about the question gains 2. A sentence
+    /// that shares nothing with the question or its topic is never chosen, so an unanswerable question gets
+    /// no answer rather than an unrelated price.
+    public func select(for question: String, topic: String = "", from passages: [SearchHit], limit: Int = 3,
+                       preferAmounts: Bool) -> (sentences: [String], used: [SearchHit]) {
+        let questionText = RouterText(question)
+        let asked = Set(questionText.words.filter { $0.count > 3 && !Self.stopWords.contains($0) })
+        let topicWords = Set(RouterText(topic).words.filter { $0.count > 3 && !Self.stopWords.contains($0) }).subtracting(asked)
+        let asksPrice = preferAmounts && (questionText.hasStem(["cuest", "cuant", "preci", "vale", "valor", "tarif", "cost", "price", "pric"])
+            || questionText.contains("how much"))
         var candidates: [(score: Double, passage: Int, order: Int, text: String)] = []
         for (position, passage) in passages.prefix(4).enumerated() {
+            let framing = Set(RouterText(passage.heading + " " + passage.title).words)
             for (order, sentence) in Self.sentences(of: passage.content).enumerated() {
                 let words = Set(RouterText(sentence).words)
-                var score = Double(asked.intersection(words).count) + Double(asked.intersection(Set(RouterText(passage.heading + " " + passage.title).words)).count) * 0.5
-                if preferAmounts, sentence.contains(where: \.isNumber), sentence.contains("€") || sentence.contains("$") || RouterText(sentence).contains("euros")
+                let relevance = Double(asked.intersection(words).count) + Double(topicWords.intersection(words).count) * 0.5
+                    + Double(asked.union(topicWords).intersection(framing).count) * 0.5
+                guard relevance > 0 else { continue }
+                var score = relevance
+                if asksPrice, sentence.contains(where: \.isNumber), sentence.contains("€") || sentence.contains("$") || RouterText(sentence).contains("euros")
                     || RouterText(sentence).contains("pesos") {
                     score += 2
                 }

@@ -41,8 +41,23 @@ public protocol ConversationStore: Sendable {
     func collectedData(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> [String: String]
     func setCollectedData(_ data: [String: String], userID: String, policy: MemoryPolicy, at now: Date,
                           in scope: TenantScope) async throws(ConversationStoreError)
-    /// Erases every conversation of the company; returns how many there were.
+    /// Adds an answered message to the company's turn log (the statistics' source), dropping turns older
+    /// than `retentionSeconds`.
+    func recordTurn(_ turn: ConversationTurn, retentionSeconds: Int, at now: Date, in scope: TenantScope) async throws(ConversationStoreError)
+    /// The turns logged in `from..<to`, oldest first, at most `limit` (the newest ones when there are more).
+    func turns(from: Date, to: Date, limit: Int, in scope: TenantScope) async throws(ConversationStoreError) -> [ConversationTurn]
+    /// Erases every conversation and logged turn of the company; returns how many conversations there were.
     func purge(_ scope: TenantScope) async throws(ConversationStoreError) -> Int
+}
+
+extension ConversationTurn {
+    static func encode(_ turn: ConversationTurn) -> String {
+        String(decoding: (try? JSONEncoder().encode(turn)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func decode(_ text: String) -> ConversationTurn? {
+        try? JSONDecoder().decode(ConversationTurn.self, from: Data(text.utf8))
+    }
 }
 
 extension ConversationMessage {

@@ -7,7 +7,8 @@ import Wire
 ///
 /// - `<prefix>conversation:<user_id>`: list of the kept messages (JSON), oldest first;
 /// - `<prefix>conversation_state:<user_id>`: hash of the bot status and the collected booking data;
-/// - `<prefix>conversations`: sorted set of user ids by last activity (listing).
+/// - `<prefix>conversations`: sorted set of user ids by last activity (listing);
+/// - `<prefix>conversation_turns`: sorted set of answered messages (JSON) by time, for the statistics.
 ///
 /// An append is one Lua script (push, trim to the window, refresh both expiries, record the activity), so
 /// concurrent messages of one conversation keep the window exact. Keys expire `ttl` after the last activity;
@@ -139,6 +140,32 @@ public final class RedisConversationStore: ConversationStore {
         for (field, value) in fields.sorted(by: { $0.key < $1.key }) { arguments += [RedisArgument(field), RedisArgument(value)] }
         do throws(RedisError) {
             _ = try await redis.evaluate(Self.stateScript, keys: [], arguments: arguments)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    static let turnScript = RedisScript("""
+        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1])
+        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+        return 1
+        """)
+
+    public func recordTurn(_ turn: ConversationTurn, retentionSeconds: Int, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) {
+        do throws(RedisError) {
+            _ = try await redis.evaluate(Self.turnScript, keys: [RedisArgument(scope.redisKey("conversation_turns"))],
+                                         arguments: [Self.stamp(now.addingTimeInterval(-Double(retentionSeconds))), Self.stamp(turn.timestamp),
+                                                     RedisArgument(ConversationTurn.encode(turn))])
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    public func turns(from: Date, to: Date, limit: Int, in scope: TenantScope) async throws(ConversationStoreError) -> [ConversationTurn] {
+        do throws(RedisError) {
+            let reply = try await redis.command(["ZREVRANGEBYSCORE", RedisArgument(scope.redisKey("conversation_turns")), RedisArgument("(" + String(format: "%.3f", to.timeIntervalSince1970)),
+                                                 Self.stamp(from), "LIMIT", "0", RedisArgument(max(1, limit))])
+            return (reply.array ?? []).compactMap { $0.string.flatMap(ConversationTurn.decode) }.reversed()
         } catch {
             throw failure(error)
         }

@@ -25,6 +25,12 @@ public final class SQLiteConversationStore: ConversationStore {
                 PRIMARY KEY (company_id, user_id, sequence)) WITHOUT ROWID
             """,
         ]),
+        SQLiteMigration(version: 2, statements: [
+            """
+            CREATE TABLE turns (company_id TEXT NOT NULL, timestamp REAL NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+                PRIMARY KEY (company_id, timestamp, id)) WITHOUT ROWID
+            """,
+        ]),
     ]
 
     public init(path: String) async throws(ConversationStoreError) {
@@ -153,9 +159,29 @@ public final class SQLiteConversationStore: ConversationStore {
         }
     }
 
+    public func recordTurn(_ turn: ConversationTurn, retentionSeconds: Int, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) {
+        let company = scope.companyID.rawValue, body = ConversationTurn.encode(turn)
+        try await writing { (connection) throws(SQLiteError) -> Void in
+            _ = try connection.execute("DELETE FROM turns WHERE company_id = ? AND timestamp < ?",
+                                       [.text(company), .real(now.timeIntervalSince1970 - Double(retentionSeconds))])
+            _ = try connection.execute("INSERT OR REPLACE INTO turns (company_id, timestamp, id, body) VALUES (?, ?, ?, ?)",
+                                       [.text(company), .real(turn.timestamp.timeIntervalSince1970), .text(turn.id), .text(body)])
+        }
+    }
+
+    public func turns(from: Date, to: Date, limit: Int, in scope: TenantScope) async throws(ConversationStoreError) -> [ConversationTurn] {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> [ConversationTurn] in
+            try connection.query("SELECT body FROM turns WHERE company_id = ? AND timestamp >= ? AND timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT ?",
+                                 [.text(company), .real(from.timeIntervalSince1970), .real(to.timeIntervalSince1970), .integer(max(1, limit))])
+                .compactMap { $0.text(0).flatMap(ConversationTurn.decode) }.reversed()
+        }
+    }
+
     public func purge(_ scope: TenantScope) async throws(ConversationStoreError) -> Int {
         let company = scope.companyID.rawValue
         return try await writing { (connection) throws(SQLiteError) -> Int in
+            _ = try connection.execute("DELETE FROM turns WHERE company_id = ?", [.text(company)])
             _ = try connection.execute("DELETE FROM messages WHERE company_id = ?", [.text(company)])
             return try connection.execute("DELETE FROM conversations WHERE company_id = ?", [.text(company)])
         }

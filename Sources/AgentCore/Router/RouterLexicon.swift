@@ -64,7 +64,7 @@ enum RouterLexicon {
                   "que llevar", "do i need to", "se puede financiar", "can i finance", "financiar", "treat 16", "year olds", "donde queda", "how do i get there",
                   "que hora abren", "abren el", "open on sunday", "opening hours on"],
         words: ["horario", "horarios", "abren", "abiertos", "cierran", "direccion", "ubicacion", "ubicados", "parking", "estacionamiento",
-                "aparcamiento", "metro", "tarjeta", "tarjetas", "efectivo", "transferencia", "bizum", "financiacion", "financiamiento", "cuotas",
+                "aparcamiento", "parqueadero", "parqueaderos", "parqueo", "aparcar", "wifi", "metro", "tarjeta", "tarjetas", "efectivo", "transferencia", "bizum", "financiacion", "financiamiento", "cuotas",
                 "factura", "facturas", "reembolso", "devolucion", "seguro", "aseguradora", "hours", "address", "location", "located",
                 "cash", "card", "cards", "amex", "visa", "mastercard", "paypal", "insurance", "installments", "invoice", "refund", "policy",
                 "policies", "directions", "telefono", "whatsapp", "correo", "email", "contacto", "contact", "idiomas", "languages", "cuidados",

@@ -108,6 +108,7 @@ enum GatewayRoutes {
         AppointmentRoutes.register(on: &router, upstream: upstream)
         ConversationRoutes.register(on: &router, upstream: upstream)
         VectorstoreRoutes.register(on: &router, companies: companies, upstream: upstream)
+        StatisticsRoutes.register(on: &router, companies: companies, upstream: upstream)
         AdminPromptRoutes.register(on: &router, companies: companies, upstream: upstream,
                                    resolver: TenantResolver(defaultCompany: configuration.defaultCompany))
 

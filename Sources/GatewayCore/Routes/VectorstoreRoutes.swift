@@ -55,22 +55,22 @@ enum VectorstoreRoutes {
         })
 
         router.add("GET", "/api/health/company/{id}", GatewayRoute(access: .authenticated) { _, context in
-            guard let text = context.parameters["id"], let id = CompanyID(text) else {
-                throw HTTPError(status: 400, code: "invalid_company_id", message: "The company id is not valid.")
-            }
-            guard context.mayAccess(id) else {
-                throw HTTPError(status: 403, code: "tenant_forbidden", message: "These credentials are not allowed to act for company '\(id)'.")
-            }
-            let company = try await upstream.run(.config, context: context) { try await companies.company(id, metadata: context.wireMetadata) }
-            guard let company, company.isActive else {
-                throw HTTPError(status: 404, code: "unknown_company", message: "Company '\(id)' does not exist.")
-            }
+            let company = try await PathCompany.resolve(context, companies: companies, upstream: upstream)
+            let id = company.id
+            async let agentHealth = try? upstream.call(.agent, AgentAPI.companyHealth, AgentCompanyHealthRequest(companyID: id), context: context)
             let (json, answer) = await vectorstore(id, context)
+            let agents = await agentHealth
             let healthy = answer?.tenant.healthy == true
+            let memoryHealthy = agents?.memoryHealthy == true
+            // agents_available: the agents the agent service can run for the company (0 when it cannot be reached).
             return CompanyJSON.success([
                 "company_id": .string(id.rawValue), "company_name": .string(company.companyName),
-                "system_healthy": .bool(healthy), "vectorstore_healthy": .bool(healthy), "vectorstore": json,
-                "agents_available": .number(Double(AgentKind.allCases.filter { company.agentsEnabled?[$0.rawValue] ?? true }.count)),
+                "system_healthy": .bool(healthy && memoryHealthy), "vectorstore_healthy": .bool(healthy), "vectorstore": json,
+                "agents_available": .number(Double(agents?.agentsAvailable.count ?? 0)),
+                "agents": .array((agents?.agentsAvailable ?? []).map { .string($0) }),
+                "memory_healthy": .bool(memoryHealthy), "memory_store": agents.map { .string($0.memoryStore) } ?? .null,
+                "memory_problem": agents?.problem.map { .string($0) } ?? (agents == nil ? .string("the agent service did not answer") : .null),
+                "language_model": agents.map { .string($0.languageModel) } ?? .null,
                 "timestamp": .string(Timestamp.iso8601(Date())),
             ])
         })

@@ -99,8 +99,12 @@ public struct ChatAnswer: Codable, Sendable, Equatable {
     public var classifier: String?
     /// Why a configured model's answer or classification was not used (its error, the grounding guard).
     public var providerNotes: [String]?
+    /// The escalation this message created (for the channels to deliver).
+    public var escalation: EscalationRecord?
     public init(reply: String, agentUsed: String, intents: [String], confidences: [Double], sources: [AnswerSource], provider: String,
-                escalated: Bool, botActive: Bool, timings: [String: Double], classifier: String? = nil, providerNotes: [String]? = nil) {
+                escalated: Bool, botActive: Bool, timings: [String: Double], classifier: String? = nil, providerNotes: [String]? = nil,
+                escalation: EscalationRecord? = nil) {
+        self.escalation = escalation
         self.classifier = classifier
         self.providerNotes = providerNotes
         self.reply = reply
@@ -154,5 +158,151 @@ public struct ConversationHistory: Codable, Sendable, Equatable {
     public init(messages: [ConversationMessage], bot: BotStatus) {
         self.messages = messages
         self.bot = bot
+    }
+}
+
+/// A conversation handed to a person: created when the emergency agent pauses the bot. The channels
+/// deliver it (Chatwoot status, priority, label and private note).
+public struct EscalationRecord: Codable, Sendable, Equatable {
+    public var id: String
+    public var userID: String
+    /// `emergency` (the only automatic reason so far).
+    public var reason: String
+    /// `urgent` for emergencies.
+    public var priority: String
+    /// The patient's message that caused it (at most 500 characters).
+    public var message: String
+    public var createdAt: Date
+    public init(id: String, userID: String, reason: String, priority: String, message: String, createdAt: Date) {
+        self.id = id
+        self.userID = userID
+        self.reason = reason
+        self.priority = priority
+        self.message = message
+        self.createdAt = createdAt
+    }
+}
+
+/// One answered message, as the statistics count it.
+public struct ConversationTurn: Codable, Sendable, Equatable {
+    public var id: String
+    public var userID: String
+    public var timestamp: Date
+    public var agent: String
+    public var intents: [String]
+    /// `builtin`, the model, or `mixed`.
+    public var provider: String
+    /// Classification, retrieval and the whole answer, in milliseconds.
+    public var classificationMilliseconds: Double
+    public var retrievalMilliseconds: Double
+    public var totalMilliseconds: Double
+    /// False when a sales or support question found nothing in the documents to answer it with.
+    public var answered: Bool
+    /// Whether this turn booked an appointment.
+    public var booked: Bool
+    public var escalation: EscalationRecord?
+    public init(id: String, userID: String, timestamp: Date, agent: String, intents: [String], provider: String, classificationMilliseconds: Double,
+                retrievalMilliseconds: Double, totalMilliseconds: Double, answered: Bool, booked: Bool, escalation: EscalationRecord? = nil) {
+        self.id = id
+        self.userID = userID
+        self.timestamp = timestamp
+        self.agent = agent
+        self.intents = intents
+        self.provider = provider
+        self.classificationMilliseconds = classificationMilliseconds
+        self.retrievalMilliseconds = retrievalMilliseconds
+        self.totalMilliseconds = totalMilliseconds
+        self.answered = answered
+        self.booked = booked
+        self.escalation = escalation
+    }
+}
+
+/// `agent/companyStatistics` request: the company's conversation statistics between two instants.
+public struct CompanyStatisticsRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public var from: Date
+    public var to: Date
+    public init(companyID: CompanyID, from: Date, to: Date) {
+        self.companyID = companyID
+        self.from = from
+        self.to = to
+    }
+}
+
+/// `agent/companyStatistics` response.
+public struct CompanyStatistics: Codable, Sendable, Equatable {
+    /// Conversations with at least one message in the period.
+    public var conversations: Int
+    /// Conversations kept in memory now whose bot answers (not paused by a human or an emergency).
+    public var activeBots: Int
+    /// Patient messages answered today (the company's time zone).
+    public var messagesToday: Int
+    /// Answered messages in the period.
+    public var messages: Int
+    /// Agent → messages it answered in the period.
+    public var agentUsage: [String: Int]
+    public var escalations: Int
+    /// Appointments booked through conversations in the period.
+    public var appointmentsBooked: Int
+    /// Share of conversations that ended without a person (no escalation, bot not paused).
+    public var containmentRate: Double
+    public var escalationRate: Double
+    /// Share of sales or availability conversations that booked an appointment.
+    public var bookingConversion: Double
+    /// Sales and support questions the documents could not answer.
+    public var unanswered: Int
+    public var averageResponseMilliseconds: Double
+    public var p95ResponseMilliseconds: Double
+    public var averageRetrievalMilliseconds: Double
+    public var averageClassificationMilliseconds: Double
+    /// Whether the period held more turns than were read (the figures then cover the newest ones).
+    public var truncated: Bool
+    public init(conversations: Int = 0, activeBots: Int = 0, messagesToday: Int = 0, messages: Int = 0, agentUsage: [String: Int] = [:], escalations: Int = 0,
+                appointmentsBooked: Int = 0, containmentRate: Double = 0, escalationRate: Double = 0, bookingConversion: Double = 0, unanswered: Int = 0,
+                averageResponseMilliseconds: Double = 0, p95ResponseMilliseconds: Double = 0, averageRetrievalMilliseconds: Double = 0,
+                averageClassificationMilliseconds: Double = 0, truncated: Bool = false) {
+        self.conversations = conversations
+        self.activeBots = activeBots
+        self.messagesToday = messagesToday
+        self.messages = messages
+        self.agentUsage = agentUsage
+        self.escalations = escalations
+        self.appointmentsBooked = appointmentsBooked
+        self.containmentRate = containmentRate
+        self.escalationRate = escalationRate
+        self.bookingConversion = bookingConversion
+        self.unanswered = unanswered
+        self.averageResponseMilliseconds = averageResponseMilliseconds
+        self.p95ResponseMilliseconds = p95ResponseMilliseconds
+        self.averageRetrievalMilliseconds = averageRetrievalMilliseconds
+        self.averageClassificationMilliseconds = averageClassificationMilliseconds
+        self.truncated = truncated
+    }
+}
+
+/// `agent/companyHealth` request.
+public struct AgentCompanyHealthRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public var companyID: CompanyID
+    public init(companyID: CompanyID) { self.companyID = companyID }
+}
+
+/// `agent/companyHealth` response: what the agent service can do for a company right now.
+public struct AgentCompanyHealth: Codable, Sendable, Equatable {
+    /// The agents enabled for the company, as the agent service's copy of the configuration has them.
+    public var agentsAvailable: [String]
+    /// Whether the memory store answered a read for the company.
+    public var memoryHealthy: Bool
+    /// `sqlite` or `redis`.
+    public var memoryStore: String
+    /// `builtin` or the configured model (`openai:<model>`).
+    public var languageModel: String
+    public var problem: String?
+    public init(agentsAvailable: [String], memoryHealthy: Bool, memoryStore: String, languageModel: String, problem: String? = nil) {
+        self.agentsAvailable = agentsAvailable
+        self.memoryHealthy = memoryHealthy
+        self.memoryStore = memoryStore
+        self.languageModel = languageModel
+        self.problem = problem
     }
 }

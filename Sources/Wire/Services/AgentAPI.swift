@@ -32,11 +32,16 @@ public enum AgentAPI {
     /// Deletes a conversation (`notFound` when there is none).
     public static let deleteConversation = Method<ConversationReference, ConversationHistory>(service: service, name: "deleteConversation")
 
+    /// The company's conversation statistics for a period (from the turn log of its memory).
+    public static let companyStatistics = Method<CompanyStatisticsRequest, CompanyStatistics>(service: service, name: "companyStatistics", idempotent: true)
+    /// The agents, memory and language model the service has for a company.
+    public static let companyHealth = Method<AgentCompanyHealthRequest, AgentCompanyHealth>(service: service, name: "companyHealth", idempotent: true)
+
     /// Every method the agent service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor, appointmentAvailability.descriptor,
         bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
         listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor, listConversations.descriptor, conversationHistory.descriptor,
-        deleteConversation.descriptor,
+        deleteConversation.descriptor, companyStatistics.descriptor, companyHealth.descriptor,
     ]
 }

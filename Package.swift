@@ -95,7 +95,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "ServiceLogging", "TenantStorage", "SQLiteClient", "RedisClient", "AppointmentsCore",
-                                              "HTTPClient", "CryptoPrimitives"],
+                                              "HTTPClient", "CryptoPrimitives", "HTTPServerCore"],
             swiftSettings: swiftSettings),
         .target(
             name: "RAGCore",

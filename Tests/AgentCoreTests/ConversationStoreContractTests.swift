@@ -120,10 +120,11 @@ struct ConversationStoreContractTests {
         let (store, close) = try await makeMemoryStore(kind)
         defer { close() }
         let scope = freshScope()
-        let policy = MemoryPolicy(window: 10, ttlSeconds: 1)
+        // Three seconds: long enough for the read right after the write on a loaded machine.
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 3)
         _ = try await store.append([message("hola")], userID: "u", policy: policy, at: Date(), in: scope)
         #expect(try await store.history(userID: "u", at: Date(), in: scope).count == 1)
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(10)
         var gone = false
         while !gone, ContinuousClock.now < deadline {
             let history = try await store.history(userID: "u", at: Date(), in: scope)
@@ -165,5 +166,19 @@ struct ConversationStoreContractTests {
         _ = try await store.purge(scope)
         #expect(try await store.turns(from: start, to: start.addingTimeInterval(3 * 86_400), limit: 100, in: scope).isEmpty)
         #expect(try await store.turns(from: start, to: start.addingTimeInterval(3_600), limit: 100, in: other).count == 1)
+    }
+}
+
+/// The stored message format stays the one Foundation's JSONEncoder wrote, both ways.
+struct StoredMessageFormatTests {
+    @Test func messages_RoundTrip_AndReadWhatJSONEncoderWrote() throws {
+        let message = ConversationMessage(role: .assistant, text: "Hola \"Ana\"\n¿qué tal? 😀 \\ / \u{1}", agent: "sales", intents: ["sales", "availability"],
+                                          timestamp: Date(timeIntervalSince1970: 1_796_540_400.25))
+        #expect(ConversationMessage.decode(ConversationMessage.encode(message)) == message)
+        let legacy = String(decoding: try JSONEncoder().encode(message), as: UTF8.self)
+        #expect(ConversationMessage.decode(legacy) == message)
+        let written = try JSONDecoder().decode(ConversationMessage.self, from: Data(ConversationMessage.encode(message).utf8))
+        #expect(written == message)
+        #expect(ConversationMessage.decode(#"{"role":"user","text":"x"}"#) == nil && ConversationMessage.decode("not json") == nil)
     }
 }

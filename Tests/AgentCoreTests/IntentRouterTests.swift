@@ -40,3 +40,22 @@ struct IntentRouterTests {
         #expect(intents("Lucía Gómez, 1020304050", context: data) == [.schedule])
     }
 }
+
+/// The router's own folding agrees with Foundation's on the text patients write, and its phrase search finds whole words only.
+struct RouterTextTests {
+    @Test func folding_MatchesFoundation() {
+        for text in ["¿Cuánto CUESTA el Botox?", "Mañana PUEDO ir, ¿sí?", "ÀÉÎÕÜ çÇ ñÑ ýÿ", "precio: 120 € — “oferta” ’", "crème brûlée", "Ærø ßtraße 😀",
+                     "cafe\u{301} con leche", "Ελληνικά", "100% ª º ¡hola!"] {
+            let expected = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+            #expect(RouterText.folded(text) == expected, "\(text)")
+        }
+    }
+
+    @Test func phrases_MatchWholeWordsOnly() {
+        let text = RouterText("Hola, ¿cuánto cuesta el botox en la frente?")
+        #expect(text.contains("cuanto cuesta") && text.contains("hola") && text.contains("frente") && text.contains("el botox en"))
+        #expect(!text.contains("cuesta el b") && !text.contains("ola") && !text.contains("botox frente") && !text.contains(""))
+        #expect(RouterText("a a b").contains("a b") && RouterText("aa b").contains("a b") == false)
+        #expect(text.isQuestion && !text.hasEmail && RouterText("mi correo es ana@x.com").hasEmail)
+    }
+}

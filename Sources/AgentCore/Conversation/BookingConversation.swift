@@ -51,7 +51,7 @@ struct BookingConversation: Sendable {
                 return error.rpcError.message + (en ? ". Shall we try another time?" : ". ¿Probamos otro horario?")
             }
         }
-        let rules = try? BookingRules(company: company)
+        let rules = book.bookingRules(company)
         if let treatment = rules?.treatment(named: message) { data["treatment"] = treatment.name }
         if let start = understood.start, understood.time != nil, !understood.past {
             data["start"] = ISO8601DateFormatter().string(from: start)
@@ -126,11 +126,7 @@ struct BookingConversation: Sendable {
     }
 
     static func format(_ date: Date, _ zone: TimeZone, _ en: Bool) -> String {
-        let formatter = DateFormatter()
-        formatter.timeZone = zone
-        formatter.locale = Locale(identifier: en ? "en_US" : "es_ES")
-        formatter.dateFormat = en ? "EEEE d MMMM 'at' h:mm a" : "EEEE d 'de' MMMM 'a las' HH:mm"
-        return formatter.string(from: date)
+        SlotWording(zone: zone, english: en).text(date, joined: true)
     }
 
     /// Patient fields a message states: a name after "me llamo", "mi nombre es", "soy", "my name is", "I'm";

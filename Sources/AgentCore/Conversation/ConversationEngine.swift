@@ -224,8 +224,9 @@ public final class ConversationEngine: Sendable {
     }
 
     func availabilityReply(_ message: String, context: [RouterTurn], company: Company, scope: TenantScope, language: String, now: Date) async -> String {
-        let rules = try? BookingRules(company: company)
-        let treatment = rules?.treatment(named: message) ?? context.reversed().compactMap { rules?.treatment(named: $0.text) }.first
+        let rules = appointments.bookingRules(company)
+        // The treatment named now, else the one the patient named last.
+        let treatment = rules?.treatment(named: message) ?? context.reversed().lazy.filter(\.fromPatient).compactMap { rules?.treatment(named: $0.text) }.first
         guard let treatment else {
             return language == "en" ? "Which treatment would you like the appointment for?" : "¿Para qué tratamiento quieres la cita?"
         }
@@ -243,11 +244,8 @@ public final class ConversationEngine: Sendable {
             return language == "en" ? "I don't see free times for \(treatment.name) then. Would another day suit you?"
                 : "No veo horarios libres para \(treatment.name) en ese momento. ¿Te sirve otro día?"
         }
-        let formatter = DateFormatter()
-        formatter.timeZone = zone
-        formatter.locale = Locale(identifier: language == "en" ? "en_US" : "es_ES")
-        formatter.dateFormat = language == "en" ? "EEEE d MMMM, h:mm a" : "EEEE d 'de' MMMM, HH:mm"
-        let list = answer.slots.map { formatter.string(from: $0) }.joined(separator: "; ")
+        let wording = SlotWording(zone: zone, english: language == "en")
+        let list = answer.slots.map { wording.text($0) }.joined(separator: "; ")
         return language == "en" ? "Free times for \(treatment.name): \(list). Which one would you like?"
             : "Horarios libres para \(treatment.name): \(list). ¿Cuál prefieres?"
     }

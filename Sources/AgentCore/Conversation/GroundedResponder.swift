@@ -1,5 +1,41 @@
 import Foundation
+import Synchronization
 import Wire
+
+/// The sentences of passage texts with their folded words, and the folded words of their titles and
+/// headings, kept for the passages retrieved again and again (a clinic's price list answers many questions).
+/// Keyed by the text itself: each value is a pure function of its key, so a text two tenants share never
+/// tells one anything about the other. At most ``maximumEntries`` texts of each kind are kept (all of that
+/// kind are dropped when a new one would pass that).
+final class PassageSentences: Sendable {
+    struct Sentence: Sendable {
+        var text: String
+        var words: Set<String>
+    }
+
+    static let maximumEntries = 4_096
+    private let entries = Mutex<(sentences: [String: [Sentence]], words: [String: Set<String>])>(([:], [:]))
+
+    func sentences(of content: String) -> [Sentence] {
+        if let cached = entries.withLock({ $0.sentences[content] }) { return cached }
+        let analysed = GroundedResponder.sentences(of: content).map { Sentence(text: $0, words: Set(RouterText($0).words)) }
+        entries.withLock { entries in
+            if entries.sentences.count >= Self.maximumEntries { entries.sentences.removeAll() }
+            entries.sentences[content] = analysed
+        }
+        return analysed
+    }
+
+    func words(of text: String) -> Set<String> {
+        if let cached = entries.withLock({ $0.words[text] }) { return cached }
+        let words = Set(RouterText(text).words)
+        entries.withLock { entries in
+            if entries.words.count >= Self.maximumEntries { entries.words.removeAll() }
+            entries.words[text] = words
+        }
+        return words
+    }
+}
 
 /// The built-in language model: composes answers from the clinic's own passages and configuration, with no
 /// network. It picks the sentences of the retrieved passages that share the most words with the question
@@ -7,6 +43,8 @@ import Wire
 /// name on the first turn) in the patient's language, and never states a price, phone or date that is not
 /// in its sources: everything it says is quoted from a passage or the company's configuration.
 public struct GroundedResponder: Sendable {
+    let passageSentences = PassageSentences()
+
     public init() {}
 
     /// The language of a patient's message: `en` or `es` by function words; `fallback` (the conversation's
@@ -40,15 +78,15 @@ public struct GroundedResponder: Sendable {
             || questionText.contains("how much"))
         var candidates: [(score: Double, passage: Int, order: Int, text: String)] = []
         for (position, passage) in passages.prefix(4).enumerated() {
-            let framing = Set(RouterText(passage.heading + " " + passage.title).words)
-            for (order, sentence) in Self.sentences(of: passage.content).enumerated() {
-                let words = Set(RouterText(sentence).words)
+            let framing = passageSentences.words(of: passage.heading + " " + passage.title)
+            for (order, analysed) in passageSentences.sentences(of: passage.content).enumerated() {
+                let sentence = analysed.text, words = analysed.words
                 let relevance = Double(asked.intersection(words).count) + Double(topicWords.intersection(words).count) * 0.5
                     + Double(asked.union(topicWords).intersection(framing).count) * 0.5
                 guard relevance > 0 else { continue }
                 var score = relevance
-                if asksPrice, sentence.contains(where: \.isNumber), sentence.contains("€") || sentence.contains("$") || RouterText(sentence).contains("euros")
-                    || RouterText(sentence).contains("pesos") {
+                if asksPrice, sentence.utf8.contains(where: { (0x30...0x39).contains($0) }),
+                   sentence.unicodeScalars.contains(where: { $0 == "€" || $0 == "$" }) || words.contains("euros") || words.contains("pesos") {
                     score += 2
                 }
                 score -= Double(position) * 0.3
@@ -68,17 +106,26 @@ public struct GroundedResponder: Sendable {
         var result: [String] = []
         for line in text.split(whereSeparator: \.isNewline) {
             var current = ""
+            var length = 0
             for character in line {
                 current.append(character)
-                if ".!?".contains(character), current.count > 20 {
+                length += 1
+                if character == "." || character == "!" || character == "?", length > 20 {
                     result.append(current)
                     current = ""
+                    length = 0
                 }
             }
-            if !current.trimmingCharacters(in: .whitespaces).isEmpty { result.append(current) }
+            if current.contains(where: { !$0.isWhitespace }) { result.append(current) }
         }
-        return result.map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "-*•")).trimmingCharacters(in: .whitespaces) }
-            .filter { $0.count >= 8 }
+        return result.map(trimmed).filter { $0.count >= 8 }
+    }
+
+    /// A sentence without the spaces and list markers (`-`, `*`, `•`) around it.
+    static func trimmed(_ sentence: String) -> String {
+        let isPadding: (Character) -> Bool = { $0.isWhitespace || $0 == "-" || $0 == "*" || $0 == "•" }
+        guard let start = sentence.firstIndex(where: { !isPadding($0) }), let end = sentence.lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(sentence[start...end])
     }
 
     /// The greeting of a first turn.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServerCore
 import TenantStorage
 import Wire
 
@@ -61,11 +62,29 @@ extension ConversationTurn {
 }
 
 extension ConversationMessage {
+    /// The stored JSON of a message: `{"role","text","agent"?,"intents","timestamp"}`, the timestamp in seconds
+    /// since 2001-01-01 as Foundation's `JSONEncoder` writes a `Date` (the format earlier versions stored),
+    /// written and read with the strict ``JSONParser`` instead of `JSONEncoder` (a turn reads and writes
+    /// about a dozen of them).
     static func encode(_ message: ConversationMessage) -> String {
-        String(decoding: (try? JSONEncoder().encode(message)) ?? Data("{}".utf8), as: UTF8.self)
+        var members: [String: JSONValue] = [
+            "role": .string(message.role.rawValue), "text": .string(message.text), "intents": .array(message.intents.map { .string($0) }),
+            "timestamp": .number(message.timestamp.timeIntervalSinceReferenceDate),
+        ]
+        if let agent = message.agent { members["agent"] = .string(agent) }
+        return String(decoding: JSONValue.object(members).serialized(), as: UTF8.self)
     }
 
     static func decode(_ text: String) -> ConversationMessage? {
-        try? JSONDecoder().decode(ConversationMessage.self, from: Data(text.utf8))
+        guard case .object(let members)? = try? JSONParser.parse(Array(text.utf8)), case .string(let role)? = members["role"],
+              case .string(let body)? = members["text"], case .number(let seconds)? = members["timestamp"] else { return nil }
+        var agent: String?
+        if case .string(let name)? = members["agent"] { agent = name }
+        var intents: [String] = []
+        if case .array(let list)? = members["intents"] {
+            intents = list.compactMap { if case .string(let intent) = $0 { return intent } else { return nil } }
+        }
+        return ConversationMessage(role: ConversationRole(rawValue: role) ?? .unknown, text: body, agent: agent, intents: intents,
+                                   timestamp: Date(timeIntervalSinceReferenceDate: seconds))
     }
 }

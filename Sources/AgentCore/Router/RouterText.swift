@@ -7,6 +7,8 @@ struct RouterText: Sendable {
     let words: [String]
     /// The words joined by single spaces, with a space at both ends, for phrase lookups (" me cuesta respirar ").
     let padded: String
+    /// `padded` as UTF-8, for phrase search.
+    let paddedBytes: [UInt8]
     /// Digit groups of the message (a phone "+34 600 111 222" gives one group per run of digits).
     let numbers: [String]
     let hasEmail: Bool
@@ -24,8 +26,41 @@ struct RouterText: Sendable {
         "whitenin": "whitening", "availble": "available", "avail": "available", "nesesito": "necesito", "sesion": "sesion", "seciones": "sesiones",
     ]
 
+    /// Latin-1 letters from À (0xC0) to ÿ (0xFF) → their base letter; "-" marks the non-letters × and ÷ and
+    /// the letters without a base (æ, ð, þ, ß), left to Foundation.
+    static let latin1Bases = Array("aaaaaa-ceeeeiiii-nooooo-ouuuuy--aaaaaa-ceeeeiiii-nooooo-ouuuuy-y".unicodeScalars)
+
+    /// Folds one scalar: ASCII lower-cased, the accented Latin-1 letters (Spanish, Portuguese, French, German)
+    /// to their base letter (`ñ` → `n`, `ç` → `c`), other non-letters (¿, ¡, €, ’, emoji) unchanged; nil for a
+    /// letter it leaves to Foundation.
+    static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let value = scalar.value
+        if value < 0x80 { return (0x41...0x5A).contains(value) ? Unicode.Scalar(value + 0x20) : scalar }
+        if (0xC0...0xFF).contains(value) {
+            let mapped = latin1Bases[Int(value - 0xC0)]
+            return mapped == "-" ? (value == 0xD7 || value == 0xF7 ? scalar : nil) : mapped
+        }
+        return scalar.properties.isAlphabetic ? nil : scalar
+    }
+
+    /// `text` lower-cased without accents: scalar by scalar for Latin text (the common case, no Foundation
+    /// call), through Foundation's folding when another script appears.
+    static func folded(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if (0x300...0x36F).contains(scalar.value) {
+                continue  // a combining accent (decomposed text): dropped
+            } else if let folded = fold(scalar) {
+                scalars.append(folded)
+            } else {
+                return text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+            }
+        }
+        return String(scalars)
+    }
+
     init(_ text: String) {
-        let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = Self.folded(text)
         var words: [String] = []
         var numbers: [String] = []
         var current = ""
@@ -33,13 +68,14 @@ struct RouterText: Sendable {
         for character in folded {
             // "can't", "I've", "it's" are one word each.
             if character == "'" || character == "\u{2019}" { continue }
-            if character.isLetter {
+            let isLetter = character.isASCII ? (character >= "a" && character <= "z") || (character >= "A" && character <= "Z") : character.isLetter
+            if isLetter {
                 current.append(character)
             } else {
                 if !current.isEmpty { words.append(current) }
                 current = ""
             }
-            if character.isNumber && character.isASCII {
+            if character.isASCII && character >= "0" && character <= "9" {
                 digits.append(character)
             } else if !digits.isEmpty {
                 numbers.append(digits)
@@ -50,12 +86,34 @@ struct RouterText: Sendable {
         if !digits.isEmpty { numbers.append(digits) }
         self.words = words.map { RouterText.abbreviations[$0] ?? $0 }
         padded = " " + self.words.joined(separator: " ") + " "
+        paddedBytes = Array(padded.utf8)
         self.numbers = numbers
-        hasEmail = text.contains("@") && text.contains(".")
-        isQuestion = text.contains("?") || text.contains("¿")
+        hasEmail = text.utf8.contains(UInt8(ascii: "@")) && text.utf8.contains(UInt8(ascii: "."))
+        isQuestion = text.utf8.contains(UInt8(ascii: "?")) || text.unicodeScalars.contains("¿")
     }
 
-    func contains(_ phrase: String) -> Bool { padded.contains(" " + phrase + " ") }
+    /// Whether the words hold `phrase` (folded words separated by single spaces) as whole words: a byte
+    /// search for the phrase with a space on both sides, without building the padded needle.
+    func contains(_ phrase: String) -> Bool {
+        var phrase = phrase
+        return phrase.withUTF8 { needle -> Bool in
+            let count = needle.count
+            guard count > 0, count + 2 <= paddedBytes.count else { return false }
+            return paddedBytes.withUnsafeBufferPointer { haystack -> Bool in
+                let first = needle[0], last = haystack.count - count - 1
+                var position = 1
+                while position <= last {
+                    if haystack[position] == first, haystack[position - 1] == 0x20, haystack[position + count] == 0x20 {
+                        var index = 1
+                        while index < count, haystack[position + index] == needle[index] { index += 1 }
+                        if index == count { return true }
+                    }
+                    position += 1
+                }
+                return false
+            }
+        }
+    }
 
     /// Whether any word starts with one of the stems ("hinch" finds hinchado, hinchazón, hinchada).
     func hasStem(_ stems: [String]) -> Bool { words.contains { word in stems.contains { word.hasPrefix($0) } } }

@@ -28,9 +28,14 @@ public final class AppointmentBook: Sendable {
     static let maximumKeyLength = 128
     static let defaultWindowDays = 14
 
+    let rulesCache = BookingRulesCache()
+
+    /// The company's booking rules (built once per configuration), or nil when its settings cannot be used.
+    public func bookingRules(_ company: Company) -> BookingRules? { try? rulesCache.rules(company) }
+
     func rules(_ company: Company) throws(AppointmentError) -> BookingRules {
         do throws(BookingRules.Invalid) {
-            return try BookingRules(company: company)
+            return try rulesCache.rules(company)
         } catch {
             throw .invalidArgument("the company's booking settings cannot be used: \(error.description)")
         }

@@ -83,8 +83,13 @@ public struct BookingRules: Sendable {
     public func treatment(named words: String) -> (name: String, minutes: Int)? {
         let folded = DateToken.fold(words).trimmingCharacters(in: .whitespacesAndNewlines)
         if let name = names[folded], let minutes = treatments[name] { return (name, minutes) }
-        let padded = " " + folded.map { $0.isLetter || $0.isNumber ? $0 : " " }.map(String.init).joined() + " "
-        let found = names.filter { padded.contains(" " + $0.key + " ") }.max { $0.key.count < $1.key.count }
+        // The longest name whose words appear in a row among the text's words.
+        let tokens = folded.split { !($0.isLetter || $0.isNumber) }
+        let found = names.filter { key, _ in
+            let keyTokens = key.split(separator: " ")
+            guard !keyTokens.isEmpty, keyTokens.count <= tokens.count else { return false }
+            return (0...(tokens.count - keyTokens.count)).contains { start in keyTokens.indices.allSatisfy { tokens[start + $0] == keyTokens[$0] } }
+        }.max { $0.key.count < $1.key.count }
         guard let found, let minutes = treatments[found.value] else { return nil }
         return (found.value, minutes)
     }

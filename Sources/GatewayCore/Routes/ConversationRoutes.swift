@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServerCore
+import ServiceLogging
 import Wire
 
 /// Conversations of the caller's company (tenant routes; the agent service checks the tenant again).
@@ -31,7 +32,7 @@ enum ConversationRoutes {
                     "escalated": .bool(answer.escalated), "bot_active": .bool(answer.botActive),
                     "timings_ms": .object(answer.timings.mapValues { .number($0) }),
                 ]),
-                "timestamp": .string(ISO8601DateFormatter().string(from: Date())),
+                "timestamp": .string(Timestamp.iso8601(Date())),
             ])
         })
 
@@ -45,7 +46,7 @@ enum ConversationRoutes {
                 "company_id": .string(company.id.rawValue), "total_conversations": .number(Double(answer.total)), "page": .number(Double(page)),
                 "page_size": .number(Double(size)),
                 "conversations": .array(answer.conversations.map {
-                    .object(["user_id": .string($0.userID), "last_activity": .string(ISO8601DateFormatter().string(from: $0.lastActivity)),
+                    .object(["user_id": .string($0.userID), "last_activity": .string(Timestamp.iso8601($0.lastActivity)),
                              "message_count": .number(Double($0.messageCount)), "bot_active": .bool($0.botActive)])
                 }),
             ])
@@ -59,12 +60,12 @@ enum ConversationRoutes {
                 let messages = JSONValue.array(answer.messages.map { message in
                     .object(["role": .string(message.role.rawValue), "content": .string(message.text), "agent": message.agent.map { .string($0) } ?? .null,
                              "intents": .array(message.intents.map { .string($0) }),
-                             "timestamp": .string(ISO8601DateFormatter().string(from: message.timestamp))])
+                             "timestamp": .string(Timestamp.iso8601(message.timestamp))])
                 })
                 var members: [String: JSONValue] = ["company_id": .string(company.id.rawValue), "user_id": .string(userID), "messages": messages,
                                                     "message_count": .number(Double(answer.messages.count)), "bot_active": .bool(answer.bot.active),
                                                     "bot_reason": answer.bot.reason.map { .string($0) } ?? .null]
-                if export { members["exported_at"] = .string(ISO8601DateFormatter().string(from: Date())) }
+                if export { members["exported_at"] = .string(Timestamp.iso8601(Date())) }
                 var response = CompanyJSON.success(members)
                 if export { response.headers.add("Content-Disposition", "attachment; filename=\"conversation-\(userID).json\"") }
                 return response

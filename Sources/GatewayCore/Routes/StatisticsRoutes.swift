@@ -21,9 +21,7 @@ enum StatisticsRoutes {
             guard let day = formatter.date(from: text) else { return nil }
             return endOfDay ? Calendar(identifier: .gregorian).date(byAdding: .day, value: 1, to: day) : day
         }
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return ISO8601DateFormatter().date(from: text) ?? withFraction.date(from: text)
+        return AppointmentRoutes.parseDate(text)
     }
 
     static func register(on router: inout Router<GatewayRoute>, companies: CompanyCache, upstream: UpstreamCaller) {

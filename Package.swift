@@ -95,7 +95,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "AgentCore", dependencies: ["Wire", "WireRPC", "CompanyModel", "ServiceRuntime", "ServiceLogging", "TenantStorage", "SQLiteClient", "RedisClient", "AppointmentsCore",
-                                              "HTTPClient", "CryptoPrimitives", "HTTPServerCore"],
+                                              "HTTPClient", "CryptoPrimitives", "HTTPServerCore", "TextFolding"],
             swiftSettings: swiftSettings),
         .target(
             name: "RAGCore",
@@ -104,8 +104,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .target(
             name: "AppointmentsCore",
-            dependencies: ["Wire", "WireRPC", "TenantStorage", "SQLiteClient", "RedisClient", "BlockingIO", "HTTPClient", "CryptoPrimitives", "ServiceRuntime"],
+            dependencies: ["Wire", "WireRPC", "TenantStorage", "SQLiteClient", "RedisClient", "BlockingIO", "HTTPClient", "CryptoPrimitives", "ServiceRuntime",
+                           "TextFolding"],
             swiftSettings: swiftSettings),
+        .target(name: "TextFolding", swiftSettings: swiftSettings),
         .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
         .target(
             name: "GatewayCore",
@@ -152,7 +154,7 @@ let package = Package(
         .executableTarget(name: "AgentBench", dependencies: ["AgentCore"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TextFolding", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
                                                             "HTTPServerCore", "NetworkCore", "TestSupport"],
                     swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",

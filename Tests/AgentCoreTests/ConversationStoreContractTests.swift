@@ -142,6 +142,25 @@ struct ConversationStoreContractTests {
                                                                   createdAt: time) : nil)
     }
 
+    /// A turn's messages and its log entry are written together; the conversation reads back with its bot status.
+    @Test(arguments: MemoryStoreKind.allCases) func appendTurn_WritesMessagesAndTheLog_AndConversationReadsThemBack(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope()
+        let now = Date()
+        let policy = MemoryPolicy(window: 3, ttlSeconds: 3600)
+        #expect(try await store.conversation(userID: "u", at: now, in: scope).history.isEmpty)
+        for index in 0..<2 {
+            try await store.appendTurn([message("pregunta \(index)", at: now), message("respuesta \(index)", .assistant, at: now)], turn: turn("u", at: now),
+                                       userID: "u", policy: policy, retentionSeconds: 86_400, at: now, in: scope)
+        }
+        try await store.setBotStatus(BotStatus(active: false, reason: "human", changedAt: now), userID: "u", policy: policy, at: now, in: scope)
+        let (history, bot) = try await store.conversation(userID: "u", at: now, in: scope)
+        #expect(history.map(\.text) == ["respuesta 0", "pregunta 1", "respuesta 1"] && bot.active == false && bot.reason == "human")
+        #expect(try await store.turns(from: now.addingTimeInterval(-1), to: now.addingTimeInterval(1), limit: 10, in: scope).count == 2)
+        #expect(try await store.conversation(userID: "u", at: now, in: freshScope()).history.isEmpty, "another tenant sees nothing")
+    }
+
     /// The turn log: a time range read oldest first, the newest `limit` when there are more, retention, tenants apart, purge.
     @Test(arguments: MemoryStoreKind.allCases) func theTurnLog_ReadsRanges_KeepsItsRetention_AndTenantsApart(kind: MemoryStoreKind) async throws {
         let (store, close) = try await makeMemoryStore(kind)

@@ -1,5 +1,6 @@
 import AppointmentsCore
 import Foundation
+import TextFolding
 import TenantStorage
 import Wire
 
@@ -134,9 +135,9 @@ struct BookingConversation: Sendable {
     /// with a "+", or next to teléfono/celular/phone); an email.
     static func patientFields(in message: String) -> [String: String] {
         var fields: [String: String] = [:]
-        let folded = message.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        let folded = LatinFolding.folded(message)
         let original = message.split(whereSeparator: \.isWhitespace).map(String.init)
-        let lowered = original.map { $0.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX")) }
+        let lowered = original.map(LatinFolding.folded)
         let introductions: [[String]] = [["me", "llamo"], ["mi", "nombre", "es"], ["my", "name", "is"], ["soy"], ["i'm"], ["im"]]
         for introduction in introductions {
             var found: Int?

@@ -71,8 +71,7 @@ public final class ConversationEngine: Sendable {
         let started = ContinuousClock.now
         let now = clock()
         let policy = MemoryPolicy(window: company.memory?.windowMessages ?? 10, ttlSeconds: company.memory?.ttlSeconds ?? 7 * 24 * 3600)
-        let history = try await memory.history(userID: request.userID, at: now, in: scope)
-        let status = try await memory.botStatus(userID: request.userID, at: now, in: scope)
+        let (history, status) = try await memory.conversation(userID: request.userID, at: now, in: scope)
         var timings: [String: Double] = [:]
 
         let classifying = ContinuousClock.now
@@ -171,20 +170,15 @@ public final class ConversationEngine: Sendable {
         timings["generation"] = max(0, Self.milliseconds(since: composing) - retrieval).rounded(toPlaces: 3)
         if provider.isEmpty { provider = "builtin" }
         let agent = escalated ? Intent.emergency.rawValue : (intents.first ?? .support).rawValue
-        _ = try await memory.append([
-            ConversationMessage(role: .user, text: request.message, intents: intents.map(\.rawValue), timestamp: now),
-            ConversationMessage(role: .assistant, text: reply, agent: agent, timestamp: now),
-        ], userID: request.userID, policy: policy, at: now, in: scope)
         timings["total"] = Self.milliseconds(since: started)
         let turn = ConversationTurn(id: UUID().uuidString.lowercased(), userID: request.userID, timestamp: now, agent: agent, intents: intents.map(\.rawValue),
                                     provider: provider, classificationMilliseconds: timings["classification"] ?? 0, retrievalMilliseconds: retrieval,
                                     totalMilliseconds: timings["total"] ?? 0, answered: answered, booked: booked, escalation: escalation)
-        do throws(ConversationStoreError) {
-            try await memory.recordTurn(turn, retentionSeconds: Self.statisticsRetentionSeconds, at: now, in: scope)
-        } catch {
-            // The answer matters more than its statistics: the patient still gets it.
-            logger.warning("[\(company.id)] [statistics] turn not logged: \(error)")
-        }
+        // The exchange and its statistics in one write.
+        try await memory.appendTurn([
+            ConversationMessage(role: .user, text: request.message, intents: intents.map(\.rawValue), timestamp: now),
+            ConversationMessage(role: .assistant, text: reply, agent: agent, timestamp: now),
+        ], turn: turn, userID: request.userID, policy: policy, retentionSeconds: Self.statisticsRetentionSeconds, at: now, in: scope)
         return ChatAnswer(reply: reply, agentUsed: agent, intents: scored.map(\.intent.rawValue), confidences: scored.map(\.confidence),
                           sources: sources, provider: provider, escalated: escalated, botActive: botActive, timings: timings,
                           classifier: classifier, providerNotes: notes, escalation: escalation)

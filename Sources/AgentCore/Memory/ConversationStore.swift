@@ -47,8 +47,26 @@ public protocol ConversationStore: Sendable {
     func recordTurn(_ turn: ConversationTurn, retentionSeconds: Int, at now: Date, in scope: TenantScope) async throws(ConversationStoreError)
     /// The turns logged in `from..<to`, oldest first, at most `limit` (the newest ones when there are more).
     func turns(from: Date, to: Date, limit: Int, in scope: TenantScope) async throws(ConversationStoreError) -> [ConversationTurn]
+    /// The kept messages and the bot status together (one read where the store can).
+    func conversation(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (history: [ConversationMessage], bot: BotStatus)
+    /// Appends an answered message's messages and logs its turn (one write where the store can).
+    func appendTurn(_ messages: [ConversationMessage], turn: ConversationTurn, userID: String, policy: MemoryPolicy, retentionSeconds: Int, at now: Date,
+                    in scope: TenantScope) async throws(ConversationStoreError)
     /// Erases every conversation and logged turn of the company; returns how many conversations there were.
     func purge(_ scope: TenantScope) async throws(ConversationStoreError) -> Int
+}
+
+extension ConversationStore {
+    public func conversation(userID: String, at now: Date,
+                             in scope: TenantScope) async throws(ConversationStoreError) -> (history: [ConversationMessage], bot: BotStatus) {
+        (try await history(userID: userID, at: now, in: scope), try await botStatus(userID: userID, at: now, in: scope))
+    }
+
+    public func appendTurn(_ messages: [ConversationMessage], turn: ConversationTurn, userID: String, policy: MemoryPolicy, retentionSeconds: Int,
+                           at now: Date, in scope: TenantScope) async throws(ConversationStoreError) {
+        _ = try await append(messages, userID: userID, policy: policy, at: now, in: scope)
+        try await recordTurn(turn, retentionSeconds: retentionSeconds, at: now, in: scope)
+    }
 }
 
 extension ConversationTurn {

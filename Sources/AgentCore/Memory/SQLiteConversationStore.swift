@@ -56,24 +56,61 @@ public final class SQLiteConversationStore: ConversationStore {
             """, [.text(company), .text(user), .real(stamp), .real(stamp + Double(policy.ttlSeconds))])
     }
 
+    /// Inserts the messages and trims the conversation to the window, inside the caller's transaction.
+    static func insert(_ messages: [ConversationMessage], _ connection: SQLiteConnection, _ company: String, _ userID: String, policy: MemoryPolicy,
+                       now: Date) throws(SQLiteError) {
+        try touch(connection, company, userID, policy: policy, now: now)
+        var next = Int(try connection.query("SELECT next_sequence FROM conversations WHERE company_id = ? AND user_id = ?",
+                                              [.text(company), .text(userID)]).first?.integer(0) ?? 0)
+        for message in messages {
+            _ = try connection.execute("INSERT INTO messages (company_id, user_id, sequence, body) VALUES (?, ?, ?, ?)",
+                                       [.text(company), .text(userID), .integer(next), .text(ConversationMessage.encode(message))])
+            next += 1
+        }
+        _ = try connection.execute("UPDATE conversations SET next_sequence = ? WHERE company_id = ? AND user_id = ?",
+                                   [.integer(next), .text(company), .text(userID)])
+        _ = try connection.execute("DELETE FROM messages WHERE company_id = ? AND user_id = ? AND sequence < ?",
+                                   [.text(company), .text(userID), .integer(next - policy.window)])
+    }
+
+    /// Logs a turn and drops the ones past the retention, inside the caller's transaction.
+    static func log(_ turn: ConversationTurn, _ connection: SQLiteConnection, _ company: String, retentionSeconds: Int, now: Date) throws(SQLiteError) {
+        _ = try connection.execute("DELETE FROM turns WHERE company_id = ? AND timestamp < ?",
+                                   [.text(company), .real(now.timeIntervalSince1970 - Double(retentionSeconds))])
+        _ = try connection.execute("INSERT OR REPLACE INTO turns (company_id, timestamp, id, body) VALUES (?, ?, ?, ?)",
+                                   [.text(company), .real(turn.timestamp.timeIntervalSince1970), .text(turn.id), .text(ConversationTurn.encode(turn))])
+    }
+
     public func append(_ messages: [ConversationMessage], userID: String, policy: MemoryPolicy, at now: Date,
                        in scope: TenantScope) async throws(ConversationStoreError) -> [ConversationMessage] {
         let company = scope.companyID.rawValue
         return try await writing { (connection) throws(SQLiteError) -> [ConversationMessage] in
-            try Self.touch(connection, company, userID, policy: policy, now: now)
-            var next = Int(try connection.query("SELECT next_sequence FROM conversations WHERE company_id = ? AND user_id = ?",
-                                                  [.text(company), .text(userID)]).first?.integer(0) ?? 0)
-            for message in messages {
-                _ = try connection.execute("INSERT INTO messages (company_id, user_id, sequence, body) VALUES (?, ?, ?, ?)",
-                                           [.text(company), .text(userID), .integer(next), .text(ConversationMessage.encode(message))])
-                next += 1
-            }
-            _ = try connection.execute("UPDATE conversations SET next_sequence = ? WHERE company_id = ? AND user_id = ?",
-                                       [.integer(next), .text(company), .text(userID)])
-            _ = try connection.execute("DELETE FROM messages WHERE company_id = ? AND user_id = ? AND sequence < ?",
-                                       [.text(company), .text(userID), .integer(Int(next) - policy.window)])
+            try Self.insert(messages, connection, company, userID, policy: policy, now: now)
             return try connection.query("SELECT body FROM messages WHERE company_id = ? AND user_id = ? ORDER BY sequence",
                                         [.text(company), .text(userID)]).compactMap { $0.text(0).flatMap(ConversationMessage.decode) }
+        }
+    }
+
+    public func appendTurn(_ messages: [ConversationMessage], turn: ConversationTurn, userID: String, policy: MemoryPolicy, retentionSeconds: Int,
+                           at now: Date, in scope: TenantScope) async throws(ConversationStoreError) {
+        let company = scope.companyID.rawValue
+        try await writing { (connection) throws(SQLiteError) in
+            try Self.insert(messages, connection, company, userID, policy: policy, now: now)
+            try Self.log(turn, connection, company, retentionSeconds: retentionSeconds, now: now)
+        }
+    }
+
+    public func conversation(userID: String, at now: Date,
+                             in scope: TenantScope) async throws(ConversationStoreError) -> (history: [ConversationMessage], bot: BotStatus) {
+        let company = scope.companyID.rawValue
+        return try await reading { (connection) throws(SQLiteError) -> (history: [ConversationMessage], bot: BotStatus) in
+            guard let row = try connection.query(
+                "SELECT bot_active, bot_reason, bot_changed_at FROM conversations WHERE company_id = ? AND user_id = ? AND expires_at > ?",
+                [.text(company), .text(userID), .real(now.timeIntervalSince1970)]).first else { return ([], BotStatus()) }
+            let bot = BotStatus(active: (row.int(0) ?? 1) != 0, reason: row.text(1), changedAt: row.real(2).map(Date.init(timeIntervalSince1970:)))
+            let history = try connection.query("SELECT body FROM messages WHERE company_id = ? AND user_id = ? ORDER BY sequence",
+                                               [.text(company), .text(userID)]).compactMap { $0.text(0).flatMap(ConversationMessage.decode) }
+            return (history, bot)
         }
     }
 
@@ -160,12 +197,9 @@ public final class SQLiteConversationStore: ConversationStore {
     }
 
     public func recordTurn(_ turn: ConversationTurn, retentionSeconds: Int, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) {
-        let company = scope.companyID.rawValue, body = ConversationTurn.encode(turn)
+        let company = scope.companyID.rawValue
         try await writing { (connection) throws(SQLiteError) -> Void in
-            _ = try connection.execute("DELETE FROM turns WHERE company_id = ? AND timestamp < ?",
-                                       [.text(company), .real(now.timeIntervalSince1970 - Double(retentionSeconds))])
-            _ = try connection.execute("INSERT OR REPLACE INTO turns (company_id, timestamp, id, body) VALUES (?, ?, ?, ?)",
-                                       [.text(company), .real(turn.timestamp.timeIntervalSince1970), .text(turn.id), .text(body)])
+            try Self.log(turn, connection, company, retentionSeconds: retentionSeconds, now: now)
         }
     }
 

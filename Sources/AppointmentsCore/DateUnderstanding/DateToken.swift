@@ -1,4 +1,5 @@
 import Foundation
+import TextFolding
 
 /// One token of a patient's text for the date parser: a word (lower case, accents removed) or a number
 /// group (digits with the `:`, `/`, `-` or `.` that join them: `15/12/2026`, `3:30`), with the original
@@ -61,6 +62,6 @@ struct DateToken: Sendable, Equatable {
 
     /// Lower case without diacritics (`Ñ` → `n`).
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        LatinFolding.folded(text)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextFolding
 import TenantStorage
 import Wire
 
@@ -68,7 +69,7 @@ extension PatientDetails {
     }
 
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        LatinFolding.folded(text)
             .split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 

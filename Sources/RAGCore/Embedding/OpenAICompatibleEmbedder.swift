@@ -78,36 +78,43 @@ public final class OpenAICompatibleEmbedder: Embedder {
     private func embed(_ texts: [String], query: Bool) async throws(EmbeddingError) -> [[Float]] {
         guard !texts.isEmpty else { return [] }
         let batches = stride(from: 0, to: texts.count, by: settings.batchSize).map { Array(texts[$0..<min(texts.count, $0 + settings.batchSize)]) }
-        var results = [[[Float]]](repeating: [], count: batches.count)
-        var next = 0
-        let outcome: EmbeddingError? = await withTaskGroup(of: (Int, Result<[[Float]], EmbeddingError>).self) { group in
-            func start() {
-                guard next < batches.count else { return }
-                let position = next, batch = batches[position]
-                next += 1
-                group.addTask {
-                    do throws(EmbeddingError) {
-                        return (position, .success(try await self.request(batch, query: query)))
-                    } catch {
-                        return (position, .failure(error))
-                    }
-                }
+        // The batches run at most `maximumConcurrentBatches` at a time; the group's body owns all its state
+        // (a nested function capturing the group and outer variables trapped in release builds).
+        let outcome: Result<[[[Float]]], EmbeddingError> = await withTaskGroup(of: (Int, Result<[[Float]], EmbeddingError>).self) { group in
+            var results = [[[Float]]](repeating: [], count: batches.count)
+            var started = 0
+            while started < min(batches.count, settings.maximumConcurrentBatches) {
+                let position = started, batch = batches[position]
+                group.addTask { await (position, self.attempt(batch, query: query)) }
+                started += 1
             }
-            for _ in 0..<settings.maximumConcurrentBatches { start() }
-            for await (position, result) in group {
+            while let (position, result) = await group.next() {
                 switch result {
                 case .success(let vectors):
                     results[position] = vectors
-                    start()
+                    if started < batches.count {
+                        let next = started, batch = batches[next]
+                        group.addTask { await (next, self.attempt(batch, query: query)) }
+                        started += 1
+                    }
                 case .failure(let error):
                     group.cancelAll()
-                    return error
+                    return .failure(error)
                 }
             }
-            return nil
+            return .success(results)
         }
-        if let outcome { throw outcome }
+        let results = try outcome.get()
         return results.flatMap { $0 }
+    }
+
+    /// One batch's call as a result, for the task group.
+    private func attempt(_ inputs: [String], query: Bool) async -> Result<[[Float]], EmbeddingError> {
+        do throws(EmbeddingError) {
+            return .success(try await request(inputs, query: query))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// One `/embeddings` call.

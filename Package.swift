@@ -151,10 +151,10 @@ let package = Package(
             name: "AppointmentsBench", dependencies: ["AppointmentsCore", "Wire", "TenantStorage"],
             path: "Sources/AppointmentsBench", swiftSettings: swiftSettings),
 
-        .executableTarget(name: "AgentBench", dependencies: ["AgentCore"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
+        .executableTarget(name: "AgentBench", dependencies: ["AgentCore", "RAGCore", "HTTPClient", "Wire"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TextFolding", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TextFolding", "RAGCore", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
                                                             "HTTPServerCore", "NetworkCore", "TestSupport"],
                     swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",

@@ -61,8 +61,12 @@ default:
 }
 host.logger.info("conversation memory: \(memoryKind)")
 let knowledge: RAGKnowledgeSearch
+let exemplars: ExemplarClassifier
 do {
-    knowledge = RAGKnowledgeSearch(client: try host.client(for: .rag))
+    let ragClient = try host.client(for: .rag)
+    knowledge = RAGKnowledgeSearch(client: ragClient)
+    // Messages with no cue the lexicons know are compared with exemplar messages, with the company's embedder.
+    exemplars = ExemplarClassifier(embedding: RAGTextEmbedding(client: ragClient))
 } catch {
     host.exitMisconfigured(error)
 }
@@ -86,7 +90,7 @@ do {
     host.exitMisconfigured(ConfigurationError("cannot start the language-model HTTP client: \(error)"))
 }
 ConversationService(companies: companies, engine: ConversationEngine(memory: memory, knowledge: knowledge, appointments: book,
-                                                                     languageModels: languageModels, logger: host.logger),
+                                                                     languageModels: languageModels, exemplars: exemplars, logger: host.logger),
                     memoryKind: memoryKind)
     .register(on: &router)
 // Purge: the company's appointments and conversations.

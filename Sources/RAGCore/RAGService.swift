@@ -101,6 +101,23 @@ public struct RAGService: Sendable {
         router.register(RAGAPI.embeddingJob, execution: .cooperative) { [self] request, _ in
             try await knowledge.job(request.jobID, scope: try await scope(request.companyID).scope)
         }
+        router.register(RAGAPI.embedTexts, execution: .cooperative) { [self] request, _ in
+            let scope = try await scope(request.companyID).scope
+            guard request.texts.count <= EmbedTextsRequest.maximumTexts,
+                  request.texts.allSatisfy({ !$0.isEmpty && $0.count <= EmbedTextsRequest.maximumLength }) else {
+                throw KnowledgeError.invalidArgument("1–\(EmbedTextsRequest.maximumLength) characters each, at most \(EmbedTextsRequest.maximumTexts) texts")
+            }
+            let embedder = await knowledge.embedders.embedder(for: scope.companyID)
+            var vectors: [[Float]] = []
+            for text in request.texts {
+                do throws(EmbeddingError) {
+                    vectors.append(try await embedder.embed(query: text))
+                } catch {
+                    throw KnowledgeError.unavailable("the embedder failed: \(error)")
+                }
+            }
+            return EmbedTextsResponse(embedder: embedder.identifier, vectors: vectors)
+        }
         router.register(RAGAPI.documentStats, execution: .cooperative) { [self] request, _ in
             let (scope, company) = try await scope(request.companyID)
             return try await knowledge.stats(scope: scope, maximumDocuments: company.maxDocuments)

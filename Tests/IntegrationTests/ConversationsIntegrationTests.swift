@@ -47,6 +47,12 @@ extension IntegrationSuite {
             let followUp = try #require(chat(fixture, "benova", "user123", "¿y qué incluye?"))
             #expect(followUp["agent_used"] as? String == "sales" && !(followUp["bot_response"] as? String ?? "").contains("Soy"), "\(followUp)")
 
+            // A message the lexicons cannot read (typos) is compared with exemplar messages through the RAG
+            // service's embedder for the company.
+            let typos = try #require(chat(fixture, "benova", "typos", "cuanto bale la limpiesa"))
+            #expect(typos["agent_used"] as? String == "sales" && (typos["context"] as? [String: Any])?["classifier"] as? String == "builtin+exemplars",
+                    "\(typos)")
+
             // An emergency without obvious keywords: protocol from the documents, escalation, the bot pauses.
             let emergency = try #require(chat(fixture, "benova", "maria", "me puse relleno ayer y el labio se me está poniendo blanco"))
             let context = emergency["context"] as? [String: Any]
@@ -61,7 +67,7 @@ extension IntegrationSuite {
             #expect((history?["messages"] as? [[String: Any]])?.count == 4 && history?["bot_active"] as? Bool == true)
             #expect(call(fixture, "GET", "/api/conversations/maria/history", company: "benova")?.json?["bot_active"] as? Bool == false)
             let listed = call(fixture, "GET", "/api/conversations?page=1&page_size=10", company: "benova")?.json
-            #expect((listed?["conversations"] as? [[String: Any]])?.compactMap { $0["user_id"] as? String }.sorted() == ["maria", "user123"])
+            #expect((listed?["conversations"] as? [[String: Any]])?.compactMap { $0["user_id"] as? String }.sorted() == ["maria", "typos", "user123"])
             #expect(call(fixture, "GET", "/api/conversations/user123/export", company: "benova")?.header("Content-Disposition")?.contains("attachment") == true)
             #expect(call(fixture, "GET", "/api/conversations/user123/history", company: "dental")?.status == 404)
             #expect(call(fixture, "DELETE", "/api/conversations/user123", company: "benova")?.status == 200)

@@ -35,13 +35,16 @@ public final class ConversationEngine: Sendable {
     public let knowledge: any KnowledgeSearch
     public let appointments: AppointmentBook
     let languageModels: (any LanguageModelResolver)?
+    let exemplars: ExemplarClassifier?
     let responder = GroundedResponder()
     let modelResponder = ModelResponder()
     let logger: Logger
     let clock: @Sendable () -> Date
 
     public init(memory: any ConversationStore, knowledge: any KnowledgeSearch, appointments: AppointmentBook,
-                languageModels: (any LanguageModelResolver)? = nil, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+                languageModels: (any LanguageModelResolver)? = nil, exemplars: ExemplarClassifier? = nil, logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.exemplars = exemplars
         self.memory = memory
         self.knowledge = knowledge
         self.appointments = appointments
@@ -76,9 +79,14 @@ public final class ConversationEngine: Sendable {
 
         let classifying = ContinuousClock.now
         let context = history.map { RouterTurn(fromPatient: $0.role == .user, text: $0.text, intents: $0.intents.compactMap(Intent.init(rawValue:))) }
-        var scored = Self.router(for: company).classify(request.message, context: context)
+        var (scored, basis) = Self.router(for: company).classifyExplained(request.message, context: context)
         let model = await languageModels?.languageModel(for: company)
         var classifier = "builtin"
+        if basis == .none, status.active, let exemplars, let similar = await exemplars.classify(request.message, company: company.id) {
+            // No cue of its own and nothing to carry over: the exemplar messages it is most like decide.
+            scored = [similar]
+            classifier = "builtin+exemplars"
+        }
         var notes: [String] = []
         if let model, model.routing, status.active, scored.first?.intent != .emergency {
             switch await ModelIntentClassifier().classify(request.message, context: context, companyName: company.companyName, model: model.model) {

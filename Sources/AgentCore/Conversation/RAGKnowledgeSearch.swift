@@ -15,3 +15,26 @@ public struct RAGKnowledgeSearch: KnowledgeSearch {
         return try? await client.call(RAGAPI.searchDocuments, request, metadata: metadata, timeout: .seconds(3)).results
     }
 }
+
+/// ``TextEmbedding`` through the RAG service's `rag/embedTexts` (the company's own embedder), in batches of
+/// at most 64 texts, with the company as the call's tenant.
+public struct RAGTextEmbedding: TextEmbedding {
+    let client: RPCClient
+
+    public init(client: RPCClient) { self.client = client }
+
+    public func embed(_ texts: [String], company: CompanyID) async -> (embedder: String, vectors: [[Float]])? {
+        var metadata = Metadata()
+        metadata.tenant = company.rawValue
+        var embedder = "", vectors: [[Float]] = []
+        for start in stride(from: 0, to: texts.count, by: EmbedTextsRequest.maximumTexts) {
+            let batch = texts[start..<min(texts.count, start + EmbedTextsRequest.maximumTexts)].map { String($0.prefix(EmbedTextsRequest.maximumLength)) }
+            guard let answer = try? await client.call(RAGAPI.embedTexts, EmbedTextsRequest(companyID: company, texts: batch), metadata: metadata,
+                                                      timeout: .seconds(10)),
+                  answer.vectors.count == batch.count, embedder.isEmpty || embedder == answer.embedder else { return nil }
+            embedder = answer.embedder
+            vectors += answer.vectors
+        }
+        return (embedder, vectors)
+    }
+}

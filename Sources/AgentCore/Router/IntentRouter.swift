@@ -49,6 +49,21 @@ public struct IntentRouter: Sendable {
     static let threshold = 1.0
 
     public func classify(_ message: String, context: [RouterTurn] = []) -> [IntentScore] {
+        classifyExplained(message, context: context).scores
+    }
+
+    /// What a classification rests on.
+    public enum Basis: Sendable, Equatable {
+        /// Cues of the message itself (or an emergency).
+        case cues
+        /// Nothing of its own: the intents were carried over from the conversation.
+        case context
+        /// Nothing at all: the default (support, low confidence), where a second opinion helps most.
+        case none
+    }
+
+    /// The intents, and what they rest on.
+    public func classifyExplained(_ message: String, context: [RouterTurn] = []) -> (scores: [IntentScore], basis: Basis) {
         let text = RouterText(message)
         var scores: [Intent: Double] = [:]
         let emergency = EmergencyDetector.detect(text)
@@ -57,8 +72,10 @@ public struct IntentRouter: Sendable {
         }
         RouterLexicon.adjust(&scores, text)
         var found = scores.filter { $0.value >= Self.threshold }
+        var basis: Basis = !found.isEmpty || emergency.isEmergency ? .cues : .none
         if found.isEmpty, !emergency.isEmergency {
             found = followUp(text, context: context, scores: scores)
+            if !found.isEmpty { basis = .context }
         }
         var results = found.map { IntentScore(intent: $0.key, confidence: Self.confidence($0.value)) }
             .sorted { ($0.confidence, $0.intent.rawValue) > ($1.confidence, $1.intent.rawValue) }
@@ -68,7 +85,7 @@ public struct IntentRouter: Sendable {
             results.insert(IntentScore(intent: .emergency, confidence: 0.99), at: 0)
         }
         if results.isEmpty { results = [IntentScore(intent: .support, confidence: 0.4)] }
-        return results
+        return (results, basis)
     }
 
     func extensionScore(_ intent: Intent, _ text: RouterText) -> Double {

@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// Scores the router on a labelled set: per-intent precision, recall and F1 (multi-label: each intent is a
 /// yes/no decision per message), macro-F1 over the five intents, exact-match accuracy per kind of message,
@@ -71,15 +72,41 @@ public enum RouterEvaluation {
     }
 
     public static func evaluate(_ cases: [Case], router: IntentRouter = IntentRouter()) -> Report {
-        var report = Report()
-        report.cases = cases.count
-        var truePositives: [Intent: Int] = [:], falsePositives: [Intent: Int] = [:], falseNegatives: [Intent: Int] = [:]
-        var times: [Double] = []
+        var timed: [(Case, Set<Intent>, Double)] = []
         for item in cases {
             let start = ContinuousClock.now
             let found = Set(router.classify(item.text, context: item.context).map(\.intent))
-            let elapsed = ContinuousClock.now - start
-            times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+            timed.append((item, found, microseconds(since: start)))
+        }
+        return score(timed)
+    }
+
+    /// The built-in router, with the exemplar classifier deciding the messages it has no basis for (as the
+    /// conversation engine does); `company` names the embedder's tenant.
+    public static func evaluate(_ cases: [Case], exemplars: ExemplarClassifier, company: CompanyID) async -> Report {
+        var timed: [(Case, Set<Intent>, Double)] = []
+        let router = IntentRouter()
+        for item in cases {
+            let start = ContinuousClock.now
+            var (scores, basis) = router.classifyExplained(item.text, context: item.context)
+            if basis == .none, let similar = await exemplars.classify(item.text, company: company) { scores = [similar] }
+            timed.append((item, Set(scores.map(\.intent)), microseconds(since: start)))
+        }
+        return score(timed)
+    }
+
+    static func microseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
+    }
+
+    static func score(_ timed: [(Case, Set<Intent>, Double)]) -> Report {
+        var report = Report()
+        report.cases = timed.count
+        var truePositives: [Intent: Int] = [:], falsePositives: [Intent: Int] = [:], falseNegatives: [Intent: Int] = [:]
+        var times: [Double] = []
+        for (item, found, time) in timed {
+            times.append(time)
             for intent in Intent.allCases {
                 switch (found.contains(intent), item.expected.contains(intent)) {
                 case (true, true): truePositives[intent, default: 0] += 1

@@ -300,3 +300,27 @@ public struct UploadDocumentResponse: Codable, Sendable, Equatable {
         self.job = job
     }
 }
+
+/// `rag/embedTexts` request: vectors for short texts with the company's embedder (the agent service's
+/// exemplar router uses it), at most ``maximumTexts`` of at most ``maximumLength`` characters.
+public struct EmbedTextsRequest: TenantScopedRequest, Codable, Sendable, Equatable {
+    public static let maximumTexts = 64
+    public static let maximumLength = 2_000
+    public var companyID: CompanyID
+    public var texts: [String]
+    public init(companyID: CompanyID, texts: [String]) {
+        self.companyID = companyID
+        self.texts = texts
+    }
+}
+
+/// `rag/embedTexts` response: one L2-normalised vector per text (embedded as a search query), in order.
+public struct EmbedTextsResponse: Codable, Sendable, Equatable {
+    /// The embedder's identifier (vectors of different embedders are not comparable).
+    public var embedder: String
+    public var vectors: [[Float]]
+    public init(embedder: String, vectors: [[Float]]) {
+        self.embedder = embedder
+        self.vectors = vectors
+    }
+}

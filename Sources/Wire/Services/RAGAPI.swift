@@ -32,12 +32,15 @@ public enum RAGAPI {
     public static let embeddingJob = Method<EmbeddingJobRequest, EmbeddingJobStatus>(service: service, name: "embeddingJob",
                                                                                      idempotent: true)
     /// The most documents one `addDocuments` call may carry.
+    /// Vectors for short texts with the company's embedder.
+    public static let embedTexts = Method<EmbedTextsRequest, EmbedTextsResponse>(service: service, name: "embedTexts", idempotent: true)
+
     public static let maximumDocumentsPerCall = 1_000
 
     /// Every method the RAG service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         addDocuments.descriptor, uploadDocument.descriptor, searchDocuments.descriptor, listDocuments.descriptor, getDocument.descriptor,
         deleteDocument.descriptor, documentStats.descriptor, vectorstoreHealth.descriptor, forceRecovery.descriptor,
-        embeddingJob.descriptor,
+        embeddingJob.descriptor, embedTexts.descriptor,
     ]
 }

@@ -154,7 +154,7 @@ let package = Package(
         .executableTarget(name: "AgentBench", dependencies: ["AgentCore", "RAGCore", "HTTPClient", "Wire"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TextFolding", "RAGCore", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
+        .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TextFolding", "RAGCore", "CompanyModel", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",
                                                             "HTTPServerCore", "NetworkCore", "TestSupport"],
                     swiftSettings: swiftSettings),
         .target(name: "TestSupport", dependencies: ["HTTPClient", "HTTPServerCore", "NetworkCore"], path: "Tests/TestSupport",

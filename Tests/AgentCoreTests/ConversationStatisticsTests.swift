@@ -1,3 +1,4 @@
+import CompanyModel
 import Foundation
 import Testing
 import Wire
@@ -34,5 +35,24 @@ struct ConversationStatisticsTests {
         #expect(router.classify("morpheus").first?.intent == .sales)
         #expect(IntentRouter().classify("morpheus").first?.intent != .sales)
         #expect(router.classify("¿tienen algún hueco el jueves?").contains { $0.intent == .availability })
+    }
+}
+
+/// The language-model settings and router keywords a company may have, checked where they enter.
+struct ConversationSettingsValidationTests {
+    func problems(_ extra: String) throws -> [String: String] {
+        let json = #"{"company_id":"benova","company_name":"Benova","#  + extra + "}"
+        return CompanyValidator.fieldProblems(try JSONDecoder().decode(Company.self, from: Data(json.utf8)))
+    }
+
+    @Test func goodSettings_Pass_AndBadOnesNameTheirField() throws {
+        #expect(try problems(#""providers":{"llm":{"provider":"openai","base_url":"http://127.0.0.1:8080/v1","model":"m","temperature":0.2,"timeout_seconds":8,"routing":true}},"router_keywords":{"sales":["morpheus8"]}"#).isEmpty)
+        let bad = try problems(#"""
+            "providers":{"llm":{"provider":"openai","base_url":"http://x/v1","model":"m","temperature":3,"timeout_seconds":0.1},
+                         "embeddings":{"temperature":0.5,"routing":true}},
+            "router_keywords":{"emergency":["labio"],"sales":[""]}
+            """#)
+        #expect(Set(bad.keys) == ["providers.llm.temperature", "providers.llm.timeout_seconds", "providers.embeddings.temperature",
+                                  "providers.embeddings.routing", "router_keywords.emergency", "router_keywords.sales"], "\(bad)")
     }
 }

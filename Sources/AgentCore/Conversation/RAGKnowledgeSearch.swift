@@ -17,7 +17,7 @@ public struct RAGKnowledgeSearch: KnowledgeSearch {
 }
 
 /// ``TextEmbedding`` through the RAG service's `rag/embedTexts` (the company's own embedder), in batches of
-/// at most 64 texts, with the company as the call's tenant.
+/// at most 64 texts, with the company as the call's tenant; nil when the service or its embedder fails.
 public struct RAGTextEmbedding: TextEmbedding {
     let client: RPCClient
 
@@ -29,8 +29,10 @@ public struct RAGTextEmbedding: TextEmbedding {
         var embedder = "", vectors: [[Float]] = []
         for start in stride(from: 0, to: texts.count, by: EmbedTextsRequest.maximumTexts) {
             let batch = texts[start..<min(texts.count, start + EmbedTextsRequest.maximumTexts)].map { String($0.prefix(EmbedTextsRequest.maximumLength)) }
+            // A patient's message waits at most 2 s for its vector (then the router's default stands); the
+            // exemplars, embedded once per company, may take longer.
             guard let answer = try? await client.call(RAGAPI.embedTexts, EmbedTextsRequest(companyID: company, texts: batch), metadata: metadata,
-                                                      timeout: .seconds(10)),
+                                                      timeout: texts.count == 1 ? .seconds(2) : .seconds(20)),
                   answer.vectors.count == batch.count, embedder.isEmpty || embedder == answer.embedder else { return nil }
             embedder = answer.embedder
             vectors += answer.vectors

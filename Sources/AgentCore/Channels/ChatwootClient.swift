@@ -1,0 +1,121 @@
+import Foundation
+import HTTPClient
+
+/// Where and as whom a company talks to Chatwoot: its base URL, account and API access token (the
+/// agent-bot's token, so replies are authored by the bot and `pending → open` is a bot handoff).
+public struct ChatwootAccount: Sendable, Equatable {
+    public var baseURL: String
+    public var accountID: String
+    public var token: String
+    public init(baseURL: String, accountID: String, token: String) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.accountID = accountID
+        self.token = token
+    }
+}
+
+/// The Chatwoot Application API calls the bot makes, on the shared ``HTTPClient``: create a message (a reply,
+/// or a private note), set a conversation's status and priority, add labels.
+///
+/// The token travels in the `Api-Access-Token` header (the hyphen form: proxies drop underscore headers) and
+/// is never logged or put in an error. 429 and 5xx answers are tried again with exponential backoff (Chatwoot's
+/// 429 carries no `Retry-After`); a connection failure or a timeout is not, since the request may have
+/// reached Chatwoot: the caller's outbox decides. Long replies are split at sentence boundaries under
+/// ``maximumMessageLength``.
+public final class ChatwootClient: Sendable {
+    /// The longest message sent as one (Instagram's limit is 1,000 characters, WhatsApp's 4,096).
+    public static let maximumMessageLength = 1_000
+
+    let client: HTTPClient
+    let timeout: Duration
+    let retry: HTTPRetryPolicy
+
+    public init(client: HTTPClient, timeout: Duration = .seconds(10), maximumAttempts: Int = 4, initialBackoff: Duration = .milliseconds(500)) {
+        self.client = client
+        self.timeout = timeout
+        retry = HTTPRetryPolicy(maximumAttempts: maximumAttempts, initialBackoff: initialBackoff, maximumBackoff: .seconds(8),
+                                retryStatuses: [429, 500, 502, 503, 504], retryConnectionFailures: false, maximumRetryAfter: .seconds(10))
+    }
+
+    /// Posts `content` to the conversation (`private: true` makes it an internal note); returns the message id.
+    @discardableResult
+    public func createMessage(_ content: String, conversation: Int, isPrivate: Bool = false,
+                              on account: ChatwootAccount) async throws(ChatwootError) -> Int? {
+        let body: [String: Any] = ["content": content, "message_type": "outgoing", "private": isPrivate, "content_type": "text"]
+        let answer = try await post("conversations/\(conversation)/messages", body, on: account)
+        return answer["id"] as? Int
+    }
+
+    /// Sends a reply as one message per part of ``parts(of:limit:)``; returns the message ids.
+    public func sendReply(_ text: String, conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) -> [Int] {
+        var ids: [Int] = []
+        for part in Self.parts(of: text) {
+            if let id = try await createMessage(part, conversation: conversation, on: account) { ids.append(id) }
+        }
+        return ids
+    }
+
+    /// Sets the conversation's status (`open`, `pending`, `resolved`, `snoozed`).
+    public func setStatus(_ status: String, conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) {
+        _ = try await post("conversations/\(conversation)/toggle_status", ["status": status], on: account)
+    }
+
+    /// Sets the conversation's priority (`urgent`, `high`, `medium`, `low`, or none).
+    public func setPriority(_ priority: String, conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) {
+        _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": priority], on: account)
+    }
+
+    /// Adds labels to the conversation.
+    public func addLabels(_ labels: [String], conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) {
+        _ = try await post("conversations/\(conversation)/labels", ["labels": labels], on: account)
+    }
+
+    /// `text` in parts of at most `limit` characters, cut after a sentence end (`.`, `!`, `?`, a line break)
+    /// when there is one in the part's second half, else after a space, else at the limit.
+    public static func parts(of text: String, limit: Int = maximumMessageLength) -> [String] {
+        var parts: [String] = []
+        var rest = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        while rest.count > limit {
+            let window = rest.prefix(limit)
+            let half = window.index(window.startIndex, offsetBy: limit / 2)
+            let cut = window[half...].lastIndex { ".!?\n".contains($0) }.map { window.index(after: $0) }
+                ?? window[half...].lastIndex(of: " ").map { window.index(after: $0) } ?? window.endIndex
+            parts.append(String(rest[..<cut]).trimmingCharacters(in: .whitespacesAndNewlines))
+            rest = rest[cut...].drop { $0.isWhitespace }
+        }
+        if !rest.isEmpty { parts.append(String(rest)) }
+        return parts.filter { !$0.isEmpty }
+    }
+
+    /// One API call; the answer's JSON object.
+    func post(_ path: String, _ body: [String: Any], on account: ChatwootAccount) async throws(ChatwootError) -> [String: Any] {
+        guard !account.baseURL.isEmpty, !account.token.isEmpty else { throw ChatwootError(.notConfigured, "the company has no Chatwoot base URL or token") }
+        guard let payload = try? JSONSerialization.data(withJSONObject: body) else { throw ChatwootError(.rejected, "cannot encode the request") }
+        let url = "\(account.baseURL)/api/v1/accounts/\(account.accountID)/\(path)"
+        var request = HTTPClientRequest(method: "POST", url: url, body: [UInt8](payload), timeout: timeout, connectTimeout: min(timeout, .seconds(3)),
+                                        maximumResponseBytes: 1 << 20, retry: retry)
+        request.addHeader("Content-Type", "application/json")
+        request.addHeader("Accept", "application/json")
+        request.addHeader("Api-Access-Token", account.token)
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request)
+        } catch {
+            throw ChatwootError(.unreachable, "\(path): \(error.message)", status: error.status)
+        }
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        guard (200..<300).contains(response.status) else {
+            let detail = object?["error"] as? String ?? object?["message"] as? String ?? (object?["errors"] as? [String])?.first
+                ?? String(response.text.prefix(120)).trimmingCharacters(in: .whitespacesAndNewlines)
+            let kind: ChatwootError.Kind = switch response.status {
+            case 401: .unauthorized
+            case 404: .notFound
+            case 429: .rateLimited
+            case 500...: .serverError
+            default: .rejected
+            }
+            throw ChatwootError(kind, "\(path) answered \(response.status) after \(response.attempts) attempt(s): \(detail)", status: response.status)
+        }
+        return object ?? [:]
+    }
+}

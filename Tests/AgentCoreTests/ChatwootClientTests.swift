@@ -9,7 +9,7 @@ import TestSupport
 
 /// A local server that speaks Chatwoot's Application API for the calls the bot makes, records each one, and
 /// fails like Chatwoot does when asked: account `429` throttles twice (rack-attack's `429 Retry later`, no
-/// Retry-After), `500` fails every time, `401` refuses the token, `slow` answers after 5 s.
+/// Retry-After), `500` fails every time, `401` refuses the token, `slow` answers after 8 s.
 final class FakeChatwoot: HTTPResponder, Sendable {
     struct Call: Sendable, Equatable {
         var path: String
@@ -36,7 +36,7 @@ final class FakeChatwoot: HTTPResponder, Sendable {
             return HTTPResponse(status: 429, headers: ["Content-Type": "text/plain"], body: Array("Retry later\n".utf8))
         case "500": return .json(500, Array(#"{"error":"Internal Server Error"}"#.utf8))
         case "slow":
-            try? await Task.sleep(for: .seconds(5))
+            try? await Task.sleep(for: .seconds(8))
         default: break
         }
         switch parts.last {
@@ -55,7 +55,8 @@ final class FakeChatwoot: HTTPResponder, Sendable {
     func withChatwoot(_ body: (String, FakeChatwoot, ChatwootClient) async throws -> Void) async throws {
         let fake = FakeChatwoot()
         try await withLocalHTTPServer(fake) { base, http in
-            try await body(base, fake, ChatwootClient(client: http, timeout: .milliseconds(800), initialBackoff: .milliseconds(50)))
+            // 3 s: generous for a loaded machine, well under the slow account's 8 s.
+            try await body(base, fake, ChatwootClient(client: http, timeout: .seconds(3), initialBackoff: .milliseconds(50)))
         }
     }
 

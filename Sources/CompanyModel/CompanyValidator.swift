@@ -67,9 +67,14 @@ public enum CompanyValidator {
         }
         if let url = company.scheduleServiceURL, !isHTTPURL(url) { problems["schedule_service_url"] = "must be an http(s) URL" }
         if let url = company.chatwoot?.baseURL, !isHTTPURL(url) { problems["chatwoot.base_url"] = "must be an http(s) URL" }
-        if let statuses = company.chatwoot?.botActiveStatuses,
-           statuses.isEmpty || statuses.count > 4 || !statuses.allSatisfy({ ["open", "pending", "snoozed", "resolved"].contains($0) }) {
+        let statuses: Set<String> = ["open", "pending", "snoozed", "resolved"]
+        if let active = company.chatwoot?.botActiveStatuses, active.isEmpty || active.count > 4 || !active.allSatisfy(statuses.contains) {
             problems["chatwoot.bot_active_statuses"] = "must list Chatwoot statuses (open, pending, snoozed, resolved)"
+        }
+        if let human = company.chatwoot?.humanStatus, !statuses.contains(human) {
+            problems["chatwoot.human_status"] = "must be a Chatwoot status (open, pending, snoozed, resolved)"
+        } else if let chatwoot = company.chatwoot, chatwoot.effectiveBotActiveStatuses.contains(chatwoot.effectiveHumanStatus) {
+            problems["chatwoot.human_status"] = "must not be one of the bot-active statuses (the bot would keep answering after a handoff)"
         }
         for (field, secret) in [("chatwoot.api_access_token", company.chatwoot?.apiAccessToken),
                                 ("chatwoot.webhook_secret", company.chatwoot?.webhookSecret)] {

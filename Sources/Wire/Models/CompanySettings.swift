@@ -1,33 +1,58 @@
 /// A company's Chatwoot connection. The token and webhook secret are secrets.
 public struct ChatwootSettings: Codable, Sendable, Equatable {
+    /// How Chatwoot reaches us, which decides the handoff convention.
+    public enum Integration: String, Codable, Sendable, Equatable, CaseIterable {
+        /// An agent bot on the inbox: the bot owns `pending` conversations and hands off by opening them.
+        case agentBot = "agent_bot"
+        /// An account webhook (the original's setup): the bot answers `open` conversations.
+        case accountWebhook = "account_webhook"
+    }
+
     public var baseURL: String?
     public var apiAccessToken: String?
-    /// Without it, the webhook accepts unsigned events for this company.
+    /// The secret Chatwoot signs webhooks with (a secret: write-only outside the config service).
     public var webhookSecret: String?
-    /// Conversation statuses in which the bot answers (`["open"]` as in the original; `["pending"]` suits
-    /// Chatwoot agent-bot inboxes).
-    public var botActiveStatuses: [String]
+    /// Whether unsigned or wrongly signed webhooks are refused (nil: when a webhook secret is set). Companies
+    /// created through the admin API get `true`; older Chatwoot versions (before v4.11.2) sign nothing.
+    public var requireSignature: Bool?
+    /// nil: `account_webhook`, as the original was set up.
+    public var integration: Integration?
+    /// Conversation statuses in which the bot answers; nil: the integration's (`["pending"]` for an agent
+    /// bot, `["open"]` for an account webhook).
+    public var botActiveStatuses: [String]?
+    /// The status a handoff to a person sets; nil: `open` for an agent bot (Chatwoot's bot handoff),
+    /// `pending` for an account webhook (out of the bot's `open`).
+    public var humanStatus: String?
 
     enum CodingKeys: String, CodingKey {
         case baseURL = "base_url", apiAccessToken = "api_access_token", webhookSecret = "webhook_secret"
-        case botActiveStatuses = "bot_active_statuses"
+        case requireSignature = "require_signature", integration, botActiveStatuses = "bot_active_statuses", humanStatus = "human_status"
     }
 
-    public init(baseURL: String? = nil, apiAccessToken: String? = nil, webhookSecret: String? = nil,
-                botActiveStatuses: [String] = ["open"]) {
+    public init(baseURL: String? = nil, apiAccessToken: String? = nil, webhookSecret: String? = nil, requireSignature: Bool? = nil,
+                integration: Integration? = nil, botActiveStatuses: [String]? = nil, humanStatus: String? = nil) {
         self.baseURL = baseURL
         self.apiAccessToken = apiAccessToken
         self.webhookSecret = webhookSecret
+        self.requireSignature = requireSignature
+        self.integration = integration
         self.botActiveStatuses = botActiveStatuses
+        self.humanStatus = humanStatus
     }
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(baseURL: try c.decodeIfPresent(String.self, forKey: .baseURL),
-                  apiAccessToken: try c.decodeIfPresent(String.self, forKey: .apiAccessToken),
-                  webhookSecret: try c.decodeIfPresent(String.self, forKey: .webhookSecret),
-                  botActiveStatuses: try c.decodeIfPresent([String].self, forKey: .botActiveStatuses) ?? ["open"])
+    /// The integration in effect.
+    public var effectiveIntegration: Integration { integration ?? .accountWebhook }
+
+    /// The statuses in which the bot answers, explicit or the integration's.
+    public var effectiveBotActiveStatuses: [String] {
+        botActiveStatuses ?? (effectiveIntegration == .agentBot ? ["pending"] : ["open"])
     }
+
+    /// The status a handoff sets, explicit or the integration's.
+    public var effectiveHumanStatus: String { humanStatus ?? (effectiveIntegration == .agentBot ? "open" : "pending") }
+
+    /// Whether webhooks must carry a valid signature, explicit or because a secret is set.
+    public var signatureRequired: Bool { requireSignature ?? (webhookSecret.map { !$0.isEmpty } ?? false) }
 }
 
 /// Conversation memory: how many messages are kept and for how long.

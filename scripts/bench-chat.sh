@@ -15,18 +15,13 @@ SECONDS_PER_RUN=${1:-10}
 CONNECTIONS=${2:-32}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
 source scripts/lib/release-workdir.sh chat-bench
-export WIRE_RUN_DIR="$WORK" LOG_LEVEL=warning GATEWAY_ACCESS_LOG_OFF=1
-export COMPANIES_CONFIG_FILE="$PWD/config/companies_config.json"
-export RATE_LIMIT_BASIC=100000 RATE_LIMIT_PROFESSIONAL=100000 RATE_LIMIT_ENTERPRISE=100000 RATE_LIMIT_PER_KEY=100000
-KEY="adm_benchmark_key_0123456789abcdef"
+bench_environment
 "$BIN/config-service" 2>/dev/null & PIDS+=($!)
 "$BIN/rag-service" 2>/dev/null & RAG_PID=$!; PIDS+=($RAG_PID)
 "$BIN/agent-service" 2>/dev/null & AGENT_PID=$!; PIDS+=($AGENT_PID)
 sleep 0.5
 PORT=18195
-GATEWAY_HTTP_ADDRESS="tcp://127.0.0.1:$PORT" GATEWAY_ADMIN_API_KEYS="$KEY" "$BIN/gateway" 2>/dev/null & GATEWAY_PID=$!
-PIDS+=($GATEWAY_PID)
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.1; done
+start_gateway "$PORT"
 
 python3 - "$WORK" <<'PY'
 import json, sys

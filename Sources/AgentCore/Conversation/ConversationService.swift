@@ -35,7 +35,10 @@ public struct ConversationService: Sendable {
         let midnight = calendar.startOfDay(for: now)
         do throws(ConversationStoreError) {
             let turns = try await memory.turns(from: request.from, to: request.to, limit: Self.statisticsTurnLimit, in: scope)
-            let today = try await memory.turns(from: midnight, to: now.addingTimeInterval(1), limit: Self.statisticsTurnLimit, in: scope)
+            // Today's turns come from the period's when it covers today (one read instead of two).
+            let today = request.from <= midnight && request.to >= now && turns.count < Self.statisticsTurnLimit
+                ? turns.filter { $0.timestamp >= midnight }
+                : try await memory.turns(from: midnight, to: now.addingTimeInterval(1), limit: Self.statisticsTurnLimit, in: scope)
             var active = 0, offset = 0, total = 1
             while offset < min(total, Self.statisticsConversationLimit) {
                 let page = try await memory.list(offset: offset, limit: 100, policy: policy, at: now, in: scope)

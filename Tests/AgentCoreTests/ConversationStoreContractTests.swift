@@ -120,10 +120,12 @@ struct ConversationStoreContractTests {
         let (store, close) = try await makeMemoryStore(kind)
         defer { close() }
         let scope = freshScope()
-        // Three seconds: long enough for the read right after the write on a loaded machine.
-        let policy = MemoryPolicy(window: 10, ttlSeconds: 3)
-        _ = try await store.append([message("hola")], userID: "u", policy: policy, at: Date(), in: scope)
+        // Written first with a long life, so the read right after it holds however loaded the machine is;
+        // the second write gives the conversation one second from then, and it must then disappear.
+        _ = try await store.append([message("hola")], userID: "u", policy: MemoryPolicy(window: 10, ttlSeconds: 600), at: Date(), in: scope)
         #expect(try await store.history(userID: "u", at: Date(), in: scope).count == 1)
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 1)
+        _ = try await store.append([message("¿sigues ahí?")], userID: "u", policy: policy, at: Date(), in: scope)
         let deadline = ContinuousClock.now + .seconds(10)
         var gone = false
         while !gone, ContinuousClock.now < deadline {

@@ -74,7 +74,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 } else if curl_multi_add_handle(multi, transfer.easy) == CURLM_OK {
                     active[transfer.easy] = transfer
                 } else {
-                    transfer.finish(.failure(HTTPClientError(.client, "cannot start the transfer")))
+                    transfer.finish(.failure(HTTPClientError(.client, "cannot start the transfer", requestSent: false)))
                 }
             }
             for transfer in removes where active.removeValue(forKey: transfer.easy) != nil {

@@ -35,7 +35,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let completion = Mutex(Completion())
 
     init(request: HTTPClientRequest, url: String, allowPrivateAddresses: Bool, caBundlePath: String?, userAgent: String) throws(HTTPClientError) {
-        guard let easy = curl_easy_init() else { throw HTTPClientError(.client, "cannot create a curl handle") }
+        guard let easy = curl_easy_init() else { throw HTTPClientError(.client, "cannot create a curl handle", requestSent: false) }
         self.easy = easy
         maximumBytes = max(0, request.maximumResponseBytes)
         policy = .allocate(capacity: 1)
@@ -158,14 +158,17 @@ final class CurlTransfer: @unchecked Sendable {
         }
         let detail = String(cString: errorBuffer)
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+        // Whether any of the request went out: a caller deciding on a retry of a non-idempotent call needs to know.
+        var requestBytes = 0
+        _ = CCurl_getinfo_long(easy, CURLINFO_REQUEST_SIZE, &requestBytes)
         if tooLarge {
             finish(.failure(HTTPClientError(.responseTooLarge, "the response exceeds \(maximumBytes) bytes")))
         } else if policy.pointee.blocked != 0 {
-            finish(.failure(HTTPClientError(.destinationNotAllowed, "the destination resolves to a non-public address")))
+            finish(.failure(HTTPClientError(.destinationNotAllowed, "the destination resolves to a non-public address", requestSent: false)))
         } else if code == CURLE_OPERATION_TIMEDOUT {
-            finish(.failure(HTTPClientError(.timeout, message)))
+            finish(.failure(HTTPClientError(.timeout, message, requestSent: requestBytes > 0)))
         } else {
-            finish(.failure(HTTPClientError(.connection, message)))
+            finish(.failure(HTTPClientError(.connection, message, requestSent: requestBytes > 0)))
         }
     }
 

@@ -93,8 +93,8 @@ public final class HTTPClient: Sendable {
     }
 
     private func perform(_ request: HTTPClientRequest, url: String, policy: DestinationPolicy) async -> Result<CurlOutcome, HTTPClientError> {
-        guard let parsed = ParsedURL(url) else { return .failure(HTTPClientError(.invalidURL, "'\(url.prefix(200))' is not an http(s) URL")) }
-        if let refusal = policy.check(parsed) { return .failure(HTTPClientError(.destinationNotAllowed, refusal)) }
+        guard let parsed = ParsedURL(url) else { return .failure(HTTPClientError(.invalidURL, "'\(url.prefix(200))' is not an http(s) URL", requestSent: false)) }
+        if let refusal = policy.check(parsed) { return .failure(HTTPClientError(.destinationNotAllowed, refusal, requestSent: false)) }
         if Task.isCancelled { return .failure(HTTPClientError(.cancelled, "the request was cancelled")) }
         let transfer: CurlTransfer
         do {

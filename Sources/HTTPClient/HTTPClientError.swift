@@ -23,11 +23,15 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
     public var message: String
     /// The last response seen before the failure, when there was one (retries exhausted on 503, say).
     public var status: Int?
+    /// Whether any byte of the request was sent before the failure. When false (no connection, a refused
+    /// destination) the server certainly never saw the request; when true it may have acted on it.
+    public var requestSent: Bool
 
-    public init(_ kind: Kind, _ message: String, status: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, status: Int? = nil, requestSent: Bool = true) {
         self.kind = kind
         self.message = message
         self.status = status
+        self.requestSent = requestSent
     }
 
     public var description: String { "HTTP client \(kind): \(message)" }

@@ -101,7 +101,7 @@ public final class ChatwootClient: Sendable {
         do {
             response = try await client.execute(request)
         } catch {
-            throw ChatwootError(.unreachable, "\(path): \(error.message)", status: error.status)
+            throw ChatwootError(.unreachable, "\(path): \(error.message)", status: error.status, mayHaveTakenEffect: error.requestSent)
         }
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
         guard (200..<300).contains(response.status) else {

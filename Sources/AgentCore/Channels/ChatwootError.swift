@@ -20,11 +20,16 @@ public struct ChatwootError: Error, Sendable, Equatable, CustomStringConvertible
     public var kind: Kind
     public var message: String
     public var status: Int?
+    /// Whether Chatwoot may have acted on the call although it failed: true only for a connection that
+    /// broke or timed out after the request went out. An answer with an error status, or a connection
+    /// never made, means the call had no effect and can be made again without a duplicate.
+    public var mayHaveTakenEffect: Bool
 
-    public init(_ kind: Kind, _ message: String, status: Int? = nil) {
+    public init(_ kind: Kind, _ message: String, status: Int? = nil, mayHaveTakenEffect: Bool = false) {
         self.kind = kind
         self.message = message
         self.status = status
+        self.mayHaveTakenEffect = mayHaveTakenEffect
     }
 
     /// Worth another attempt later (the inbox retries these with backoff).

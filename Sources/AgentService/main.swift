@@ -12,7 +12,8 @@ import WireRPC
 //   --appointments-store / APPOINTMENTS_STORE   sqlite (the default without REDIS_URL) or redis (the default with it)
 //   --redis-url / REDIS_URL                      the shared Redis server (several agent-service replicas share it)
 //   --memory-store / MEMORY_STORE               sqlite (the default without REDIS_URL) or redis (the default with it): conversations
-//   --data-dir / DATA_DIR                        the embedded databases: <dir>/agent/appointments.sqlite3, <dir>/agent/memory.sqlite3 (default ./data)
+//   --data-dir / DATA_DIR                        the embedded databases: <dir>/agent/appointments.sqlite3, <dir>/agent/memory.sqlite3,
+//                                                <dir>/agent/inbox.sqlite3 (the Chatwoot webhook inbox) (default ./data)
 
 let host = ServiceHost(service: .agent)
 let companies = host.startCompanyWatcher()
@@ -89,12 +90,42 @@ do {
 } catch {
     host.exitMisconfigured(ConfigurationError("cannot start the language-model HTTP client: \(error)"))
 }
-ConversationService(companies: companies, engine: ConversationEngine(memory: memory, knowledge: knowledge, appointments: book,
-                                                                     languageModels: languageModels, exemplars: exemplars, logger: host.logger),
-                    memoryKind: memoryKind)
-    .register(on: &router)
-// Purge: the company's appointments and conversations.
-router.registerTenantPurge(service: .agent, companies: companies, items: "appointments and conversations") { scope in
-    try await book.purge(scope) + memory.purge(scope)
+let engine = ConversationEngine(memory: memory, knowledge: knowledge, appointments: book, languageModels: languageModels, exemplars: exemplars,
+                                logger: host.logger)
+
+// Chatwoot: webhook events are stored in the inbox before they are acknowledged, then answered by the processor.
+let inbox: any WebhookInbox
+do {
+    inbox = try await SQLiteWebhookInbox(path: dataDirectory + "/agent/inbox.sqlite3")
+} catch {
+    host.exitMisconfigured(error)
 }
-exit(await host.run(router: router))
+let inboxKind = "sqlite"
+host.logger.info("webhook inbox: \(inboxKind)")
+let chatwoot: ChatwootClient
+do {
+    chatwoot = ChatwootClient(client: try HTTPClient(name: "chatwoot"))
+} catch {
+    host.exitMisconfigured(ConfigurationError("cannot start the Chatwoot HTTP client: \(error)"))
+}
+let processor = WebhookProcessor(
+    inbox: inbox, engine: engine, chatwoot: chatwoot,
+    company: { id in
+        if companies.company(id) == nil { try? await companies.refresh() }
+        return companies.company(id)
+    },
+    token: { (id) throws(RPCError) -> String? in try await companies.secrets(of: id).chatwootAPIAccessToken },
+    logger: host.logger)
+let channels = ChannelService(companies: companies, inbox: inbox, wake: { processor.notify() })
+channels.register(on: &router)
+let processing = Task { await processor.run() }
+
+ConversationService(companies: companies, engine: engine, memoryKind: memoryKind, channels: channels, inboxKind: inboxKind)
+    .register(on: &router)
+// Purge: the company's appointments, conversations and webhook inbox (events, outbox, handoff states).
+router.registerTenantPurge(service: .agent, companies: companies, items: "appointments, conversations and webhook events") { scope in
+    try await book.purge(scope) + memory.purge(scope) + inbox.purge(scope)
+}
+let status = await host.run(router: router)
+processing.cancel()
+exit(status)

@@ -129,12 +129,17 @@ public actor ConfigManager {
 
     // MARK: Changes
 
-    /// Creates a company. Fails with `conflict` when the id or a unique field is taken.
+    /// Creates a company. Fails with `conflict` when the id or a unique field is taken. A new company
+    /// requires signed Chatwoot webhooks unless it says otherwise (the shipped configuration, loaded as
+    /// the original had it, does not).
     public func create(_ company: Company, actor: String) async throws(ChangeError) -> Company {
         await beginChange()
         defer { endChange() }
         guard state.companies[company.id] == nil else { throw .conflict(["company_id": "already exists"]) }
         var company = company
+        var chatwoot = company.chatwoot ?? ChatwootSettings()
+        if chatwoot.requireSignature == nil { chatwoot.requireSignature = true }
+        company.chatwoot = chatwoot
         let now = clock()
         company.createdAt = now
         company.updatedAt = now

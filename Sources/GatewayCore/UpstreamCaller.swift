@@ -122,7 +122,7 @@ public struct UpstreamCaller: Sendable {
             if let product { return HTTPError(status: 409, code: product, message: error.message, details: details) }
             return HTTPError(status: 412, code: "precondition_failed", message: error.message, details: details)
         case .permissionDenied: return HTTPError(status: 403, code: "forbidden", message: error.message, details: details)
-        case .unauthenticated: return HTTPError(status: 401, code: "unauthenticated", message: error.message, details: details)
+        case .unauthenticated: return HTTPError(status: 401, code: product ?? "unauthenticated", message: error.message, details: details)
         case .resourceExhausted:
             return HTTPError(status: 429, code: "service_busy", message: "The \(name) service is at capacity.", details: details)
         case .unimplemented:

@@ -135,6 +135,17 @@ public final class ConversationEngine: Sendable {
             escalation = EscalationRecord(id: UUID().uuidString.lowercased(), userID: request.userID, reason: "emergency", priority: "urgent",
                                           message: String(request.message.prefix(500)), createdAt: now)
             logger.warning("[\(company.id)] [emergency] conversation \(request.userID) escalated to a human; bot paused")
+        } else if HumanRequestDetector.asksForPerson(request.message, lastBotMessage: history.last(where: { $0.role == .assistant })?.text) {
+            // The patient wants a person: the team gets the conversation, the bot steps back.
+            sections.append(language == "en" ? "Of course: I'm passing you to a person from our team, who will write to you shortly."
+                                             : "Claro: te paso con una persona de nuestro equipo, que te escribirá en breve.")
+            try await memory.setBotStatus(BotStatus(active: false, reason: "human_request", changedAt: now), userID: request.userID, policy: policy,
+                                          at: now, in: scope)
+            escalated = true
+            botActive = false
+            escalation = EscalationRecord(id: UUID().uuidString.lowercased(), userID: request.userID, reason: "human_request", priority: "urgent",
+                                          message: String(request.message.prefix(500)), createdAt: now)
+            logger.info("[\(company.id)] [handoff] conversation \(request.userID) asked for a person; bot paused")
         } else {
             for intent in [Intent.sales, .support, .availability, .schedule] where intents.contains(intent) {
                 let searching = ContinuousClock.now
@@ -177,7 +188,7 @@ public final class ConversationEngine: Sendable {
         if firstTurn && status.active && !escalated { reply = responder.greeting(company: company, language: language) + reply }
         timings["generation"] = max(0, Self.milliseconds(since: composing) - retrieval).rounded(toPlaces: 3)
         if provider.isEmpty { provider = "builtin" }
-        let agent = escalated ? Intent.emergency.rawValue : (intents.first ?? .support).rawValue
+        let agent = escalation?.reason == "emergency" ? Intent.emergency.rawValue : (intents.first ?? .support).rawValue
         timings["total"] = Self.milliseconds(since: started)
         let turn = ConversationTurn(id: UUID().uuidString.lowercased(), userID: request.userID, timestamp: now, agent: agent, intents: intents.map(\.rawValue),
                                     provider: provider, classificationMilliseconds: timings["classification"] ?? 0, retrievalMilliseconds: retrieval,

@@ -11,11 +11,18 @@ public struct ConversationService: Sendable {
     public let engine: ConversationEngine
     /// `sqlite` or `redis`, for the health report.
     let memoryKind: String
+    /// The Chatwoot channel, for the webhook inbox's counts in the health report.
+    let channels: ChannelService?
+    /// `sqlite` or `redis`: where the webhook inbox is.
+    let inboxKind: String?
 
-    public init(companies: CompanyWatcher, engine: ConversationEngine, memoryKind: String = "sqlite") {
+    public init(companies: CompanyWatcher, engine: ConversationEngine, memoryKind: String = "sqlite", channels: ChannelService? = nil,
+                inboxKind: String? = nil) {
         self.companies = companies
         self.engine = engine
         self.memoryKind = memoryKind
+        self.channels = channels
+        self.inboxKind = inboxKind
     }
 
     /// The most turns one statistics request reads, and the most conversations it counts bots over.
@@ -64,19 +71,7 @@ public struct ConversationService: Sendable {
             || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 
-    func company(_ id: CompanyID) async throws(RPCError) -> (Company, TenantScope) {
-        var found = companies.company(id)
-        if found == nil {
-            try? await companies.refresh()
-            found = companies.company(id)
-        }
-        guard let company = found, company.isActive else { throw RPCError(.notFound, "unknown company '\(id)'") }
-        do {
-            return (company, try TenantScope(company: company))
-        } catch {
-            throw RPCError(.invalidArgument, "company '\(company.id)' has no valid namespaces: \(error)")
-        }
-    }
+    func company(_ id: CompanyID) async throws(RPCError) -> (Company, TenantScope) { try await companies.activeCompany(id) }
 
     public func register(on router: inout RPCRouter) {
         let engine = self.engine
@@ -136,7 +131,8 @@ public struct ConversationService: Sendable {
             }
             let model = await engine.languageModels?.languageModel(for: company)
             return AgentCompanyHealth(agentsAvailable: agents, memoryHealthy: problem == nil, memoryStore: memoryKind,
-                                      languageModel: model?.model.identifier ?? "builtin", problem: problem)
+                                      languageModel: model?.model.identifier ?? "builtin", problem: problem,
+                                      webhookEvents: await channels?.counts(in: scope), webhookInbox: inboxKind)
         }
         router.register(AgentAPI.chat, execution: .cooperative) { [self] request, _ in
             let (company, scope) = try await company(request.companyID)

@@ -109,6 +109,8 @@ enum GatewayRoutes {
         ConversationRoutes.register(on: &router, upstream: upstream)
         VectorstoreRoutes.register(on: &router, companies: companies, upstream: upstream)
         StatisticsRoutes.register(on: &router, companies: companies, upstream: upstream)
+        WebhookRoutes.register(on: &router, companies: companies, upstream: upstream)
+        AdminWebhookRoutes.register(on: &router, upstream: upstream)
         AdminPromptRoutes.register(on: &router, companies: companies, upstream: upstream,
                                    resolver: TenantResolver(defaultCompany: configuration.defaultCompany))
 

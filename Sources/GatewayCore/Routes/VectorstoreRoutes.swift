@@ -71,6 +71,7 @@ enum VectorstoreRoutes {
                 "memory_healthy": .bool(memoryHealthy), "memory_store": agents.map { .string($0.memoryStore) } ?? .null,
                 "memory_problem": agents?.problem.map { .string($0) } ?? (agents == nil ? .string("the agent service did not answer") : .null),
                 "language_model": agents.map { .string($0.languageModel) } ?? .null,
+                "chatwoot": chatwootHealth(company, agents),
                 "timestamp": .string(Timestamp.iso8601(Date())),
             ])
         })
@@ -88,6 +89,23 @@ enum VectorstoreRoutes {
                 })),
             ])
         })
+    }
+
+    /// A company's Chatwoot channel: whether webhooks must be signed (`unverified` when not: the shipped
+    /// configuration's accounts, like the original's), the integration, and the inbox's events by state.
+    static func chatwootHealth(_ company: Company, _ agents: AgentCompanyHealth?) -> JSONValue {
+        let settings = company.chatwoot ?? ChatwootSettings()
+        let hasSecret = settings.webhookSecret.map { !$0.isEmpty } ?? false
+        return .object([
+            "account_id": company.chatwootAccountID.map { .string($0) } ?? .null,
+            "webhook_signature": .string(settings.signatureRequired ? (hasSecret ? "required" : "required_without_secret") : "unverified"),
+            "integration": .string(settings.effectiveIntegration.rawValue),
+            "bot_active_statuses": .array(settings.effectiveBotActiveStatuses.map { .string($0) }),
+            "human_status": .string(settings.effectiveHumanStatus),
+            "api_configured": .bool((settings.baseURL.map { !$0.isEmpty } ?? false) && (settings.apiAccessToken.map { !$0.isEmpty } ?? false)),
+            "inbox_store": agents?.webhookInbox.map { .string($0) } ?? .null,
+            "webhook_events": agents?.webhookEvents.map { .object($0.mapValues { .number(Double($0)) }) } ?? .null,
+        ])
     }
 
     /// A company's knowledge-base health in the API's shape.

@@ -166,9 +166,9 @@ public struct ConversationHistory: Codable, Sendable, Equatable {
 public struct EscalationRecord: Codable, Sendable, Equatable {
     public var id: String
     public var userID: String
-    /// `emergency` (the only automatic reason so far).
+    /// `emergency` (the emergency agent) or `human_request` (the patient asked for a person).
     public var reason: String
-    /// `urgent` for emergencies.
+    /// `urgent` (both reasons: the team should pick it up now).
     public var priority: String
     /// The patient's message that caused it (at most 500 characters).
     public var message: String
@@ -298,7 +298,14 @@ public struct AgentCompanyHealth: Codable, Sendable, Equatable {
     /// `builtin` or the configured model (`openai:<model>`).
     public var languageModel: String
     public var problem: String?
-    public init(agentsAvailable: [String], memoryHealthy: Bool, memoryStore: String, languageModel: String, problem: String? = nil) {
+    /// The company's stored Chatwoot webhook events in each state (nil when the inbox did not answer).
+    public var webhookEvents: [String: Int]?
+    /// `sqlite` or `redis`: where the webhook inbox is.
+    public var webhookInbox: String?
+    public init(agentsAvailable: [String], memoryHealthy: Bool, memoryStore: String, languageModel: String, problem: String? = nil,
+                webhookEvents: [String: Int]? = nil, webhookInbox: String? = nil) {
+        self.webhookEvents = webhookEvents
+        self.webhookInbox = webhookInbox
         self.agentsAvailable = agentsAvailable
         self.memoryHealthy = memoryHealthy
         self.memoryStore = memoryStore

@@ -37,11 +37,24 @@ public enum AgentAPI {
     /// The agents, memory and language model the service has for a company.
     public static let companyHealth = Method<AgentCompanyHealthRequest, AgentCompanyHealth>(service: service, name: "companyHealth", idempotent: true)
 
+    /// Stores one Chatwoot webhook delivery after checking its signature (`unauthenticated` with error code
+    /// `invalid_signature`, `invalidArgument` with `malformed_payload`); answers once it is durable.
+    public static let acceptWebhook = Method<AcceptWebhookRequest, AcceptWebhookResponse>(service: service, name: "acceptWebhook")
+    /// A page of the company's stored webhook events, newest first, with the count in each state.
+    public static let listWebhookEvents = Method<ListWebhookEventsRequest, WebhookEventPage>(service: service, name: "listWebhookEvents",
+                                                                                             idempotent: true)
+    /// One stored event with its masked payload and outbox (`notFound` with `event_not_found`).
+    public static let getWebhookEvent = Method<WebhookEventReference, WebhookEventDetail>(service: service, name: "getWebhookEvent", idempotent: true)
+    /// Puts a dead (or pending) event back in line with its attempts reset (`failedPrecondition` with
+    /// `event_not_retryable` for one already done or being processed).
+    public static let retryWebhookEvent = Method<WebhookEventReference, WebhookEventSummary>(service: service, name: "retryWebhookEvent")
+
     /// Every method the agent service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
         describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor, appointmentAvailability.descriptor,
         bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
         listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor, listConversations.descriptor, conversationHistory.descriptor,
-        deleteConversation.descriptor, companyStatistics.descriptor, companyHealth.descriptor,
+        deleteConversation.descriptor, companyStatistics.descriptor, companyHealth.descriptor, acceptWebhook.descriptor,
+        listWebhookEvents.descriptor, getWebhookEvent.descriptor, retryWebhookEvent.descriptor,
     ]
 }

@@ -1,0 +1,111 @@
+import Foundation
+import TenantStorage
+import Wire
+
+/// A webhook event as the inbox keeps it: what the payload means, the raw payload, and its progress.
+public struct InboxEvent: Sendable, Equatable {
+    public var id: String
+    public var companyID: CompanyID
+    public var event: ChatwootEvent
+    public var state: WebhookEventState
+    public var attempts: Int
+    public var receivedAt: Date
+    public var updatedAt: Date
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+    public var outcome: String?
+    /// The payload exactly as received (for the admin view, masked there).
+    public var body: [UInt8]
+
+    public var summary: WebhookEventSummary {
+        WebhookEventSummary(id: id, kind: event.kind.rawValue, event: event.event, accountID: event.accountID, conversationID: event.conversationID,
+                            messageID: event.messageID, state: state, attempts: attempts, receivedAt: receivedAt, updatedAt: updatedAt,
+                            nextAttemptAt: state == .pending ? nextAttemptAt : nil, lastError: lastError, outcome: outcome)
+    }
+}
+
+/// What became of an accepted delivery.
+public enum InboxAcceptance: Sendable, Equatable {
+    /// Stored now, under this id.
+    case stored(String)
+    /// The same event was stored before (a repeated delivery), under this id; nothing was written.
+    case duplicate(String)
+}
+
+/// One step of an event's processing that talks to Chatwoot, as the outbox records it. A step is written
+/// as `sending` before the call and `sent` after it, so a retry after a crash skips what Chatwoot already has.
+public struct OutboxStep: Sendable, Equatable {
+    public enum State: String, Sendable, Equatable {
+        case sending, sent
+    }
+    public var state: State
+    /// The step's content: the reply text, the note, the answer the engine gave (so a retry does not ask again).
+    public var payload: String?
+    public init(state: State, payload: String?) {
+        self.state = state
+        self.payload = payload
+    }
+}
+
+/// The bot's view of one Chatwoot conversation: its last known status and whether a person has taken it.
+public struct ChatwootConversationState: Sendable, Equatable {
+    public var status: String?
+    /// A human agent replied; the bot stays out until the status returns to a bot-active one.
+    public var humanActive: Bool
+    public init(status: String? = nil, humanActive: Bool = false) {
+        self.status = status
+        self.humanActive = humanActive
+    }
+}
+
+/// Why the inbox could not do what was asked (its database or server failed).
+public struct WebhookInboxError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The durable inbox of Chatwoot webhook events, with their outbox and the conversations' handoff state.
+///
+/// Every per-company operation takes the company's ``TenantScope``; ``claim(limit:lease:at:)`` is the one
+/// service-wide read: the queue the processor works through, each event tagged with its company. Events
+/// of one conversation are claimed one at a time in arrival order; a failed one holds the conversation
+/// until it succeeds or is given up.
+public protocol WebhookInbox: Sendable {
+    /// Stores an event unless one with its de-duplication key is already there (atomically).
+    func accept(_ event: ChatwootEvent, body: [UInt8], at time: Date, in scope: TenantScope) async throws(WebhookInboxError) -> InboxAcceptance
+
+    /// Up to `limit` due events, each the oldest unfinished one of its conversation, leased for `lease`
+    /// (an event whose lease ran out, its worker gone, is due again).
+    func claim(limit: Int, lease: Duration, at time: Date) async throws(WebhookInboxError) -> [InboxEvent]
+
+    /// Marks a claimed event processed.
+    func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
+
+    /// Records a failed attempt: due again at `retryAt`, or dead when it is nil.
+    func fail(_ id: String, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
+
+    /// Marks dead an event whose company is gone or unusable (no scope can be made for it).
+    func abandon(_ id: String, companyID: CompanyID, reason: String, at time: Date) async throws(WebhookInboxError)
+
+    func outbox(_ eventID: String, in scope: TenantScope) async throws(WebhookInboxError) -> [String: OutboxStep]
+    func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
+    /// Forgets a step whose call certainly had no effect, so the next attempt makes it again.
+    func clearOutbox(_ eventID: String, step: String, in scope: TenantScope) async throws(WebhookInboxError)
+
+    func conversationState(account: String, conversation: Int, in scope: TenantScope) async throws(WebhookInboxError) -> ChatwootConversationState
+    func setConversationState(_ state: ChatwootConversationState, account: String, conversation: Int, at time: Date,
+                              in scope: TenantScope) async throws(WebhookInboxError)
+
+    /// A page of the company's events, newest first, and how many match.
+    func list(state: WebhookEventState?, offset: Int, limit: Int, in scope: TenantScope) async throws(WebhookInboxError) -> (total: Int, events: [InboxEvent])
+    /// The company's events in each state.
+    func counts(in scope: TenantScope) async throws(WebhookInboxError) -> [WebhookEventState: Int]
+    func event(_ id: String, in scope: TenantScope) async throws(WebhookInboxError) -> InboxEvent?
+    /// Puts a dead or pending event back in line, attempts reset; nil when there is no such event, the
+    /// event unchanged when it cannot be retried (done, or being processed).
+    func retry(_ id: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) -> InboxEvent?
+
+    /// Erases the company's events, outbox and conversation states; returns how many events there were.
+    func purge(_ scope: TenantScope) async throws(WebhookInboxError) -> Int
+}

@@ -1,0 +1,321 @@
+import Foundation
+import ServiceLogging
+import TenantStorage
+import Wire
+import WireRPC
+
+/// Works through the webhook inbox: answers patients' messages through each company's Chatwoot account,
+/// follows the handoff between the bot and the team, and delivers escalations.
+///
+/// Events of one conversation are handled one at a time in arrival order (the inbox's claim sees to it),
+/// several conversations at once (``Policy/concurrency`` workers). Every Chatwoot call is an outbox step,
+/// recorded `sending` before the call and `sent` after it, and the engine's answer is recorded before the
+/// first call; an attempt after a crash or a failure reuses the answer and skips the steps Chatwoot
+/// already has. A call that failed without effect (an error answer, no connection) is forgotten and made
+/// again; one that may have reached Chatwoot (a timeout after sending) is taken as delivered: a reply is
+/// never sent twice. Transient failures are retried with exponential backoff; after
+/// ``Policy/maximumAttempts`` attempts, or at once for a permanent failure (a refused token, an unknown
+/// conversation, a company without Chatwoot settings), the event is dead until an operator retries it.
+public final class WebhookProcessor: Sendable {
+    public struct Policy: Sendable {
+        public var concurrency: Int
+        public var maximumAttempts: Int
+        public var initialBackoff: Duration
+        public var maximumBackoff: Duration
+        /// How long a claimed event is a worker's; a worker that dies leaves it to be claimed again after this.
+        public var lease: Duration
+        /// How long an idle worker waits before it looks again (events due for a retry are found this way).
+        public var idleWait: Duration
+        public init(concurrency: Int = 8, maximumAttempts: Int = 8, initialBackoff: Duration = .seconds(1), maximumBackoff: Duration = .seconds(300),
+                    lease: Duration = .seconds(120), idleWait: Duration = .milliseconds(500)) {
+            self.concurrency = concurrency
+            self.maximumAttempts = maximumAttempts
+            self.initialBackoff = initialBackoff
+            self.maximumBackoff = maximumBackoff
+            self.lease = lease
+            self.idleWait = idleWait
+        }
+    }
+
+    /// Why one attempt failed, and whether another can help.
+    struct Failure: Error {
+        var message: String
+        var transient: Bool
+    }
+
+    /// The answer the engine gave for an event, kept in the outbox so a retry sends the same one.
+    struct StoredAnswer: Codable {
+        var reply: String
+        var escalation: EscalationRecord?
+    }
+
+    let inbox: any WebhookInbox
+    let engine: ConversationEngine
+    let chatwoot: ChatwootClient
+    /// The company of an event (nil when it is gone or inactive).
+    let company: @Sendable (CompanyID) async -> Company?
+    /// The company's Chatwoot API token.
+    let token: @Sendable (CompanyID) async throws(RPCError) -> String?
+    let policy: Policy
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    let wake = WakeSignal()
+
+    public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, company: @escaping @Sendable (CompanyID) async -> Company?,
+                token: @escaping @Sendable (CompanyID) async throws(RPCError) -> String?, policy: Policy = Policy(), logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.inbox = inbox
+        self.engine = engine
+        self.chatwoot = chatwoot
+        self.company = company
+        self.token = token
+        self.policy = policy
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// Wakes the idle workers (an event was stored).
+    public func notify() { wake.signal() }
+
+    /// Runs the workers until the task is cancelled.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<max(1, policy.concurrency) {
+                group.addTask { await self.work() }
+            }
+        }
+    }
+
+    func work() async {
+        while !Task.isCancelled {
+            let generation = wake.generation
+            let claimed: [InboxEvent]
+            do {
+                claimed = try await inbox.claim(limit: 1, lease: policy.lease, at: clock())
+            } catch {
+                // The database is failing: back off instead of spinning (a new event does not make it work again).
+                logger.warning("[inbox] cannot claim events: \(error.message)")
+                try? await Task.sleep(for: .seconds(1))
+                continue
+            }
+            guard let event = claimed.first else {
+                await wake.wait(after: generation, timeout: policy.idleWait)
+                continue
+            }
+            await process(event)
+        }
+    }
+
+    /// One attempt at one claimed event; records its outcome in the inbox.
+    public func process(_ event: InboxEvent) async {
+        guard let company = await company(event.companyID), company.isActive, let scope = try? TenantScope(company: company) else {
+            try? await inbox.abandon(event.id, companyID: event.companyID, reason: "the company is gone or inactive", at: clock())
+            return
+        }
+        do throws(Failure) {
+            let outcome = try await handle(event, company: company, scope: scope)
+            do {
+                try await inbox.complete(event.id, outcome: outcome, at: clock(), in: scope)
+            } catch {
+                // The lease runs out and the event comes back; its outbox makes the next attempt a no-op for Chatwoot.
+                logger.warning("[\(company.id)] [inbox] event \(event.id) done but not recorded: \(error.message)")
+            }
+        } catch {
+            let now = clock()
+            let retryAt = error.transient && event.attempts < policy.maximumAttempts ? now.addingTimeInterval(backoff(after: event.attempts)) : nil
+            if retryAt == nil {
+                logger.error("[\(company.id)] [inbox] event \(event.id) given up after \(event.attempts) attempt(s): \(error.message)")
+            } else {
+                logger.warning("[\(company.id)] [inbox] event \(event.id) attempt \(event.attempts) failed: \(error.message); retrying")
+            }
+            try? await inbox.fail(event.id, error: error.message, retryAt: retryAt, at: now, in: scope)
+        }
+    }
+
+    /// Seconds before attempt `attempts + 1`: doubling from the initial backoff up to the maximum, ±20 %.
+    func backoff(after attempts: Int) -> TimeInterval {
+        let initial = Self.seconds(policy.initialBackoff), maximum = Self.seconds(policy.maximumBackoff)
+        let base = min(maximum, initial * pow(2, Double(max(0, attempts - 1))))
+        return base * Double.random(in: 0.8...1.2)
+    }
+
+    static func seconds(_ duration: Duration) -> TimeInterval {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    func handle(_ event: InboxEvent, company: Company, scope: TenantScope) async throws(Failure) -> String {
+        let settings = company.chatwoot ?? ChatwootSettings()
+        let chatwootEvent = event.event
+        var conversation = try await attempt { () throws(WebhookInboxError) in
+            try await inbox.conversationState(account: chatwootEvent.accountID, conversation: chatwootEvent.conversationID, in: scope)
+        }
+        let previous = conversation
+        if let status = chatwootEvent.status { conversation.status = status }
+        let botActiveStatus = conversation.status.map(settings.effectiveBotActiveStatuses.contains) ?? true
+        let outcome: String
+        switch chatwootEvent.kind {
+        case .humanReply:
+            conversation.humanActive = true
+            outcome = "paused: a person replied"
+        case .statusChange, .conversationCreated:
+            if botActiveStatus && conversation.humanActive {
+                conversation.humanActive = false
+                outcome = "resumed: status \(conversation.status ?? "?") is bot-active"
+            } else {
+                outcome = "status \(conversation.status ?? "?") recorded"
+            }
+        case .patientMessage:
+            if conversation.humanActive {
+                outcome = "skipped: a person has the conversation"
+            } else if !botActiveStatus {
+                outcome = "skipped: status \(conversation.status ?? "?") is not bot-active"
+            } else {
+                outcome = try await answer(event, company: company, settings: settings, scope: scope, conversation: &conversation)
+            }
+        }
+        if conversation != previous {
+            let state = conversation
+            try await attempt { () throws(WebhookInboxError) in
+                try await inbox.setConversationState(state, account: chatwootEvent.accountID, conversation: chatwootEvent.conversationID, at: clock(), in: scope)
+            }
+        }
+        // The memory's bot switch follows the handoff (a person took over, or a status handed back to the bot),
+        // so the REST views and the engine agree with Chatwoot.
+        let handoffChanged = conversation.humanActive != previous.humanActive
+        let handedBack = botActiveStatus && (chatwootEvent.kind == .statusChange || chatwootEvent.kind == .conversationCreated)
+        if let userID = chatwootEvent.userID, handoffChanged || handedBack {
+            try await syncMemory(userID: userID, botActive: !conversation.humanActive && botActiveStatus, company: company, scope: scope)
+        }
+        return outcome
+    }
+
+    /// Answers a patient's message: the engine's answer (once), the reply's parts, then any escalation.
+    func answer(_ event: InboxEvent, company: Company, settings: ChatwootSettings, scope: TenantScope,
+                conversation: inout ChatwootConversationState) async throws(Failure) -> String {
+        let chatwootEvent = event.event
+        guard let baseURL = settings.baseURL, !baseURL.isEmpty else {
+            throw Failure(message: "company '\(company.id)' has no Chatwoot base URL", transient: false)
+        }
+        let token: String
+        do {
+            token = try await self.token(company.id) ?? ""
+        } catch {
+            throw Failure(message: "cannot read the company's Chatwoot token: \(error.message)", transient: true)
+        }
+        guard !token.isEmpty else { throw Failure(message: "company '\(company.id)' has no Chatwoot API access token", transient: false) }
+        let account = ChatwootAccount(baseURL: baseURL, accountID: chatwootEvent.accountID, token: token)
+        guard let userID = chatwootEvent.userID, let content = chatwootEvent.content else {
+            throw Failure(message: "the stored message has no contact or text", transient: false)
+        }
+        var outbox = try await attempt { () throws(WebhookInboxError) in try await inbox.outbox(event.id, in: scope) }
+        let stored: StoredAnswer
+        if let saved = outbox["answer"]?.payload.flatMap({ try? JSONDecoder().decode(StoredAnswer.self, from: Data($0.utf8)) }) {
+            stored = saved
+        } else {
+            let chat: ChatAnswer
+            do {
+                chat = try await engine.handle(ChatRequest(companyID: company.id, userID: userID, message: content), company: company, scope: scope)
+            } catch {
+                throw Failure(message: "conversation memory: \(error.message)", transient: true)
+            }
+            stored = StoredAnswer(reply: chat.reply, escalation: chat.escalation)
+            let payload = (try? JSONEncoder().encode(stored)).map { String(decoding: $0, as: UTF8.self) }
+            try await attempt { () throws(WebhookInboxError) in
+                try await inbox.recordOutbox(event.id, step: "answer", OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
+            }
+            outbox["answer"] = OutboxStep(state: .sent, payload: payload)
+        }
+        let conversationID = chatwootEvent.conversationID
+        for (index, part) in ChatwootClient.parts(of: stored.reply).enumerated() {
+            try await step("reply:\(index)", payload: part, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
+                _ = try await chatwoot.createMessage(part, conversation: conversationID, on: account)
+            }
+        }
+        guard let escalation = stored.escalation else { return "replied" }
+        let status = settings.effectiveHumanStatus
+        let label = escalation.reason == "emergency" ? "emergencia" : "humano"
+        try await step("status", payload: status, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
+            try await chatwoot.setStatus(status, conversation: conversationID, on: account)
+        }
+        try await step("priority", payload: escalation.priority, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
+            try await chatwoot.setPriority(escalation.priority, conversation: conversationID, on: account)
+        }
+        try await step("labels", payload: label, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
+            try await chatwoot.addLabels([label], conversation: conversationID, on: account)
+        }
+        let note = await summary(of: escalation, userID: userID, company: company, scope: scope)
+        try await step("note", payload: note, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
+            _ = try await chatwoot.createMessage(note, conversation: conversationID, isPrivate: true, on: account)
+        }
+        conversation.status = status
+        return "replied and escalated (\(escalation.reason))"
+    }
+
+    /// One Chatwoot call as an outbox step (see the type's description).
+    func step(_ name: String, payload: String, event: InboxEvent, outbox: [String: OutboxStep], scope: TenantScope,
+              _ call: () async throws(ChatwootError) -> Void) async throws(Failure) {
+        if let existing = outbox[name] {
+            if existing.state == .sending {
+                logger.warning("[\(scope.companyID)] [inbox] event \(event.id) step \(name) may have reached Chatwoot before a failure; not sent again")
+            }
+            return
+        }
+        try await attempt { () throws(WebhookInboxError) in
+            try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sending, payload: payload), at: clock(), in: scope)
+        }
+        do {
+            try await call()
+        } catch {
+            if !error.mayHaveTakenEffect {
+                try? await inbox.clearOutbox(event.id, step: name, in: scope)
+            }
+            // A step left `sending` is skipped by the next attempt, which goes on with the steps after it.
+            throw Failure(message: error.description, transient: error.isTransient)
+        }
+        try await attempt { () throws(WebhookInboxError) in
+            try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
+        }
+    }
+
+    /// The private note for the team: why, the message that caused it, and the conversation so far.
+    func summary(of escalation: EscalationRecord, userID: String, company: Company, scope: TenantScope) async -> String {
+        let english = company.language.hasPrefix("en")
+        let history = (try? await engine.memory.history(userID: userID, at: clock(), in: scope)) ?? []
+        var lines = [escalation.reason == "emergency"
+            ? (english ? "🚨 Emergency: the bot has handed this conversation to the team." : "🚨 Emergencia: el bot ha pasado esta conversación al equipo.")
+            : (english ? "🙋 The patient asked for a person; the bot has stepped back." : "🙋 El paciente pidió hablar con una persona; el bot se ha retirado.")]
+        lines.append((english ? "Message: " : "Mensaje: ") + escalation.message)
+        let recent = history.suffix(6)
+        if !recent.isEmpty {
+            lines.append(english ? "Recent conversation:" : "Conversación reciente:")
+            for message in recent {
+                let who = message.role == .user ? (english ? "Patient" : "Paciente") : "Bot"
+                lines.append("- \(who): \(message.text.prefix(300))")
+            }
+        }
+        return String(lines.joined(separator: "\n").prefix(ChatwootClient.maximumMessageLength * 4))
+    }
+
+    func syncMemory(userID: String, botActive: Bool, company: Company, scope: TenantScope) async throws(Failure) {
+        let memory = engine.memory
+        let now = clock()
+        let policy = MemoryPolicy(window: company.memory?.windowMessages ?? 10, ttlSeconds: company.memory?.ttlSeconds ?? 7 * 24 * 3600)
+        do {
+            let current = try await memory.botStatus(userID: userID, at: now, in: scope)
+            guard current.active != botActive else { return }
+            try await memory.setBotStatus(BotStatus(active: botActive, reason: botActive ? nil : "human_agent", changedAt: now), userID: userID,
+                                          policy: policy, at: now, in: scope)
+        } catch {
+            throw Failure(message: "conversation memory: \(error.message)", transient: true)
+        }
+    }
+
+    /// Runs an inbox operation; its failure is a transient one of the attempt.
+    func attempt<T>(_ operation: () async throws(WebhookInboxError) -> T) async throws(Failure) -> T {
+        do {
+            return try await operation()
+        } catch {
+            throw Failure(message: error.message, transient: true)
+        }
+    }
+}

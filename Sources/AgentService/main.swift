@@ -14,6 +14,10 @@ import WireRPC
 //   --memory-store / MEMORY_STORE               sqlite (the default without REDIS_URL) or redis (the default with it): conversations
 //   --data-dir / DATA_DIR                        the embedded databases: <dir>/agent/appointments.sqlite3, <dir>/agent/memory.sqlite3,
 //                                                <dir>/agent/inbox.sqlite3 (the Chatwoot webhook inbox) (default ./data)
+//   --chatwoot-timeout / CHATWOOT_TIMEOUT        one Chatwoot API call's time limit (default 10s)
+//   --webhook-workers / WEBHOOK_WORKERS          webhook events processed at once, across conversations (default 8)
+//   --webhook-max-attempts / WEBHOOK_MAX_ATTEMPTS attempts before an event is a dead letter (default 8)
+//   --webhook-retry-backoff / WEBHOOK_RETRY_BACKOFF the first retry's delay, doubling up to 5 minutes (default 1s)
 
 let host = ServiceHost(service: .agent)
 let companies = host.startCompanyWatcher()
@@ -103,10 +107,18 @@ do {
 let inboxKind = "sqlite"
 host.logger.info("webhook inbox: \(inboxKind)")
 let chatwoot: ChatwootClient
+let inboxPolicy: WebhookProcessor.Policy
 do {
-    chatwoot = ChatwootClient(client: try HTTPClient(name: "chatwoot"))
+    let timeout = try host.options.duration("chatwoot-timeout", environment: "CHATWOOT_TIMEOUT", in: .milliseconds(200)...(.seconds(60))) ?? .seconds(10)
+    chatwoot = ChatwootClient(client: try HTTPClient(name: "chatwoot"), timeout: timeout)
+    var policy = WebhookProcessor.Policy()
+    policy.concurrency = try host.options.integer("webhook-workers", environment: "WEBHOOK_WORKERS", in: 1...64) ?? policy.concurrency
+    policy.maximumAttempts = try host.options.integer("webhook-max-attempts", environment: "WEBHOOK_MAX_ATTEMPTS", in: 1...50) ?? policy.maximumAttempts
+    policy.initialBackoff = try host.options.duration("webhook-retry-backoff", environment: "WEBHOOK_RETRY_BACKOFF",
+                                                      in: .milliseconds(10)...(.seconds(600))) ?? policy.initialBackoff
+    inboxPolicy = policy
 } catch {
-    host.exitMisconfigured(ConfigurationError("cannot start the Chatwoot HTTP client: \(error)"))
+    host.exitMisconfigured(ConfigurationError("Chatwoot settings: \(error)"))
 }
 let processor = WebhookProcessor(
     inbox: inbox, engine: engine, chatwoot: chatwoot,
@@ -115,7 +127,7 @@ let processor = WebhookProcessor(
         return companies.company(id)
     },
     token: { (id) throws(RPCError) -> String? in try await companies.secrets(of: id).chatwootAPIAccessToken },
-    logger: host.logger)
+    policy: inboxPolicy, logger: host.logger)
 let channels = ChannelService(companies: companies, inbox: inbox, wake: { processor.notify() })
 channels.register(on: &router)
 let processing = Task { await processor.run() }

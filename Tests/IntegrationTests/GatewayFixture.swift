@@ -18,6 +18,11 @@ final class GatewayFixture: @unchecked Sendable {
     private(set) var configService: Process?
     private(set) var services: [Process] = []
     private(set) var gateway: Process?
+    /// Extra members of a company's object in the companies file (JSON text ending in a comma), by company id.
+    var companyExtras: [String: String] = [:]
+    /// The agent service's process arguments and environment, to start it again after a test kills it.
+    private var agentLaunch: (URL, [String], [String: String])?
+    private var gatewayLaunch: (URL, [String], [String: String])?
 
     var configSocket: String { "\(directory)/config.sock" }
 
@@ -54,7 +59,7 @@ final class GatewayFixture: @unchecked Sendable {
 
     func writeCompaniesFile() throws -> String {
         func company(_ id: String, tier: String = "basic", account: Int, active: Bool = true, keys: [String] = [], extra: String = "") -> String {
-            #""\#(id)": {\#(extra)"company_name": "Clínica \#(id)", "redis_prefix": "\#(id):", "vectorstore_index": "\#(id)_documents", "#
+            #""\#(id)": {\#(extra)\#(companyExtras[id] ?? "")"company_name": "Clínica \#(id)", "redis_prefix": "\#(id):", "vectorstore_index": "\#(id)_documents", "#
                 + #""sales_agent_name": "Asesora \#(id)", "services": "servicios de \#(id)", "chatwoot_account_id": "\#(account)", "#
                 + #""subscription_tier": "\#(tier)", "is_active": \#(active), "api_keys": [\#(keys.joined(separator: ","))]}"#
         }
@@ -104,6 +109,9 @@ final class GatewayFixture: @unchecked Sendable {
             service.standardError = FileHandle.nullDevice
             try service.run()
             services.append(service)
+            if name == "agent", let url = service.executableURL {
+                agentLaunch = (url, service.arguments ?? [], service.environment ?? [:])
+            }
         }
         environment["GATEWAY_WIRE_ADDRESS"] = "unix:\(directory)/gateway.sock"
         environment["GATEWAY_HTTP_ADDRESS"] = "tcp://127.0.0.1:\(httpPort)"
@@ -124,6 +132,7 @@ final class GatewayFixture: @unchecked Sendable {
         gateway.standardError = FileHandle(forWritingAtPath: "\(directory)/gateway.log") ?? FileHandle.nullDevice
         try gateway.run()
         self.gateway = gateway
+        if let url = gateway.executableURL { gatewayLaunch = (url, gateway.arguments ?? [], environment) }
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline && gateway.isRunning {
             if let connection = RawHTTPConnection(port: httpPort, receiveTimeout: 1) {
@@ -171,6 +180,49 @@ final class GatewayFixture: @unchecked Sendable {
 
     /// The gateway's resident memory, in KiB.
     var gatewayResidentKiB: Int? { gateway.flatMap { ProcessInspector(pid: $0.processIdentifier).residentKiB } }
+
+    /// The running agent service, if this fixture started one.
+    var agentService: Process? { services.first { $0.executableURL?.lastPathComponent == "agent-service" && $0.isRunning } }
+
+    /// SIGKILLs the agent service (no clean shutdown: what a crash leaves behind).
+    func killAgentService() {
+        guard let agent = agentService else { return }
+        kill(agent.processIdentifier, SIGKILL)
+        agent.waitUntilExit()
+    }
+
+    /// Starts the agent service again as it was first started; returns once its socket accepts calls.
+    func restartAgentService() async throws {
+        guard let (url, arguments, environment) = agentLaunch else { return }
+        let socket = "\(directory)/agent.sock"
+        try? FileManager.default.removeItem(atPath: socket)
+        services.append(try Self.launch(url, arguments, environment))
+        _ = await waitUntil(timeout: .seconds(15)) { FileManager.default.fileExists(atPath: socket) }
+    }
+
+    static func launch(_ url: URL, _ arguments: [String], _ environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// SIGKILLs the gateway.
+    func killGateway() {
+        guard let gateway, gateway.isRunning else { return }
+        kill(gateway.processIdentifier, SIGKILL)
+        gateway.waitUntilExit()
+    }
+
+    /// Starts the gateway again as it was first started; true once it answers `/readyz`.
+    func restartGateway() async throws -> Bool {
+        guard let (url, arguments, environment) = gatewayLaunch else { return false }
+        gateway = try Self.launch(url, arguments, environment)
+        return await waitUntil(timeout: .seconds(15)) { self.request("GET", "/readyz", headers: ["Connection": "close"])?.status == 200 }
+    }
 
     func stopConfigService() {
         guard let process = configService, process.isRunning else { return }

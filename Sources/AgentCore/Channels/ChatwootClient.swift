@@ -38,10 +38,12 @@ public final class ChatwootClient: Sendable {
     }
 
     /// Posts `content` to the conversation (`private: true` makes it an internal note); returns the message id.
+    /// `inReplyTo` threads it to the patient's message it answers (`content_attributes.in_reply_to`).
     @discardableResult
-    public func createMessage(_ content: String, conversation: Int, isPrivate: Bool = false,
+    public func createMessage(_ content: String, conversation: Int, isPrivate: Bool = false, inReplyTo: Int? = nil,
                               on account: ChatwootAccount) async throws(ChatwootError) -> Int? {
-        let body: [String: Any] = ["content": content, "message_type": "outgoing", "private": isPrivate, "content_type": "text"]
+        var body: [String: Any] = ["content": content, "message_type": "outgoing", "private": isPrivate, "content_type": "text"]
+        if let inReplyTo { body["content_attributes"] = ["in_reply_to": inReplyTo] }
         let answer = try await post("conversations/\(conversation)/messages", body, on: account)
         return answer["id"] as? Int
     }

@@ -124,6 +124,14 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         }
     }
 
+    /// The database is this instance's own (SQLite is embedded), so every event in `processing` is an orphan.
+    public func releaseOrphanedClaims(at time: Date) async throws(WebhookInboxError) -> Int {
+        try await writing { (connection) throws(SQLiteError) -> Int in
+            try connection.execute("UPDATE webhook_events SET state = 'pending', lease_until = NULL, next_attempt_at = ? WHERE state = 'processing'",
+                                   [.real(time.timeIntervalSince1970)])
+        }
+    }
+
     public func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
         let company = scope.companyID.rawValue
         try await writing { (connection) throws(SQLiteError) in

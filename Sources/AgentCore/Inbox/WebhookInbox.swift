@@ -79,6 +79,10 @@ public protocol WebhookInbox: Sendable {
     /// (an event whose lease ran out, its worker gone, is due again).
     func claim(limit: Int, lease: Duration, at time: Date) async throws(WebhookInboxError) -> [InboxEvent]
 
+    /// Makes the events this instance had claimed when it last stopped due again at once (their workers are
+    /// gone: a crash or a restart), instead of waiting for their leases to run out; returns how many.
+    func releaseOrphanedClaims(at time: Date) async throws(WebhookInboxError) -> Int
+
     /// Marks a claimed event processed.
     func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
 

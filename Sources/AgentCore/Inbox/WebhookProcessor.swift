@@ -79,6 +79,12 @@ public final class WebhookProcessor: Sendable {
 
     /// Runs the workers until the task is cancelled.
     public func run() async {
+        do {
+            let released = try await inbox.releaseOrphanedClaims(at: clock())
+            if released > 0 { logger.warning("[inbox] \(released) event(s) were being processed when the service stopped; processing them again") }
+        } catch {
+            logger.warning("[inbox] cannot release the previous run's claims (their leases will run out): \(error.message)")
+        }
         await withDiscardingTaskGroup { group in
             for _ in 0..<max(1, policy.concurrency) {
                 group.addTask { await self.work() }
@@ -228,7 +234,7 @@ public final class WebhookProcessor: Sendable {
         let conversationID = chatwootEvent.conversationID
         for (index, part) in ChatwootClient.parts(of: stored.reply).enumerated() {
             try await step("reply:\(index)", payload: part, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
-                _ = try await chatwoot.createMessage(part, conversation: conversationID, on: account)
+                _ = try await chatwoot.createMessage(part, conversation: conversationID, inReplyTo: chatwootEvent.messageID, on: account)
             }
         }
         guard let escalation = stored.escalation else { return "replied" }
@@ -248,6 +254,8 @@ public final class WebhookProcessor: Sendable {
             _ = try await chatwoot.createMessage(note, conversation: conversationID, isPrivate: true, on: account)
         }
         conversation.status = status
+        // A person has it now, whatever status later payloads report, until a status event hands it back.
+        conversation.humanActive = true
         return "replied and escalated (\(escalation.reason))"
     }
 

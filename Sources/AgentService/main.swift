@@ -14,6 +14,10 @@ import WireRPC
 //   --memory-store / MEMORY_STORE               sqlite (the default without REDIS_URL) or redis (the default with it): conversations
 //   --data-dir / DATA_DIR                        the embedded databases: <dir>/agent/appointments.sqlite3, <dir>/agent/memory.sqlite3,
 //                                                <dir>/agent/inbox.sqlite3 (the Chatwoot webhook inbox) (default ./data)
+//   --webhook-inbox-store / WEBHOOK_INBOX_STORE sqlite (the default without REDIS_URL) or redis (the default with it): the
+//                                                Chatwoot inbox; on Redis a stream (WEBHOOK_STREAM, default agent:webhook:stream) read by
+//                                                the consumer group WEBHOOK_GROUP (default agent-service) as WEBHOOK_CONSUMER
+//                                                (default <host name>-<hash of the listen address>)
 //   --chatwoot-timeout / CHATWOOT_TIMEOUT        one Chatwoot API call's time limit (default 10s)
 //   --webhook-workers / WEBHOOK_WORKERS          webhook events processed at once, across conversations (default 8)
 //   --webhook-max-attempts / WEBHOOK_MAX_ATTEMPTS attempts before an event is a dead letter (default 8)
@@ -98,13 +102,32 @@ let engine = ConversationEngine(memory: memory, knowledge: knowledge, appointmen
                                 logger: host.logger)
 
 // Chatwoot: webhook events are stored in the inbox before they are acknowledged, then answered by the processor.
+let inboxKind = host.options.value("webhook-inbox-store", environment: "WEBHOOK_INBOX_STORE") ?? (redisURL == nil ? "sqlite" : "redis")
 let inbox: any WebhookInbox
-do {
-    inbox = try await SQLiteWebhookInbox(path: dataDirectory + "/agent/inbox.sqlite3")
-} catch {
-    host.exitMisconfigured(error)
+switch inboxKind {
+case "sqlite":
+    do {
+        inbox = try await SQLiteWebhookInbox(path: dataDirectory + "/agent/inbox.sqlite3")
+    } catch {
+        host.exitMisconfigured(error)
+    }
+case "redis":
+    guard let redisURL else { host.exitMisconfigured(ConfigurationError("WEBHOOK_INBOX_STORE=redis needs REDIS_URL")) }
+    // The consumer name must survive a restart of this replica (it then finds the entries it held) and differ
+    // between replicas: the host name and the Wire listen address, unless given.
+    let listen = host.options.values("listen", environment: "WIRE_LISTEN").joined(separator: ",")
+    let consumer = host.options.value("webhook-consumer", environment: "WEBHOOK_CONSUMER")
+        ?? ProcessInfo.processInfo.hostName + "-" + String(listen.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }, radix: 36)
+    do {
+        inbox = RedisWebhookInbox(redis: try RedisClient(url: redisURL, poolSize: 4),
+                                  streamKey: host.options.value("webhook-stream", environment: "WEBHOOK_STREAM") ?? "agent:webhook:stream",
+                                  group: host.options.value("webhook-group", environment: "WEBHOOK_GROUP") ?? "agent-service", consumer: consumer)
+    } catch {
+        host.exitMisconfigured(ConfigurationError("REDIS_URL: \(error)"))
+    }
+default:
+    host.exitMisconfigured(ConfigurationError("WEBHOOK_INBOX_STORE must be sqlite or redis, not '\(inboxKind)'"))
 }
-let inboxKind = "sqlite"
 host.logger.info("webhook inbox: \(inboxKind)")
 let chatwoot: ChatwootClient
 let inboxPolicy: WebhookProcessor.Policy

@@ -13,7 +13,8 @@ import WireRPC
 //   --redis-url / REDIS_URL                      the shared Redis server (several agent-service replicas share it)
 //   --memory-store / MEMORY_STORE               sqlite (the default without REDIS_URL) or redis (the default with it): conversations
 //   --data-dir / DATA_DIR                        the embedded databases: <dir>/agent/appointments.sqlite3, <dir>/agent/memory.sqlite3,
-//                                                <dir>/agent/inbox.sqlite3 (the Chatwoot webhook inbox) (default ./data)
+//                                                <dir>/agent/inbox.sqlite3 (the Chatwoot webhook inbox), <dir>/agent/chatwoot-sends.journal
+//                                                (which Chatwoot calls left: settles those a crash interrupted) (default ./data)
 //   --webhook-inbox-store / WEBHOOK_INBOX_STORE sqlite (the default without REDIS_URL) or redis (the default with it): the
 //                                                Chatwoot inbox; on Redis a stream (WEBHOOK_STREAM, default agent:webhook:stream) read by
 //                                                the consumer group WEBHOOK_GROUP (default agent-service) as WEBHOOK_CONSUMER
@@ -143,8 +144,14 @@ do {
 } catch {
     host.exitMisconfigured(ConfigurationError("Chatwoot settings: \(error)"))
 }
+let journal: SendJournal
+do {
+    journal = try SendJournal(path: dataDirectory + "/agent/chatwoot-sends.journal")
+} catch {
+    host.exitMisconfigured(error)
+}
 let processor = WebhookProcessor(
-    inbox: inbox, engine: engine, chatwoot: chatwoot,
+    inbox: inbox, engine: engine, chatwoot: chatwoot, journal: journal,
     company: { id in
         if companies.company(id) == nil { try? await companies.refresh() }
         return companies.company(id)

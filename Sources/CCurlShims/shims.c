@@ -10,6 +10,15 @@ CURLcode CCurl_setopt_pointer(CURL *handle, CURLoption option, void *value) { re
 CURLcode CCurl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) { return curl_easy_setopt(handle, option, value); }
 CURLcode CCurl_setopt_write_function(CURL *handle, CCurl_data_callback callback) { return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback); }
 CURLcode CCurl_setopt_header_function(CURL *handle, CCurl_data_callback callback) { return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback); }
+CURLcode CCurl_setopt_prereq_function(CURL *handle, CCurl_prereq_callback callback, void *userdata) {
+#if LIBCURL_VERSION_NUM >= 0x075000
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+    return code != CURLE_OK ? code : curl_easy_setopt(handle, CURLOPT_PREREQDATA, userdata);
+#else
+    (void)handle; (void)callback; (void)userdata;
+    return CURLE_UNKNOWN_OPTION;
+#endif
+}
 CURLcode CCurl_getinfo_long(CURL *handle, CURLINFO info, long *value) { return curl_easy_getinfo(handle, info, value); }
 CURLcode CCurl_getinfo_double(CURL *handle, CURLINFO info, double *value) { return curl_easy_getinfo(handle, info, value); }
 CURLMcode CCurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) { return curl_multi_setopt(handle, option, value); }

@@ -24,6 +24,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var responseBody: [UInt8] = []
     private var responseHeaders: [(name: String, value: String)] = []
     private var tooLarge = false
+    private let willSend: (@Sendable () -> Void)?
 
     private struct Completion {
         var continuation: CheckedContinuation<Result<CurlOutcome, HTTPClientError>, Never>?
@@ -38,6 +39,7 @@ final class CurlTransfer: @unchecked Sendable {
         guard let easy = curl_easy_init() else { throw HTTPClientError(.client, "cannot create a curl handle", requestSent: false) }
         self.easy = easy
         maximumBytes = max(0, request.maximumResponseBytes)
+        willSend = request.willSend
         policy = .allocate(capacity: 1)
         policy.initialize(to: CCurl_socket_policy(allow_private: allowPrivateAddresses ? 1 : 0, blocked: 0))
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -85,6 +87,13 @@ final class CurlTransfer: @unchecked Sendable {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
             return transfer.receiveHeader(UnsafeRawBufferPointer(start: pointer, count: size * count))
         })
+        if willSend != nil {
+            check(CCurl_setopt_prereq_function(easy, { userdata, _, _, _, _ in
+                guard let userdata else { return 0 }
+                Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue().willSend?()
+                return 0  // CURL_PREREQFUNC_OK
+            }, context))
+        }
         if let problem = problems.first {
             release()
             throw HTTPClientError(.client, "cannot configure the transfer: \(String(cString: curl_easy_strerror(problem)))")

@@ -166,6 +166,27 @@ final class TestServer: HTTPResponder, Sendable {
             #expect(refused?.kind == .connection)
         }
     }
+
+    @Test func willSend_IsCalledOncePerAttemptThatLeaves_AndNeverForARefusedConnection() async throws {
+        try await withServer { base, _, client in
+            let calls = Atomic<Int>(0)
+            var request = HTTPClientRequest(method: "POST", url: base + "/echo", body: Array("x".utf8))
+            request.willSend = { calls.add(1, ordering: .relaxed) }
+            let echoed = try await client.execute(request)
+            #expect(echoed.status == 201)
+            #expect(calls.load(ordering: .relaxed) == 1)
+            // Three attempts (two 503s, then 200): each attempt's request left.
+            var flaky = HTTPClientRequest(url: base + "/flaky", retry: HTTPRetryPolicy(maximumAttempts: 3, initialBackoff: .milliseconds(10)))
+            flaky.willSend = { calls.add(1, ordering: .relaxed) }
+            let retried = try await client.execute(flaky)
+            #expect(retried.status == 200 && retried.attempts == 3)
+            #expect(calls.load(ordering: .relaxed) == 4)
+            var refused = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:1/", connectTimeout: .seconds(1))
+            refused.willSend = { calls.add(1, ordering: .relaxed) }
+            await #expect(throws: HTTPClientError.self) { try await client.execute(refused) }
+            #expect(calls.load(ordering: .relaxed) == 4, "nothing left: no call")
+        }
+    }
 }
 
 /// Polls `condition` until it holds or `timeout` passes.

@@ -41,10 +41,10 @@ public final class ChatwootClient: Sendable {
     /// `inReplyTo` threads it to the patient's message it answers (`content_attributes.in_reply_to`).
     @discardableResult
     public func createMessage(_ content: String, conversation: Int, isPrivate: Bool = false, inReplyTo: Int? = nil,
-                              on account: ChatwootAccount) async throws(ChatwootError) -> Int? {
+                              on account: ChatwootAccount, willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> Int? {
         var body: [String: Any] = ["content": content, "message_type": "outgoing", "private": isPrivate, "content_type": "text"]
         if let inReplyTo { body["content_attributes"] = ["in_reply_to": inReplyTo] }
-        let answer = try await post("conversations/\(conversation)/messages", body, on: account)
+        let answer = try await post("conversations/\(conversation)/messages", body, on: account, willSend: willSend)
         return answer["id"] as? Int
     }
 
@@ -58,18 +58,21 @@ public final class ChatwootClient: Sendable {
     }
 
     /// Sets the conversation's status (`open`, `pending`, `resolved`, `snoozed`).
-    public func setStatus(_ status: String, conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/toggle_status", ["status": status], on: account)
+    public func setStatus(_ status: String, conversation: Int, on account: ChatwootAccount,
+                          willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
+        _ = try await post("conversations/\(conversation)/toggle_status", ["status": status], on: account, willSend: willSend)
     }
 
     /// Sets the conversation's priority (`urgent`, `high`, `medium`, `low`, or none).
-    public func setPriority(_ priority: String, conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": priority], on: account)
+    public func setPriority(_ priority: String, conversation: Int, on account: ChatwootAccount,
+                          willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
+        _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": priority], on: account, willSend: willSend)
     }
 
     /// Adds labels to the conversation.
-    public func addLabels(_ labels: [String], conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/labels", ["labels": labels], on: account)
+    public func addLabels(_ labels: [String], conversation: Int, on account: ChatwootAccount,
+                          willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
+        _ = try await post("conversations/\(conversation)/labels", ["labels": labels], on: account, willSend: willSend)
     }
 
     /// `text` in parts of at most `limit` characters, cut after a sentence end (`.`, `!`, `?`, a line break)
@@ -90,7 +93,9 @@ public final class ChatwootClient: Sendable {
     }
 
     /// One API call; the answer's JSON object.
-    func post(_ path: String, _ body: [String: Any], on account: ChatwootAccount) async throws(ChatwootError) -> [String: Any] {
+    /// `willSend` is the HTTP client's pre-request callback (see ``HTTPClientRequest/willSend``).
+    func post(_ path: String, _ body: [String: Any], on account: ChatwootAccount,
+              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: Any] {
         guard !account.baseURL.isEmpty, !account.token.isEmpty else { throw ChatwootError(.notConfigured, "the company has no Chatwoot base URL or token") }
         guard let payload = try? JSONSerialization.data(withJSONObject: body) else { throw ChatwootError(.rejected, "cannot encode the request") }
         let url = "\(account.baseURL)/api/v1/accounts/\(account.accountID)/\(path)"
@@ -99,6 +104,7 @@ public final class ChatwootClient: Sendable {
         request.addHeader("Content-Type", "application/json")
         request.addHeader("Accept", "application/json")
         request.addHeader("Api-Access-Token", account.token)
+        request.willSend = willSend
         let response: HTTPClientResponse
         do {
             response = try await client.execute(request)

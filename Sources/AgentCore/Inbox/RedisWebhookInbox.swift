@@ -381,15 +381,17 @@ public final class RedisWebhookInbox: WebhookInbox {
         var steps: [String: OutboxStep] = [:]
         for (step, value) in Self.fields(reply) {
             let text = String(decoding: value, as: UTF8.self)
+            // `<state>[\t<writer>]\n<payload>`
             let parts = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let state = parts.first.flatMap({ OutboxStep.State(rawValue: String($0)) }) else { continue }
-            steps[step] = OutboxStep(state: state, payload: parts.count > 1 ? String(parts[1]) : nil)
+            let head = (parts.first ?? "").split(separator: "\t", maxSplits: 1)
+            guard let state = head.first.flatMap({ OutboxStep.State(rawValue: String($0)) }) else { continue }
+            steps[step] = OutboxStep(state: state, payload: parts.count > 1 ? String(parts[1]) : nil, writer: head.count > 1 ? String(head[1]) : nil)
         }
         return steps
     }
 
     public func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
-        let text = value.state.rawValue + (value.payload.map { "\n" + $0 } ?? "")
+        let text = value.state.rawValue + (value.writer.map { "\t" + $0 } ?? "") + (value.payload.map { "\n" + $0 } ?? "")
         _ = try await run { () throws(RedisError) -> RedisValue in
             try await redis.command(["HSET", RedisArgument(scope.redisKey("webhook", "outbox", eventID)), RedisArgument(step), RedisArgument(text)])
         }

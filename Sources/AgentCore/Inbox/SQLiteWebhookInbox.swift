@@ -42,6 +42,7 @@ public final class SQLiteWebhookInbox: WebhookInbox {
                 PRIMARY KEY (company_id, account_id, conversation_id)) WITHOUT ROWID
             """,
         ]),
+        SQLiteMigration(version: 2, statements: ["ALTER TABLE webhook_outbox ADD COLUMN writer TEXT"]),
     ]
 
     public init(path: String, retention: TimeInterval = 7 * 86_400) async throws(WebhookInboxError) {
@@ -166,10 +167,10 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         let company = scope.companyID.rawValue
         return try await reading { (connection) throws(SQLiteError) -> [String: OutboxStep] in
             var steps: [String: OutboxStep] = [:]
-            for row in try connection.query("SELECT step, state, payload FROM webhook_outbox WHERE company_id = ? AND event_id = ?",
+            for row in try connection.query("SELECT step, state, payload, writer FROM webhook_outbox WHERE company_id = ? AND event_id = ?",
                                             [.text(company), .text(eventID)]) {
                 guard let step = row.text(0), let state = row.text(1).flatMap(OutboxStep.State.init) else { continue }
-                steps[step] = OutboxStep(state: state, payload: row.text(2))
+                steps[step] = OutboxStep(state: state, payload: row.text(2), writer: row.text(3))
             }
             return steps
         }
@@ -180,9 +181,11 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         try await writing { (connection) throws(SQLiteError) in
             _ = try connection.execute(
                 """
-                INSERT INTO webhook_outbox (company_id, event_id, step, state, payload, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (company_id, event_id, step) DO UPDATE SET state = excluded.state, payload = excluded.payload, updated_at = excluded.updated_at
-                """, [.text(company), .text(eventID), .text(step), .text(value.state.rawValue), .text(value.payload), .real(time.timeIntervalSince1970)])
+                INSERT INTO webhook_outbox (company_id, event_id, step, state, payload, writer, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (company_id, event_id, step) DO UPDATE SET state = excluded.state, payload = excluded.payload, writer = excluded.writer,
+                    updated_at = excluded.updated_at
+                """, [.text(company), .text(eventID), .text(step), .text(value.state.rawValue), .text(value.payload), .text(value.writer),
+                      .real(time.timeIntervalSince1970)])
         }
     }
 

@@ -41,9 +41,12 @@ public struct OutboxStep: Sendable, Equatable {
     public var state: State
     /// The step's content: the reply text, the note, the answer the engine gave (so a retry does not ask again).
     public var payload: String?
-    public init(state: State, payload: String?) {
+    /// Who marked it `sending`: the ``SendJournal/writerToken`` that can later tell whether its request left.
+    public var writer: String?
+    public init(state: State, payload: String?, writer: String? = nil) {
         self.state = state
         self.payload = payload
+        self.writer = writer
     }
 }
 

@@ -12,8 +12,10 @@ import WireRPC
 /// recorded `sending` before the call and `sent` after it, and the engine's answer is recorded before the
 /// first call; an attempt after a crash or a failure reuses the answer and skips the steps Chatwoot
 /// already has. A call that failed without effect (an error answer, no connection) is forgotten and made
-/// again; one that may have reached Chatwoot (a timeout after sending) is taken as delivered: a reply is
-/// never sent twice. Transient failures are retried with exponential backoff; after
+/// again. A step left `sending` (a timeout after sending, or a crash mid-call) is settled by the
+/// ``SendJournal``, written by the HTTP client right before the request's bytes leave: made again when its
+/// request never left, taken as delivered when it did or when no journal can tell, so a reply is never sent
+/// twice. Transient failures are retried with exponential backoff; after
 /// ``Policy/maximumAttempts`` attempts, or at once for a permanent failure (a refused token, an unknown
 /// conversation, a company without Chatwoot settings), the event is dead until an operator retries it.
 public final class WebhookProcessor: Sendable {
@@ -52,6 +54,8 @@ public final class WebhookProcessor: Sendable {
     let inbox: any WebhookInbox
     let engine: ConversationEngine
     let chatwoot: ChatwootClient
+    /// Which calls' requests left this replica (settles steps a crash left ambiguous).
+    let journal: SendJournal
     /// The company of an event (nil when it is gone or inactive).
     let company: @Sendable (CompanyID) async -> Company?
     /// The company's Chatwoot API token.
@@ -61,12 +65,13 @@ public final class WebhookProcessor: Sendable {
     let clock: @Sendable () -> Date
     let wake = WakeSignal()
 
-    public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, company: @escaping @Sendable (CompanyID) async -> Company?,
+    public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, journal: SendJournal, company: @escaping @Sendable (CompanyID) async -> Company?,
                 token: @escaping @Sendable (CompanyID) async throws(RPCError) -> String?, policy: Policy = Policy(), logger: Logger,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.inbox = inbox
         self.engine = engine
         self.chatwoot = chatwoot
+        self.journal = journal
         self.company = company
         self.token = token
         self.policy = policy
@@ -233,25 +238,25 @@ public final class WebhookProcessor: Sendable {
         }
         let conversationID = chatwootEvent.conversationID
         for (index, part) in ChatwootClient.parts(of: stored.reply).enumerated() {
-            try await step("reply:\(index)", payload: part, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
-                _ = try await chatwoot.createMessage(part, conversation: conversationID, inReplyTo: chatwootEvent.messageID, on: account)
+            try await step("reply:\(index)", payload: part, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+                _ = try await chatwoot.createMessage(part, conversation: conversationID, inReplyTo: chatwootEvent.messageID, on: account, willSend: willSend)
             }
         }
         guard let escalation = stored.escalation else { return "replied" }
         let status = settings.effectiveHumanStatus
         let label = escalation.reason == "emergency" ? "emergencia" : "humano"
-        try await step("status", payload: status, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
-            try await chatwoot.setStatus(status, conversation: conversationID, on: account)
+        try await step("status", payload: status, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+            try await chatwoot.setStatus(status, conversation: conversationID, on: account, willSend: willSend)
         }
-        try await step("priority", payload: escalation.priority, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
-            try await chatwoot.setPriority(escalation.priority, conversation: conversationID, on: account)
+        try await step("priority", payload: escalation.priority, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+            try await chatwoot.setPriority(escalation.priority, conversation: conversationID, on: account, willSend: willSend)
         }
-        try await step("labels", payload: label, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
-            try await chatwoot.addLabels([label], conversation: conversationID, on: account)
+        try await step("labels", payload: label, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+            try await chatwoot.addLabels([label], conversation: conversationID, on: account, willSend: willSend)
         }
         let note = await summary(of: escalation, userID: userID, company: company, scope: scope)
-        try await step("note", payload: note, event: event, outbox: outbox, scope: scope) { () throws(ChatwootError) in
-            _ = try await chatwoot.createMessage(note, conversation: conversationID, isPrivate: true, on: account)
+        try await step("note", payload: note, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+            _ = try await chatwoot.createMessage(note, conversation: conversationID, isPrivate: true, on: account, willSend: willSend)
         }
         conversation.status = status
         // A person has it now, whatever status later payloads report, until a status event hands it back.
@@ -259,25 +264,36 @@ public final class WebhookProcessor: Sendable {
         return "replied and escalated (\(escalation.reason))"
     }
 
-    /// One Chatwoot call as an outbox step (see the type's description).
+    /// One Chatwoot call as an outbox step (see the type's description). A step found `sent` is skipped; one
+    /// found `sending` (a crash or failure mid-call) is settled by the ``SendJournal``: made again only when
+    /// the journal knows its request never left, otherwise taken as delivered.
     func step(_ name: String, payload: String, event: InboxEvent, outbox: [String: OutboxStep], scope: TenantScope,
-              _ call: () async throws(ChatwootError) -> Void) async throws(Failure) {
+              _ call: (_ willSend: @escaping @Sendable () -> Void) async throws(ChatwootError) -> Void) async throws(Failure) {
         if let existing = outbox[name] {
-            if existing.state == .sending {
-                logger.warning("[\(scope.companyID)] [inbox] event \(event.id) step \(name) may have reached Chatwoot before a failure; not sent again")
+            guard existing.state == .sending else { return }
+            switch journal.verdict(eventID: event.id, step: name, writer: existing.writer) {
+            case .left:
+                logger.warning("[\(scope.companyID)] [inbox] event \(event.id) step \(name) reached Chatwoot before a failure; not sent again")
+                return
+            case .unknown:
+                logger.warning("[\(scope.companyID)] [inbox] event \(event.id) step \(name) may have reached Chatwoot (no journal can tell); not sent again")
+                return
+            case .neverLeft:
+                logger.info("[\(scope.companyID)] [inbox] event \(event.id) step \(name) never left before a failure; sending it now")
             }
-            return
         }
+        let journal = journal, eventID = event.id
         try await attempt { () throws(WebhookInboxError) in
-            try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sending, payload: payload), at: clock(), in: scope)
+            try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sending, payload: payload, writer: journal.writerToken), at: clock(),
+                                         in: scope)
         }
         do {
-            try await call()
+            try await call { journal.recordLeaving(eventID: eventID, step: name) }
         } catch {
             if !error.mayHaveTakenEffect {
                 try? await inbox.clearOutbox(event.id, step: name, in: scope)
             }
-            // A step left `sending` is skipped by the next attempt, which goes on with the steps after it.
+            // A step left `sending` is settled by the journal on the next attempt.
             throw Failure(message: error.description, transient: error.isTransient)
         }
         try await attempt { () throws(WebhookInboxError) in

@@ -12,6 +12,10 @@ CURLcode CCurl_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode CCurl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode CCurl_setopt_write_function(CURL *handle, CCurl_data_callback callback);
 CURLcode CCurl_setopt_header_function(CURL *handle, CCurl_data_callback callback);
+/// libcurl's pre-request callback: called right before a request is sent on an established connection.
+typedef int (*CCurl_prereq_callback)(void *clientp, char *primary_ip, char *local_ip, int primary_port, int local_port);
+/// Installs `callback` with `userdata` (CURLOPT_PREREQFUNCTION, libcurl 7.80+; CURLE_UNKNOWN_OPTION before).
+CURLcode CCurl_setopt_prereq_function(CURL *handle, CCurl_prereq_callback callback, void *userdata);
 CURLcode CCurl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode CCurl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLMcode CCurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);

@@ -45,8 +45,9 @@ extension IntegrationSuite {
             }
         }
 
-        static func start(environment: [String: String] = [:]) async throws -> System {
+        static func start(environment: [String: String] = [:], agentEnvironment: [String: String] = [:]) async throws -> System {
             let fixture = GatewayFixture()
+            fixture.agentEnvironment = agentEnvironment
             let chatwoot = FakeChatwootProcess(directory: fixture.directory, tokens: tokens,
                                                webhookURL: "http://127.0.0.1:\(fixture.httpPort)/api/webhook/chatwoot", webhookSecrets: secrets)
             for (company, account) in [("benova", "7"), ("medispa", "8")] {

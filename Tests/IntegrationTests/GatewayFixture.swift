@@ -18,6 +18,8 @@ final class GatewayFixture: @unchecked Sendable {
     private(set) var configService: Process?
     private(set) var services: [Process] = []
     private(set) var gateway: Process?
+    /// Settings for the agent service only (on top of the test's settings).
+    var agentEnvironment: [String: String] = [:]
     /// Extra members of a company's object in the companies file (JSON text ending in a comma), by company id.
     var companyExtras: [String: String] = [:]
     /// The agent service's process arguments and environment, to start it again after a test kills it.
@@ -105,7 +107,7 @@ final class GatewayFixture: @unchecked Sendable {
             service.executableURL = try ExecutableLocator.url("\(name)-service")
             service.arguments = ["--listen", "unix:\(directory)/\(name).sock"]
             // The test's settings reach the services too (each reads only its own).
-            service.environment = environment.merging(extra) { $1 }
+            service.environment = environment.merging(extra) { $1 }.merging(name == "agent" ? agentEnvironment : [:]) { $1 }
             service.standardError = FileHandle.nullDevice
             try service.run()
             services.append(service)

@@ -13,7 +13,9 @@ Like the real Chatwoot, after a reply is created it can send the bot its own mes
 Failures on demand, through `POST /__faults` `{"account": "7", "mode": "429"|"500"|"hang"|"drop", "count": 2}`:
 `429` is rack-attack's `text/plain` "Retry later" with no Retry-After; `500` Chatwoot's error JSON; `hang`
 records the call and never answers (for client timeouts, or to be killed mid-request); `drop` records it
-and closes the connection without a response. `GET /__calls` lists the recorded calls.
+and closes the connection without a response. `GET /__calls` lists the recorded calls, and
+`GET …/conversations/{id}/messages` (the messages index, readable with the account's token) the messages the
+bot created, as Chatwoot lists them (rebuilt from the calls file after a restart).
 """
 import argparse
 import hashlib
@@ -28,6 +30,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PATH = re.compile(r"^/api/v1/accounts/(\d+)/conversations/(\d+)/(messages|toggle_status|toggle_priority|labels)$")
+HISTORY = re.compile(r"^/api/v1/accounts/(\d+)/conversations/(\d+)/messages$")
 
 
 class State:
@@ -38,11 +41,26 @@ class State:
         self.tokens = tokens
         self.faults = []  # [{"account", "mode", "count"}]
         self.next_id = int(time.time() * 1000) % 1_000_000_000
+        self.messages = {}  # (account, conversation) -> [message], rebuilt from the calls file after a restart
+        with open(calls_path, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    self.remember(json.loads(line))
         self.webhook_url = webhook_url
         self.webhook_secrets = webhook_secrets
 
+    def remember(self, call):
+        if call.get("action") == "messages" and "id" in call:
+            body = call.get("body", {})
+            self.messages.setdefault((call["account"], call["conversation"]), []).append({
+                "id": call["id"], "content": body.get("content"), "inbox_id": 1, "conversation_id": call["conversation"],
+                "message_type": 1, "content_type": "text", "status": "sent", "content_attributes": body.get("content_attributes", {}),
+                "created_at": int(call.get("at", 0)), "private": bool(body.get("private")), "source_id": None,
+                "sender": {"id": 1, "name": "Bot", "type": "agent_bot"}})
+
     def record(self, call):
         with self.lock:
+            self.remember(call)
             self.calls_file.write(json.dumps(call, ensure_ascii=False) + "\n")
             self.calls_file.flush()
             os.fsync(self.calls_file.fileno())
@@ -110,6 +128,17 @@ class Handler(BaseHTTPRequestHandler):
                 with open(state.calls_path, encoding="utf-8") as handle:
                     calls = [json.loads(line) for line in handle if line.strip()]
             return self.reply(200, calls)
+        match = HISTORY.match(self.path)
+        if match:
+            account, conversation = match.groups()
+            token = self.headers.get("api_access_token") or self.headers.get("Api-Access-Token")
+            if token is None or state.tokens.get(account) != token:
+                return self.reply(401, {"error": "Invalid Access Token"})
+            if state.fault_for(account) == "500":
+                return self.reply(500, {"status": 500, "error": "Internal Server Error"})
+            with state.lock:
+                messages = list(state.messages.get((account, int(conversation)), []))[-20:]
+            return self.reply(200, {"meta": {"labels": [], "additional_attributes": {}}, "payload": messages})
         return self.reply(404, {"error": "Resource could not be found"})
 
     def do_POST(self):
@@ -138,6 +167,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(500, {"status": 500, "error": "Internal Server Error"})
         call = {"account": account, "conversation": int(conversation), "action": action, "token": token, "body": body,
                 "at": time.time()}
+        if action == "messages":
+            call["id"] = state.message_id()
         state.record(call)
         if mode == "hang":
             time.sleep(3600)
@@ -147,7 +178,7 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(2)
             return
         if action == "messages":
-            message_id = state.message_id()
+            message_id = call["id"]
             self.reply(200, {"id": message_id, "content": body.get("content"), "inbox_id": 1, "conversation_id": int(conversation),
                              "message_type": 1, "content_type": "text", "status": "sent", "content_attributes": {},
                              "created_at": int(time.time()), "private": bool(body.get("private")), "source_id": None,

@@ -92,16 +92,33 @@ public final class ChatwootClient: Sendable {
         return parts.filter { !$0.isEmpty }
     }
 
+    /// The conversation's latest messages (Chatwoot's messages index: the last 20, oldest first). Readable with
+    /// a user's access token; an agent bot's token gets 401 or 404 here (``ChatwootError/Kind/unauthorized``,
+    /// ``ChatwootError/Kind/notFound``).
+    public func recentMessages(conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) -> [ChatwootMessage] {
+        let answer = try await call("GET", "conversations/\(conversation)/messages", nil, on: account)
+        return (answer["payload"] as? [[String: Any]] ?? []).compactMap(ChatwootMessage.init)
+    }
+
     /// One API call; the answer's JSON object.
     /// `willSend` is the HTTP client's pre-request callback (see ``HTTPClientRequest/willSend``).
     func post(_ path: String, _ body: [String: Any], on account: ChatwootAccount,
               willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: Any] {
+        try await call("POST", path, body, on: account, willSend: willSend)
+    }
+
+    func call(_ method: String, _ path: String, _ body: [String: Any]?, on account: ChatwootAccount,
+              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: Any] {
         guard !account.baseURL.isEmpty, !account.token.isEmpty else { throw ChatwootError(.notConfigured, "the company has no Chatwoot base URL or token") }
-        guard let payload = try? JSONSerialization.data(withJSONObject: body) else { throw ChatwootError(.rejected, "cannot encode the request") }
+        var payload: [UInt8] = []
+        if let body {
+            guard let encoded = try? JSONSerialization.data(withJSONObject: body) else { throw ChatwootError(.rejected, "cannot encode the request") }
+            payload = [UInt8](encoded)
+        }
         let url = "\(account.baseURL)/api/v1/accounts/\(account.accountID)/\(path)"
-        var request = HTTPClientRequest(method: "POST", url: url, body: [UInt8](payload), timeout: timeout, connectTimeout: min(timeout, .seconds(3)),
+        var request = HTTPClientRequest(method: method, url: url, body: payload, timeout: timeout, connectTimeout: min(timeout, .seconds(3)),
                                         maximumResponseBytes: 1 << 20, retry: retry)
-        request.addHeader("Content-Type", "application/json")
+        if body != nil { request.addHeader("Content-Type", "application/json") }
         request.addHeader("Accept", "application/json")
         request.addHeader("Api-Access-Token", account.token)
         request.willSend = willSend
@@ -125,5 +142,26 @@ public final class ChatwootClient: Sendable {
             throw ChatwootError(kind, "\(path) answered \(response.status) after \(response.attempts) attempt(s): \(detail)", status: response.status)
         }
         return object ?? [:]
+    }
+}
+
+/// A message as Chatwoot's messages index returns it (the fields the bot reads).
+public struct ChatwootMessage: Sendable, Equatable {
+    public var id: Int
+    public var content: String
+    /// Sent by the account (an agent or a bot), not by the contact.
+    public var isOutgoing: Bool
+    public var isPrivate: Bool
+    /// `content_attributes.in_reply_to`: the message it answers.
+    public var inReplyTo: Int?
+
+    init?(_ object: [String: Any]) {
+        guard let id = object["id"] as? Int else { return nil }
+        self.id = id
+        content = object["content"] as? String ?? ""
+        // The index encodes message_type as a number (1 outgoing); accept the name too.
+        isOutgoing = (object["message_type"] as? Int) == 1 || (object["message_type"] as? String) == "outgoing"
+        isPrivate = object["private"] as? Bool ?? false
+        inReplyTo = (object["content_attributes"] as? [String: Any])?["in_reply_to"] as? Int
     }
 }

@@ -238,24 +238,34 @@ public final class WebhookProcessor: Sendable {
         }
         let conversationID = chatwootEvent.conversationID
         for (index, part) in ChatwootClient.parts(of: stored.reply).enumerated() {
-            try await step("reply:\(index)", payload: part, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+            let answered = chatwootEvent.messageID
+            let effect = StepEffect.message { $0.isOutgoing && !$0.isPrivate && $0.content == part && ($0.inReplyTo == nil || $0.inReplyTo == answered) }
+            try await step("reply:\(index)", payload: part, effect: effect, event: event, outbox: outbox, scope: scope,
+                           account: account) { (willSend) throws(ChatwootError) in
                 _ = try await chatwoot.createMessage(part, conversation: conversationID, inReplyTo: chatwootEvent.messageID, on: account, willSend: willSend)
             }
         }
         guard let escalation = stored.escalation else { return "replied" }
         let status = settings.effectiveHumanStatus
         let label = escalation.reason == "emergency" ? "emergencia" : "humano"
-        try await step("status", payload: status, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+        try await step("status", payload: status, effect: .idempotent, event: event, outbox: outbox, scope: scope,
+                       account: account) { (willSend) throws(ChatwootError) in
             try await chatwoot.setStatus(status, conversation: conversationID, on: account, willSend: willSend)
         }
-        try await step("priority", payload: escalation.priority, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+        try await step("priority", payload: escalation.priority, effect: .idempotent, event: event, outbox: outbox, scope: scope,
+                       account: account) { (willSend) throws(ChatwootError) in
             try await chatwoot.setPriority(escalation.priority, conversation: conversationID, on: account, willSend: willSend)
         }
-        try await step("labels", payload: label, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+        try await step("labels", payload: label, effect: .idempotent, event: event, outbox: outbox, scope: scope,
+                       account: account) { (willSend) throws(ChatwootError) in
             try await chatwoot.addLabels([label], conversation: conversationID, on: account, willSend: willSend)
         }
-        let note = await summary(of: escalation, userID: userID, company: company, scope: scope)
-        try await step("note", payload: note, event: event, outbox: outbox, scope: scope) { (willSend) throws(ChatwootError) in
+        // The note written the first time (the conversation may have moved on since), so a retry can find it in Chatwoot.
+        var note = outbox["note"]?.payload ?? ""
+        if note.isEmpty { note = await summary(of: escalation, userID: userID, company: company, scope: scope) }
+        let written = note
+        try await step("note", payload: note, effect: .message { $0.isPrivate && $0.content == written }, event: event, outbox: outbox, scope: scope,
+                       account: account) { (willSend) throws(ChatwootError) in
             _ = try await chatwoot.createMessage(note, conversation: conversationID, isPrivate: true, on: account, willSend: willSend)
         }
         conversation.status = status
@@ -264,22 +274,35 @@ public final class WebhookProcessor: Sendable {
         return "replied and escalated (\(escalation.reason))"
     }
 
-    /// One Chatwoot call as an outbox step (see the type's description). A step found `sent` is skipped; one
-    /// found `sending` (a crash or failure mid-call) is settled by the ``SendJournal``: made again only when
-    /// the journal knows its request never left, otherwise taken as delivered.
-    func step(_ name: String, payload: String, event: InboxEvent, outbox: [String: OutboxStep], scope: TenantScope,
-              _ call: (_ willSend: @escaping @Sendable () -> Void) async throws(ChatwootError) -> Void) async throws(Failure) {
+    /// What repeating a step would do, which decides how a step left `sending` is settled.
+    enum StepEffect {
+        /// Setting a status, a priority or labels: the same call again changes nothing more; simply repeated.
+        case idempotent
+        /// Creating a message: repeated only when it certainly is not in Chatwoot. `matches` recognises it
+        /// among the conversation's messages.
+        case message(matches: @Sendable (ChatwootMessage) -> Bool)
+    }
+
+    /// How a step left `sending` by a crash or a failure mid-call was settled.
+    enum Settlement {
+        case delivered, sendAgain
+    }
+
+    /// One Chatwoot call as an outbox step (see the type's description). A step found `sent` is skipped. One
+    /// found `sending` is repeated when it is idempotent or when the ``SendJournal`` knows its request never
+    /// left; otherwise Chatwoot is asked (the conversation's latest messages): sent again when the message is
+    /// not there, taken as delivered when it is or when Chatwoot cannot tell (an agent bot's token may not
+    /// read messages), so a message is never sent twice.
+    func step(_ name: String, payload: String, effect: StepEffect, event: InboxEvent, outbox: [String: OutboxStep], scope: TenantScope,
+              account: ChatwootAccount, _ call: (_ willSend: @escaping @Sendable () -> Void) async throws(ChatwootError) -> Void) async throws(Failure) {
         if let existing = outbox[name] {
             guard existing.state == .sending else { return }
-            switch journal.verdict(eventID: event.id, step: name, writer: existing.writer) {
-            case .left:
-                logger.warning("[\(scope.companyID)] [inbox] event \(event.id) step \(name) reached Chatwoot before a failure; not sent again")
+            let settlement = try await settle(name, existing, effect: effect, event: event, scope: scope, account: account)
+            guard settlement == .sendAgain else {
+                try await attempt { () throws(WebhookInboxError) in
+                    try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
+                }
                 return
-            case .unknown:
-                logger.warning("[\(scope.companyID)] [inbox] event \(event.id) step \(name) may have reached Chatwoot (no journal can tell); not sent again")
-                return
-            case .neverLeft:
-                logger.info("[\(scope.companyID)] [inbox] event \(event.id) step \(name) never left before a failure; sending it now")
             }
         }
         let journal = journal, eventID = event.id
@@ -293,11 +316,34 @@ public final class WebhookProcessor: Sendable {
             if !error.mayHaveTakenEffect {
                 try? await inbox.clearOutbox(event.id, step: name, in: scope)
             }
-            // A step left `sending` is settled by the journal on the next attempt.
+            // A step left `sending` is settled on the next attempt.
             throw Failure(message: error.description, transient: error.isTransient)
         }
         try await attempt { () throws(WebhookInboxError) in
             try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
+        }
+    }
+
+    func settle(_ name: String, _ existing: OutboxStep, effect: StepEffect, event: InboxEvent, scope: TenantScope,
+                account: ChatwootAccount) async throws(Failure) -> Settlement {
+        let label = "[\(scope.companyID)] [inbox] event \(event.id) step \(name)"
+        guard case .message(let matches) = effect else { return .sendAgain }
+        if journal.verdict(eventID: event.id, step: name, writer: existing.writer) == .neverLeft {
+            logger.info("\(label) never left before a failure; sending it now")
+            return .sendAgain
+        }
+        do {
+            let messages = try await chatwoot.recentMessages(conversation: event.event.conversationID, on: account)
+            if messages.contains(where: matches) {
+                logger.info("\(label) reached Chatwoot before a failure; not sent again")
+                return .delivered
+            }
+            logger.warning("\(label) may have left before a failure but Chatwoot does not have it; sending it again")
+            return .sendAgain
+        } catch {
+            guard !error.isTransient else { throw Failure(message: "checking whether \(name) reached Chatwoot: \(error.description)", transient: true) }
+            logger.warning("\(label) may have reached Chatwoot and its messages cannot be read (\(error.kind.rawValue)); not sent again")
+            return .delivered
         }
     }
 

@@ -47,7 +47,8 @@ public struct ChannelService: Sendable {
             }
             guard let event else { throw RPCError(.notFound, "no webhook event '\(request.eventID.prefix(64))'", errorCode: "event_not_found") }
             return WebhookEventDetail(summary: event.summary, maskedPayload: PayloadMasking.masked(body: event.body),
-                                      outbox: outbox.filter { $0.key != "answer" }.mapValues(\.state.rawValue))
+                                      // A done event's steps were all delivered (its last one is not marked: its completion is).
+                                      outbox: outbox.filter { $0.key != "answer" }.mapValues { event.state == .done ? "sent" : $0.state.rawValue })
         }
         router.register(AgentAPI.retryWebhookEvent, execution: .cooperative) { [self] request, _ in
             let scope = try await companies.activeCompany(request.companyID).1

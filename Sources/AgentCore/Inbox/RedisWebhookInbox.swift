@@ -390,11 +390,16 @@ public final class RedisWebhookInbox: WebhookInbox {
         return steps
     }
 
-    public func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
-        let text = value.state.rawValue + (value.writer.map { "\t" + $0 } ?? "") + (value.payload.map { "\n" + $0 } ?? "")
-        _ = try await run { () throws(RedisError) -> RedisValue in
-            try await redis.command(["HSET", RedisArgument(scope.redisKey("webhook", "outbox", eventID)), RedisArgument(step), RedisArgument(text)])
+    public func recordOutbox(_ eventID: String, steps: [(name: String, step: OutboxStep)], at time: Date,
+                             in scope: TenantScope) async throws(WebhookInboxError) {
+        guard !steps.isEmpty else { return }
+        // `<state>[\t<writer>]\n<payload>` per step, in one HSET.
+        var command: [RedisArgument] = ["HSET", RedisArgument(scope.redisKey("webhook", "outbox", eventID))]
+        for (name, value) in steps {
+            command += [RedisArgument(name),
+                        RedisArgument(value.state.rawValue + (value.writer.map { "\t" + $0 } ?? "") + (value.payload.map { "\n" + $0 } ?? ""))]
         }
+        _ = try await run { () throws(RedisError) -> RedisValue in try await redis.command(command) }
     }
 
     public func clearOutbox(_ eventID: String, step: String, in scope: TenantScope) async throws(WebhookInboxError) {

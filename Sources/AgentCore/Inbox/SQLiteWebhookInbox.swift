@@ -1,5 +1,6 @@
 import Foundation
 import SQLiteClient
+import Synchronization
 import TenantStorage
 import Wire
 
@@ -11,6 +12,8 @@ public final class SQLiteWebhookInbox: WebhookInbox {
     private let database: SQLiteDatabase
     /// How long processed events (and their outbox) are kept for the admin view.
     let retention: TimeInterval
+    /// When the retention was last enforced (seconds since 1970).
+    private let lastCleanup = Mutex<TimeInterval>(0)
 
     static let migrations: [SQLiteMigration] = [
         SQLiteMigration(version: 1, statements: [
@@ -43,6 +46,11 @@ public final class SQLiteWebhookInbox: WebhookInbox {
             """,
         ]),
         SQLiteMigration(version: 2, statements: ["ALTER TABLE webhook_outbox ADD COLUMN writer TEXT"]),
+        // The claim walks unfinished events in arrival order and stops at the first it may take (a backlog of
+        // thousands costs a few index steps, not a sort).
+        SQLiteMigration(version: 3, statements: [
+            "CREATE INDEX webhook_events_open ON webhook_events (sequence) WHERE state IN ('pending', 'processing')",
+        ]),
     ]
 
     public init(path: String, retention: TimeInterval = 7 * 86_400) async throws(WebhookInboxError) {
@@ -97,11 +105,18 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         let now = time.timeIntervalSince1970
         let leaseUntil = now + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
         let cutoff = now - retention
+        // The retention is enforced at most once a minute (the outbox's deletion scans its table).
+        let cleanupDue = lastCleanup.withLock { last -> Bool in
+            guard now - last >= 60 else { return false }
+            last = now
+            return true
+        }
         return try await writing { (connection) throws(SQLiteError) -> [InboxEvent] in
             let rows = try connection.query(
                 """
-                SELECT \(Self.columns) FROM webhook_events AS e
-                WHERE ((e.state = 'pending' AND e.next_attempt_at <= ?1) OR (e.state = 'processing' AND e.lease_until <= ?1))
+                SELECT \(Self.columns) FROM webhook_events AS e INDEXED BY webhook_events_open
+                WHERE e.state IN ('pending', 'processing')
+                  AND ((e.state = 'pending' AND e.next_attempt_at <= ?1) OR (e.state = 'processing' AND e.lease_until <= ?1))
                   AND NOT EXISTS (SELECT 1 FROM webhook_events AS o WHERE o.company_id = e.company_id AND o.account_id = e.account_id
                                   AND o.conversation_id = e.conversation_id AND o.state IN ('pending', 'processing') AND o.sequence < e.sequence)
                 ORDER BY e.sequence LIMIT ?2
@@ -116,8 +131,8 @@ public final class SQLiteWebhookInbox: WebhookInbox {
                 event.attempts += 1
                 claimed.append(event)
             }
-            if claimed.isEmpty {
-                // Idle: drop what is past the retention.
+            if claimed.isEmpty && cleanupDue {
+                // Idle, and not cleaned for a while: drop what is past the retention.
                 _ = try connection.execute("DELETE FROM webhook_events WHERE state = 'done' AND updated_at < ?", [.real(cutoff)])
                 _ = try connection.execute("DELETE FROM webhook_outbox WHERE updated_at < ?", [.real(cutoff)])
             }
@@ -176,16 +191,20 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         }
     }
 
-    public func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+    public func recordOutbox(_ eventID: String, steps: [(name: String, step: OutboxStep)], at time: Date,
+                             in scope: TenantScope) async throws(WebhookInboxError) {
         let company = scope.companyID.rawValue
+        let stamp = time.timeIntervalSince1970
         try await writing { (connection) throws(SQLiteError) in
-            _ = try connection.execute(
-                """
-                INSERT INTO webhook_outbox (company_id, event_id, step, state, payload, writer, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (company_id, event_id, step) DO UPDATE SET state = excluded.state, payload = excluded.payload, writer = excluded.writer,
-                    updated_at = excluded.updated_at
-                """, [.text(company), .text(eventID), .text(step), .text(value.state.rawValue), .text(value.payload), .text(value.writer),
-                      .real(time.timeIntervalSince1970)])
+            for (name, value) in steps {
+                _ = try connection.execute(
+                    """
+                    INSERT INTO webhook_outbox (company_id, event_id, step, state, payload, writer, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (company_id, event_id, step) DO UPDATE SET state = excluded.state, payload = excluded.payload, writer = excluded.writer,
+                        updated_at = excluded.updated_at
+                    """, [.text(company), .text(eventID), .text(name), .text(value.state.rawValue), .text(value.payload), .text(value.writer),
+                          .real(stamp)])
+            }
         }
     }
 

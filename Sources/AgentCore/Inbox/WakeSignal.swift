@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Wakes the inbox workers when an event is stored, so they need not poll quickly. A worker notes the
+/// Wakes an inbox worker when an event is stored, so they need not poll quickly. A worker notes the
 /// ``generation`` before it looks for work and waits with it: a signal given in between is not lost.
 final class WakeSignal: Sendable {
     private struct State {
@@ -15,14 +15,16 @@ final class WakeSignal: Sendable {
 
     var generation: UInt64 { state.withLock { $0.generation } }
 
-    /// Wakes every waiting worker.
+    /// Wakes one waiting worker, the one waiting longest (one stored event needs one worker: waking them all
+    /// would have every idle worker query the inbox for it). A worker that is not waiting sees the new
+    /// generation when it next waits, and does not wait then.
     func signal() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.generation &+= 1
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            guard let oldest = state.waiters.keys.min() else { return nil }
+            return state.waiters.removeValue(forKey: oldest)
         }
-        for waiter in waiters { waiter.resume() }
+        waiter?.resume()
     }
 
     /// Returns at the first signal after `generation` (at once if one came already), or after `timeout`.

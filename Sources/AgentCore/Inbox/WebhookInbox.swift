@@ -96,7 +96,8 @@ public protocol WebhookInbox: Sendable {
     func abandon(_ id: String, companyID: CompanyID, reason: String, at time: Date) async throws(WebhookInboxError)
 
     func outbox(_ eventID: String, in scope: TenantScope) async throws(WebhookInboxError) -> [String: OutboxStep]
-    func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
+    /// Records steps of an event's outbox, all at once (one transaction, one command).
+    func recordOutbox(_ eventID: String, steps: [(name: String, step: OutboxStep)], at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
     /// Forgets a step whose call certainly had no effect, so the next attempt makes it again.
     func clearOutbox(_ eventID: String, step: String, in scope: TenantScope) async throws(WebhookInboxError)
 
@@ -115,4 +116,11 @@ public protocol WebhookInbox: Sendable {
 
     /// Erases the company's events, outbox and conversation states; returns how many events there were.
     func purge(_ scope: TenantScope) async throws(WebhookInboxError) -> Int
+}
+
+extension WebhookInbox {
+    /// Records one step of an event's outbox.
+    public func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+        try await recordOutbox(eventID, steps: [(step, value)], at: time, in: scope)
+    }
 }

@@ -218,7 +218,8 @@ public final class WebhookProcessor: Sendable {
         guard let userID = chatwootEvent.userID, let content = chatwootEvent.content else {
             throw Failure(message: "the stored message has no contact or text", transient: false)
         }
-        var outbox = try await attempt { () throws(WebhookInboxError) in try await inbox.outbox(event.id, in: scope) }
+        let outbox = try await attempt { () throws(WebhookInboxError) in try await inbox.outbox(event.id, in: scope) }
+        let run = OutboxRun(event: event, scope: scope, account: account, outbox: outbox)
         let stored: StoredAnswer
         if let saved = outbox["answer"]?.payload.flatMap({ try? JSONDecoder().decode(StoredAnswer.self, from: Data($0.utf8)) }) {
             stored = saved
@@ -231,41 +232,37 @@ public final class WebhookProcessor: Sendable {
             }
             stored = StoredAnswer(reply: chat.reply, escalation: chat.escalation)
             let payload = (try? JSONEncoder().encode(stored)).map { String(decoding: $0, as: UTF8.self) }
-            try await attempt { () throws(WebhookInboxError) in
-                try await inbox.recordOutbox(event.id, step: "answer", OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
-            }
-            outbox["answer"] = OutboxStep(state: .sent, payload: payload)
+            // Written with the first step's `sending` (one write instead of two).
+            run.deferred.append(("answer", OutboxStep(state: .sent, payload: payload)))
         }
         let conversationID = chatwootEvent.conversationID
-        for (index, part) in ChatwootClient.parts(of: stored.reply).enumerated() {
+        let parts = ChatwootClient.parts(of: stored.reply)
+        for (index, part) in parts.enumerated() {
             let answered = chatwootEvent.messageID
             let effect = StepEffect.message { $0.isOutgoing && !$0.isPrivate && $0.content == part && ($0.inReplyTo == nil || $0.inReplyTo == answered) }
-            try await step("reply:\(index)", payload: part, effect: effect, event: event, outbox: outbox, scope: scope,
-                           account: account) { (willSend) throws(ChatwootError) in
+            try await step("reply:\(index)", payload: part, effect: effect, run: run, isLast: index == parts.count - 1 && stored.escalation == nil) {
+                (willSend) throws(ChatwootError) in
                 _ = try await chatwoot.createMessage(part, conversation: conversationID, inReplyTo: chatwootEvent.messageID, on: account, willSend: willSend)
             }
         }
         guard let escalation = stored.escalation else { return "replied" }
         let status = settings.effectiveHumanStatus
         let label = escalation.reason == "emergency" ? "emergencia" : "humano"
-        try await step("status", payload: status, effect: .idempotent, event: event, outbox: outbox, scope: scope,
-                       account: account) { (willSend) throws(ChatwootError) in
+        try await step("status", payload: status, effect: .idempotent, run: run) { (willSend) throws(ChatwootError) in
             try await chatwoot.setStatus(status, conversation: conversationID, on: account, willSend: willSend)
         }
-        try await step("priority", payload: escalation.priority, effect: .idempotent, event: event, outbox: outbox, scope: scope,
-                       account: account) { (willSend) throws(ChatwootError) in
+        try await step("priority", payload: escalation.priority, effect: .idempotent, run: run) { (willSend) throws(ChatwootError) in
             try await chatwoot.setPriority(escalation.priority, conversation: conversationID, on: account, willSend: willSend)
         }
-        try await step("labels", payload: label, effect: .idempotent, event: event, outbox: outbox, scope: scope,
-                       account: account) { (willSend) throws(ChatwootError) in
+        try await step("labels", payload: label, effect: .idempotent, run: run) { (willSend) throws(ChatwootError) in
             try await chatwoot.addLabels([label], conversation: conversationID, on: account, willSend: willSend)
         }
         // The note written the first time (the conversation may have moved on since), so a retry can find it in Chatwoot.
         var note = outbox["note"]?.payload ?? ""
         if note.isEmpty { note = await summary(of: escalation, userID: userID, company: company, scope: scope) }
         let written = note
-        try await step("note", payload: note, effect: .message { $0.isPrivate && $0.content == written }, event: event, outbox: outbox, scope: scope,
-                       account: account) { (willSend) throws(ChatwootError) in
+        try await step("note", payload: note, effect: .message { $0.isPrivate && $0.content == written }, run: run, isLast: true) {
+            (willSend) throws(ChatwootError) in
             _ = try await chatwoot.createMessage(note, conversation: conversationID, isPrivate: true, on: account, willSend: willSend)
         }
         conversation.status = status
@@ -288,28 +285,43 @@ public final class WebhookProcessor: Sendable {
         case delivered, sendAgain
     }
 
+    /// One attempt's outbox work for an event: what is known of its steps, and the records waiting to be
+    /// written with the next one (so an attempt makes as few writes as it can).
+    final class OutboxRun {
+        let event: InboxEvent
+        let scope: TenantScope
+        let account: ChatwootAccount
+        let outbox: [String: OutboxStep]
+        var deferred: [(name: String, step: OutboxStep)] = []
+
+        init(event: InboxEvent, scope: TenantScope, account: ChatwootAccount, outbox: [String: OutboxStep]) {
+            self.event = event
+            self.scope = scope
+            self.account = account
+            self.outbox = outbox
+        }
+    }
+
     /// One Chatwoot call as an outbox step (see the type's description). A step found `sent` is skipped. One
     /// found `sending` is repeated when it is idempotent or when the ``SendJournal`` knows its request never
     /// left; otherwise Chatwoot is asked (the conversation's latest messages): sent again when the message is
     /// not there, taken as delivered when it is or when Chatwoot cannot tell (an agent bot's token may not
-    /// read messages), so a message is never sent twice.
-    func step(_ name: String, payload: String, effect: StepEffect, event: InboxEvent, outbox: [String: OutboxStep], scope: TenantScope,
-              account: ChatwootAccount, _ call: (_ willSend: @escaping @Sendable () -> Void) async throws(ChatwootError) -> Void) async throws(Failure) {
-        if let existing = outbox[name] {
+    /// read messages), so a message is never sent twice. The `sending` record carries the run's deferred
+    /// records; the last step of an event records no `sent` (the event's completion follows, and a crash
+    /// before it is settled like any `sending` step).
+    func step(_ name: String, payload: String, effect: StepEffect, run: OutboxRun, isLast: Bool = false,
+              _ call: (_ willSend: @escaping @Sendable () -> Void) async throws(ChatwootError) -> Void) async throws(Failure) {
+        let event = run.event, scope = run.scope
+        if let existing = run.outbox[name] {
             guard existing.state == .sending else { return }
-            let settlement = try await settle(name, existing, effect: effect, event: event, scope: scope, account: account)
+            let settlement = try await settle(name, existing, effect: effect, event: event, scope: scope, account: run.account)
             guard settlement == .sendAgain else {
-                try await attempt { () throws(WebhookInboxError) in
-                    try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
-                }
+                try await record(run, (name, OutboxStep(state: .sent, payload: payload)))
                 return
             }
         }
         let journal = journal, eventID = event.id
-        try await attempt { () throws(WebhookInboxError) in
-            try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sending, payload: payload, writer: journal.writerToken), at: clock(),
-                                         in: scope)
-        }
+        try await record(run, (name, OutboxStep(state: .sending, payload: payload, writer: journal.writerToken)))
         do {
             try await call { journal.recordLeaving(eventID: eventID, step: name) }
         } catch {
@@ -319,9 +331,14 @@ public final class WebhookProcessor: Sendable {
             // A step left `sending` is settled on the next attempt.
             throw Failure(message: error.description, transient: error.isTransient)
         }
-        try await attempt { () throws(WebhookInboxError) in
-            try await inbox.recordOutbox(event.id, step: name, OutboxStep(state: .sent, payload: payload), at: clock(), in: scope)
-        }
+        if !isLast { try await record(run, (name, OutboxStep(state: .sent, payload: payload))) }
+    }
+
+    /// Writes `step` with the run's deferred records.
+    func record(_ run: OutboxRun, _ step: (name: String, step: OutboxStep)) async throws(Failure) {
+        let steps = run.deferred + [step]
+        try await attempt { () throws(WebhookInboxError) in try await inbox.recordOutbox(run.event.id, steps: steps, at: clock(), in: run.scope) }
+        run.deferred = []
     }
 
     func settle(_ name: String, _ existing: OutboxStep, effect: StepEffect, event: InboxEvent, scope: TenantScope,

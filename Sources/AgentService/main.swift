@@ -160,7 +160,8 @@ let processor = WebhookProcessor(
     policy: inboxPolicy, logger: host.logger)
 let channels = ChannelService(companies: companies, inbox: inbox, wake: { processor.notify() })
 channels.register(on: &router)
-let processing = Task { await processor.run() }
+// Answering runs below the RPC handlers' priority: acknowledging a delivery (storing it) comes before answering one.
+let processing = Task(priority: .low) { await processor.run() }
 
 ConversationService(companies: companies, engine: engine, memoryKind: memoryKind, channels: channels, inboxKind: inboxKind)
     .register(on: &router)

@@ -129,6 +129,11 @@ public final class SQLiteWebhookInbox: WebhookInbox {
                     [.real(leaseUntil), .real(now), .text(event.companyID.rawValue), .text(event.id)])
                 event.state = .processing
                 event.attempts += 1
+                let company = event.companyID.rawValue
+                event.claimed = ClaimedState(
+                    outbox: try Self.outbox(event.id, company: company, connection),
+                    conversation: try Self.conversationState(company: company, account: event.event.accountID, conversation: event.event.conversationID,
+                                                             connection))
                 claimed.append(event)
             }
             if claimed.isEmpty && cleanupDue {
@@ -180,15 +185,17 @@ public final class SQLiteWebhookInbox: WebhookInbox {
 
     public func outbox(_ eventID: String, in scope: TenantScope) async throws(WebhookInboxError) -> [String: OutboxStep] {
         let company = scope.companyID.rawValue
-        return try await reading { (connection) throws(SQLiteError) -> [String: OutboxStep] in
-            var steps: [String: OutboxStep] = [:]
-            for row in try connection.query("SELECT step, state, payload, writer FROM webhook_outbox WHERE company_id = ? AND event_id = ?",
-                                            [.text(company), .text(eventID)]) {
-                guard let step = row.text(0), let state = row.text(1).flatMap(OutboxStep.State.init) else { continue }
-                steps[step] = OutboxStep(state: state, payload: row.text(2), writer: row.text(3))
-            }
-            return steps
+        return try await reading { (connection) throws(SQLiteError) -> [String: OutboxStep] in try Self.outbox(eventID, company: company, connection) }
+    }
+
+    static func outbox(_ eventID: String, company: String, _ connection: SQLiteConnection) throws(SQLiteError) -> [String: OutboxStep] {
+        var steps: [String: OutboxStep] = [:]
+        for row in try connection.query("SELECT step, state, payload, writer FROM webhook_outbox WHERE company_id = ? AND event_id = ?",
+                                        [.text(company), .text(eventID)]) {
+            guard let step = row.text(0), let state = row.text(1).flatMap(OutboxStep.State.init) else { continue }
+            steps[step] = OutboxStep(state: state, payload: row.text(2), writer: row.text(3))
         }
+        return steps
     }
 
     public func recordOutbox(_ eventID: String, steps: [(name: String, step: OutboxStep)], at time: Date,
@@ -219,11 +226,16 @@ public final class SQLiteWebhookInbox: WebhookInbox {
     public func conversationState(account: String, conversation: Int, in scope: TenantScope) async throws(WebhookInboxError) -> ChatwootConversationState {
         let company = scope.companyID.rawValue
         return try await reading { (connection) throws(SQLiteError) -> ChatwootConversationState in
-            guard let row = try connection.query(
-                "SELECT status, human_active FROM chatwoot_conversations WHERE company_id = ? AND account_id = ? AND conversation_id = ?",
-                [.text(company), .text(account), .integer(conversation)]).first else { return ChatwootConversationState() }
-            return ChatwootConversationState(status: row.text(0), humanActive: (row.int(1) ?? 0) != 0)
+            try Self.conversationState(company: company, account: account, conversation: conversation, connection)
         }
+    }
+
+    static func conversationState(company: String, account: String, conversation: Int,
+                                  _ connection: SQLiteConnection) throws(SQLiteError) -> ChatwootConversationState {
+        guard let row = try connection.query(
+            "SELECT status, human_active FROM chatwoot_conversations WHERE company_id = ? AND account_id = ? AND conversation_id = ?",
+            [.text(company), .text(account), .integer(conversation)]).first else { return ChatwootConversationState() }
+        return ChatwootConversationState(status: row.text(0), humanActive: (row.int(1) ?? 0) != 0)
     }
 
     public func setConversationState(_ state: ChatwootConversationState, account: String, conversation: Int, at time: Date,

@@ -16,11 +16,24 @@ public struct InboxEvent: Sendable, Equatable {
     public var outcome: String?
     /// The payload exactly as received (for the admin view, masked there).
     public var body: [UInt8]
+    /// Read with the claim when the store can do it in the same transaction (SQLite), so processing needs no
+    /// other read: the event's outbox and its conversation's handoff state; nil otherwise (read when needed).
+    public var claimed: ClaimedState?
 
     public var summary: WebhookEventSummary {
         WebhookEventSummary(id: id, kind: event.kind.rawValue, event: event.event, accountID: event.accountID, conversationID: event.conversationID,
                             messageID: event.messageID, state: state, attempts: attempts, receivedAt: receivedAt, updatedAt: updatedAt,
                             nextAttemptAt: state == .pending ? nextAttemptAt : nil, lastError: lastError, outcome: outcome)
+    }
+}
+
+/// What a claim reads for its event besides the event itself.
+public struct ClaimedState: Sendable, Equatable {
+    public var outbox: [String: OutboxStep]
+    public var conversation: ChatwootConversationState
+    public init(outbox: [String: OutboxStep], conversation: ChatwootConversationState) {
+        self.outbox = outbox
+        self.conversation = conversation
     }
 }
 
@@ -79,7 +92,8 @@ public protocol WebhookInbox: Sendable {
     func accept(_ event: ChatwootEvent, body: [UInt8], at time: Date, in scope: TenantScope) async throws(WebhookInboxError) -> InboxAcceptance
 
     /// Up to `limit` due events, each the oldest unfinished one of its conversation, leased for `lease`
-    /// (an event whose lease ran out, its worker gone, is due again).
+    /// (an event whose lease ran out, its worker gone, is due again), with its ``ClaimedState`` when the
+    /// store reads it in the claim.
     func claim(limit: Int, lease: Duration, at time: Date) async throws(WebhookInboxError) -> [InboxEvent]
 
     /// Makes the events this instance had claimed when it last stopped due again at once (their workers are

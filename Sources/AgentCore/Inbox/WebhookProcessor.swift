@@ -157,8 +157,13 @@ public final class WebhookProcessor: Sendable {
     func handle(_ event: InboxEvent, company: Company, scope: TenantScope) async throws(Failure) -> String {
         let settings = company.chatwoot ?? ChatwootSettings()
         let chatwootEvent = event.event
-        var conversation = try await attempt { () throws(WebhookInboxError) in
-            try await inbox.conversationState(account: chatwootEvent.accountID, conversation: chatwootEvent.conversationID, in: scope)
+        var conversation: ChatwootConversationState
+        if let claimed = event.claimed {
+            conversation = claimed.conversation
+        } else {
+            conversation = try await attempt { () throws(WebhookInboxError) in
+                try await inbox.conversationState(account: chatwootEvent.accountID, conversation: chatwootEvent.conversationID, in: scope)
+            }
         }
         let previous = conversation
         if let status = chatwootEvent.status { conversation.status = status }
@@ -218,7 +223,8 @@ public final class WebhookProcessor: Sendable {
         guard let userID = chatwootEvent.userID, let content = chatwootEvent.content else {
             throw Failure(message: "the stored message has no contact or text", transient: false)
         }
-        let outbox = try await attempt { () throws(WebhookInboxError) in try await inbox.outbox(event.id, in: scope) }
+        var outbox = event.claimed?.outbox ?? [:]
+        if event.claimed == nil { outbox = try await attempt { () throws(WebhookInboxError) in try await inbox.outbox(event.id, in: scope) } }
         let run = OutboxRun(event: event, scope: scope, account: account, outbox: outbox)
         let stored: StoredAnswer
         if let saved = outbox["answer"]?.payload.flatMap({ try? JSONDecoder().decode(StoredAnswer.self, from: Data($0.utf8)) }) {

@@ -7,7 +7,8 @@ import Synchronization
 /// they hand it to a pool with ``run(timeout:_:)`` and await the result.
 ///
 /// * Jobs wait in one FIFO queue bounded by `maximumQueuedJobs`; a full queue rejects at once instead of
-///   letting latency grow without limit.
+///   letting latency grow without limit. An `urgent` job goes before the waiting ones (a request someone is
+///   waiting for, ahead of background work).
 /// * A caller that is cancelled, or whose `timeout` passes, is answered immediately with
 ///   ``BlockingIOError/cancelled`` or ``BlockingIOError/timedOut``; a job not yet started is never run, and a
 ///   running one is told through its ``BlockingIOJob`` (so it can interrupt its C call).
@@ -18,12 +19,15 @@ public final class BlockingIOPool: Sendable {
     private struct Queue {
         var work: [@Sendable () -> Void] = []
         var head = 0
+        /// Jobs that go before every other waiting job (in their own arrival order).
+        var urgent: [@Sendable () -> Void] = []
         var stopping = false
         var busy = 0
 
-        var count: Int { work.count - head }
+        var count: Int { work.count - head + urgent.count }
 
         mutating func pop() -> (@Sendable () -> Void)? {
+            if !urgent.isEmpty { return urgent.removeFirst() }
             guard head < work.count else { return nil }
             let item = work[head]
             head += 1
@@ -80,10 +84,11 @@ public final class BlockingIOPool: Sendable {
     ///
     /// - Parameters:
     ///   - timeout: the longest the caller waits, queueing included; nil waits as long as the job takes.
+    ///   - urgent: run before the jobs already waiting (still after the running ones).
     ///   - body: the blocking work; it receives its ``BlockingIOJob`` to notice cancellation.
     /// - Throws: ``BlockingIOError``: `.failed` with the body's error, `.cancelled`, `.timedOut`, `.rejected`.
     public func run<T: Sendable, Failure: Error>(
-        timeout: Duration? = nil, _ body: @escaping @Sendable (BlockingIOJob) throws(Failure) -> T
+        timeout: Duration? = nil, urgent: Bool = false, _ body: @escaping @Sendable (BlockingIOJob) throws(Failure) -> T
     ) async throws(BlockingIOError<Failure>) -> T {
         if Task.isCancelled { throw .cancelled }
         let job = BlockingIOJob()
@@ -91,7 +96,7 @@ public final class BlockingIOPool: Sendable {
         let result: Result<T, BlockingIOError<Failure>> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 pending.install(continuation)
-                let accepted = submit(bounded: true) {
+                let accepted = submit(bounded: true, urgent: urgent) {
                     guard !job.isCancelled else { return }
                     let outcome: Result<T, BlockingIOError<Failure>>
                     do throws(Failure) {
@@ -117,11 +122,11 @@ public final class BlockingIOPool: Sendable {
     }
 
     /// Queues `work` for a thread; false when the pool refuses it.
-    private func submit(bounded: Bool, _ work: @escaping @Sendable () -> Void) -> Bool {
+    private func submit(bounded: Bool, urgent: Bool = false, _ work: @escaping @Sendable () -> Void) -> Bool {
         let accepted = queue.withLock { queue -> Bool in
             if queue.stopping { return false }
             if bounded && queue.count >= maximumQueuedJobs { return false }
-            queue.work.append(work)
+            if urgent { queue.urgent.append(work) } else { queue.work.append(work) }
             return true
         }
         if accepted { available.signal() }

@@ -62,11 +62,12 @@ public final class SQLiteDatabase: Sendable {
         }
     }
 
-    /// Runs `body` in a write transaction on the writer connection (rolled back if it throws).
+    /// Runs `body` in a write transaction on the writer connection (rolled back if it throws). An `urgent`
+    /// write goes before the writes already waiting (one a client waits for, ahead of background work).
     public func write<T: Sendable>(
-        timeout: Duration? = nil, _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T
+        timeout: Duration? = nil, urgent: Bool = false, _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T
     ) async throws(SQLiteError) -> T {
-        try await run(on: writer, timeout: timeout) { (connection) throws(SQLiteError) -> T in
+        try await run(on: writer, timeout: timeout, urgent: urgent) { (connection) throws(SQLiteError) -> T in
             try connection.transaction(body)
         }
     }
@@ -111,11 +112,11 @@ public final class SQLiteDatabase: Sendable {
     }
 
     private func run<T: Sendable>(
-        on lane: Lane, timeout: Duration?, _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T
+        on lane: Lane, timeout: Duration?, urgent: Bool = false, _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T
     ) async throws(SQLiteError) -> T {
         let connection = lane.connection
         do {
-            return try await lane.thread.run(timeout: timeout) { (job) throws(SQLiteError) -> T in
+            return try await lane.thread.run(timeout: timeout, urgent: urgent) { (job) throws(SQLiteError) -> T in
                 job.onCancel { connection.value.interrupt() }
                 return try body(connection.value)
             }

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import random
+import resource
 import statistics
 import sys
 import time
@@ -35,46 +36,61 @@ def payload(account, conversation, contact, message_id, text):
         "source_id": f"wamid.{message_id}", "event": "message_created"}, ensure_ascii=False).encode()
 
 
+PATH = "/api/webhook/chatwoot"
+
+
 def request_bytes(body, secret):
     stamp = str(int(time.time()))
     signature = "sha256=" + hmac.new(secret.encode(), stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    head = (f"POST /api/webhook/chatwoot HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    head = (f"POST {PATH} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
             f"X-Chatwoot-Timestamp: {stamp}\r\nX-Chatwoot-Signature: {signature}\r\n\r\n")
     return head.encode() + body
 
 
 async def read_response(reader):
+    """Status, body, and whether the server closes the connection after it."""
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    length = 0
+    length, closes = 0, False
     for line in head.split(b"\r\n"):
-        if line.lower().startswith(b"content-length:"):
+        lower = line.lower()
+        if lower.startswith(b"content-length:"):
             length = int(line.split(b":", 1)[1])
+        elif lower.startswith(b"connection:") and b"close" in lower:
+            closes = True
     body = await reader.readexactly(length) if length else b""
-    return status, body
+    return status, body, closes
 
 
-async def lane(port, schedule, start, latencies, outcomes):
-    """One connection: its deliveries in order, each sent when due (or at once when late)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def lane(port, schedule, start, latencies, outcomes, windows):
+    """One connection: its deliveries in order, each sent when due (or at once when late). A server that
+    closes after each response (gunicorn's sync workers) gets a new connection when the next one is due."""
+    reader = writer = None
     for due, data, message_id in schedule:
         delay = start + due - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
         while True:
             try:
+                if writer is None:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(request_bytes(*data))
                 await writer.drain()
-                status, body = await read_response(reader)
+                status, body, closes = await read_response(reader)
             except (ConnectionError, asyncio.IncompleteReadError):
                 writer.close()
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                reader = writer = None
                 continue
+            if closes:
+                writer.close()
+                reader = writer = None
             break
         latencies.append(time.perf_counter() - (start + due))
+        windows.setdefault(int(due // 10), []).append(latencies[-1])
         answer = json.loads(body or b"{}")
-        outcomes[message_id] = (status, answer.get("status"))
-    writer.close()
+        outcomes[message_id] = (status, answer.get("status") if isinstance(answer, dict) else None)
+    if writer is not None:
+        writer.close()
 
 
 def percentile(values, fraction):
@@ -88,6 +104,7 @@ def admin(port, key, path):
 
 
 def main():
+    global PATH
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--calls", required=True)
@@ -98,7 +115,9 @@ def main():
     parser.add_argument("--lanes", type=int, default=50)
     parser.add_argument("--secret", action="append", default=[], help="account=secret")
     parser.add_argument("--drain-timeout", type=float, default=600)
+    parser.add_argument("--path", default=PATH, help="another target (a peer), acknowledgements only")
     arguments = parser.parse_args()
+    PATH = arguments.path
     secrets = dict(item.split("=", 1) for item in arguments.secret)
     accounts = sorted(int(account) for account in secrets)
     companies = {7: "benova", 8: "medispa"}
@@ -117,11 +136,11 @@ def main():
         body = payload(account, 10_000 + conversation, 50_000 + conversation, message_id, QUESTIONS[(index // 7) % len(QUESTIONS)])
         schedules[conversation % arguments.lanes].append((index / arguments.rate, (body, secrets[str(account)]), message_id))
 
-    latencies, outcomes = [], {}
+    latencies, outcomes, windows = [], {}, {}
 
     async def run():
         start = time.perf_counter() + 0.2
-        await asyncio.gather(*(lane(arguments.port, schedule, start, latencies, outcomes) for schedule in schedules))
+        await asyncio.gather(*(lane(arguments.port, schedule, start, latencies, outcomes, windows) for schedule in schedules))
         return time.perf_counter() - start
 
     elapsed = asyncio.run(run())
@@ -130,8 +149,10 @@ def main():
     print(f"== webhook acknowledgements: {len(outcomes)} deliveries in {elapsed:.1f} s ({len(outcomes) / elapsed:.0f}/s offered {arguments.rate:.0f}/s)")
     print(f"   latency from due time: p50 {percentile(latencies, 0.5) * 1000:.2f} ms, p99 {percentile(latencies, 0.99) * 1000:.2f} ms, "
           f"p99.9 {percentile(latencies, 0.999) * 1000:.2f} ms, max {max(latencies) * 1000:.2f} ms, mean {statistics.mean(latencies) * 1000:.2f} ms")
-    print(f"   accepted {len(accepted)}, refused {len(refused)}")
-
+    print("   p99 per 10 s: " + ", ".join(f"{percentile(values, 0.99) * 1000:.1f}" for _, values in sorted(windows.items())) + " ms")
+    print(f"   accepted {len(accepted)}, refused {len(refused)}; this load generator used {resource.getrusage(resource.RUSAGE_SELF).ru_utime + resource.getrusage(resource.RUSAGE_SELF).ru_stime:.1f} s of CPU")
+    if arguments.path != "/api/webhook/chatwoot":
+        return 0
     # Drain: wait until no event is pending or being processed, then read the replies.
     drain_start = time.perf_counter()
     while True:

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPClient
+import HTTPServerCore
 
 /// Where and as whom a company talks to Chatwoot: its base URL, account and API access token (the
 /// agent-bot's token, so replies are authored by the bot and `pending → open` is a bot handoff).
@@ -42,10 +43,11 @@ public final class ChatwootClient: Sendable {
     @discardableResult
     public func createMessage(_ content: String, conversation: Int, isPrivate: Bool = false, inReplyTo: Int? = nil,
                               on account: ChatwootAccount, willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> Int? {
-        var body: [String: Any] = ["content": content, "message_type": "outgoing", "private": isPrivate, "content_type": "text"]
-        if let inReplyTo { body["content_attributes"] = ["in_reply_to": inReplyTo] }
+        var body: [String: JSONValue] = ["content": .string(content), "message_type": .string("outgoing"), "private": .bool(isPrivate),
+                                         "content_type": .string("text")]
+        if let inReplyTo { body["content_attributes"] = .object(["in_reply_to": .number(Double(inReplyTo))]) }
         let answer = try await post("conversations/\(conversation)/messages", body, on: account, willSend: willSend)
-        return answer["id"] as? Int
+        return answer["id"]?.integerValue
     }
 
     /// Sends a reply as one message per part of ``parts(of:limit:)``; returns the message ids.
@@ -60,19 +62,19 @@ public final class ChatwootClient: Sendable {
     /// Sets the conversation's status (`open`, `pending`, `resolved`, `snoozed`).
     public func setStatus(_ status: String, conversation: Int, on account: ChatwootAccount,
                           willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/toggle_status", ["status": status], on: account, willSend: willSend)
+        _ = try await post("conversations/\(conversation)/toggle_status", ["status": .string(status)], on: account, willSend: willSend)
     }
 
     /// Sets the conversation's priority (`urgent`, `high`, `medium`, `low`, or none).
     public func setPriority(_ priority: String, conversation: Int, on account: ChatwootAccount,
                           willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": priority], on: account, willSend: willSend)
+        _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": .string(priority)], on: account, willSend: willSend)
     }
 
     /// Adds labels to the conversation.
     public func addLabels(_ labels: [String], conversation: Int, on account: ChatwootAccount,
                           willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/labels", ["labels": labels], on: account, willSend: willSend)
+        _ = try await post("conversations/\(conversation)/labels", ["labels": .array(labels.map { .string($0) })], on: account, willSend: willSend)
     }
 
     /// `text` in parts of at most `limit` characters, cut after a sentence end (`.`, `!`, `?`, a line break)
@@ -97,24 +99,23 @@ public final class ChatwootClient: Sendable {
     /// ``ChatwootError/Kind/notFound``).
     public func recentMessages(conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) -> [ChatwootMessage] {
         let answer = try await call("GET", "conversations/\(conversation)/messages", nil, on: account)
-        return (answer["payload"] as? [[String: Any]] ?? []).compactMap(ChatwootMessage.init)
+        guard case .array(let items)? = answer["payload"] else { return [] }
+        return items.compactMap(ChatwootMessage.init)
     }
 
     /// One API call; the answer's JSON object.
     /// `willSend` is the HTTP client's pre-request callback (see ``HTTPClientRequest/willSend``).
-    func post(_ path: String, _ body: [String: Any], on account: ChatwootAccount,
-              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: Any] {
+    func post(_ path: String, _ body: [String: JSONValue], on account: ChatwootAccount,
+              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
         try await call("POST", path, body, on: account, willSend: willSend)
     }
 
-    func call(_ method: String, _ path: String, _ body: [String: Any]?, on account: ChatwootAccount,
-              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: Any] {
+    /// One API call with a JSON body (the project's own parser and serializer, not Foundation's bridging);
+    /// the answer's JSON object.
+    func call(_ method: String, _ path: String, _ body: [String: JSONValue]?, on account: ChatwootAccount,
+              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
         guard !account.baseURL.isEmpty, !account.token.isEmpty else { throw ChatwootError(.notConfigured, "the company has no Chatwoot base URL or token") }
-        var payload: [UInt8] = []
-        if let body {
-            guard let encoded = try? JSONSerialization.data(withJSONObject: body) else { throw ChatwootError(.rejected, "cannot encode the request") }
-            payload = [UInt8](encoded)
-        }
+        let payload = body.map { JSONValue.object($0).serialized() } ?? []
         let url = "\(account.baseURL)/api/v1/accounts/\(account.accountID)/\(path)"
         var request = HTTPClientRequest(method: method, url: url, body: payload, timeout: timeout, connectTimeout: min(timeout, .seconds(3)),
                                         maximumResponseBytes: 1 << 20, retry: retry)
@@ -128,9 +129,9 @@ public final class ChatwootClient: Sendable {
         } catch {
             throw ChatwootError(.unreachable, "\(path): \(error.message)", status: error.status, mayHaveTakenEffect: error.requestSent)
         }
-        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        let object = (try? JSONParser.parse(response.body))?.objectValue
         guard (200..<300).contains(response.status) else {
-            let detail = object?["error"] as? String ?? object?["message"] as? String ?? (object?["errors"] as? [String])?.first
+            let detail = object?["error"]?.stringValue ?? object?["message"]?.stringValue ?? Self.firstString(object?["errors"])
                 ?? String(response.text.prefix(120)).trimmingCharacters(in: .whitespacesAndNewlines)
             let kind: ChatwootError.Kind = switch response.status {
             case 401: .unauthorized
@@ -145,6 +146,14 @@ public final class ChatwootClient: Sendable {
     }
 }
 
+extension ChatwootClient {
+    /// The first element of a JSON array, when it is a string (Chatwoot's `errors`).
+    static func firstString(_ value: JSONValue?) -> String? {
+        guard case .array(let items)? = value else { return nil }
+        return items.first?.stringValue
+    }
+}
+
 /// A message as Chatwoot's messages index returns it (the fields the bot reads).
 public struct ChatwootMessage: Sendable, Equatable {
     public var id: Int
@@ -155,13 +164,13 @@ public struct ChatwootMessage: Sendable, Equatable {
     /// `content_attributes.in_reply_to`: the message it answers.
     public var inReplyTo: Int?
 
-    init?(_ object: [String: Any]) {
-        guard let id = object["id"] as? Int else { return nil }
+    init?(_ value: JSONValue) {
+        guard let id = value["id"]?.integerValue else { return nil }
         self.id = id
-        content = object["content"] as? String ?? ""
+        content = value["content"]?.stringValue ?? ""
         // The index encodes message_type as a number (1 outgoing); accept the name too.
-        isOutgoing = (object["message_type"] as? Int) == 1 || (object["message_type"] as? String) == "outgoing"
-        isPrivate = object["private"] as? Bool ?? false
-        inReplyTo = (object["content_attributes"] as? [String: Any])?["in_reply_to"] as? Int
+        isOutgoing = value["message_type"]?.integerValue == 1 || value["message_type"]?.stringValue == "outgoing"
+        isPrivate = value["private"]?.boolValue ?? false
+        inReplyTo = value["content_attributes"]?["in_reply_to"]?.integerValue
     }
 }

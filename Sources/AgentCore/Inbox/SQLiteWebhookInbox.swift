@@ -84,7 +84,8 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         let company = scope.companyID.rawValue
         let id = UUID().uuidString.lowercased()
         let stamp = time.timeIntervalSince1970
-        return try await writing { (connection) throws(SQLiteError) -> InboxAcceptance in
+        // Urgent: Chatwoot waits for this answer; the processor's writes wait behind it.
+        return try await writing(urgent: true) { (connection) throws(SQLiteError) -> InboxAcceptance in
             let inserted = try connection.execute(
                 """
                 INSERT INTO webhook_events (company_id, id, dedupe_key, kind, event, account_id, conversation_id, message_id, user_id, content, status,
@@ -309,9 +310,10 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         }
     }
 
-    private func writing<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T) async throws(WebhookInboxError) -> T {
+    private func writing<T: Sendable>(urgent: Bool = false,
+                                      _ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T) async throws(WebhookInboxError) -> T {
         do {
-            return try await database.write(body)
+            return try await database.write(urgent: urgent, body)
         } catch {
             throw WebhookInboxError("webhook inbox database: \(error.message)")
         }

@@ -61,7 +61,7 @@ G1=$(cpu_ticks $GATEWAY_PID); A1=$(cpu_ticks $AGENT_PID); R1=$(cpu_ticks $RAG_PI
 awk -v g="$((G1 - G0))" -v a="$((A1 - A0))" -v r="$((R1 - R0))" -v f="$((F1 - F0))" -v t="$(getconf CLK_TCK)" \
     'BEGIN { printf "CPU over the run: gateway %.1f s, agent %.1f s, rag %.1f s, fake Chatwoot %.1f s\n", g / t, a / t, r / t, f / t }'
 echo "resident memory after: gateway $(rss_mb $GATEWAY_PID) MB, agent $(rss_mb $AGENT_PID) MB"
-grep -c "warning\|error" "$WORK/agent.log" | xargs -I{} echo "agent log lines at warning or above: {}"
+echo "agent log lines at warning or above: $(grep -c "warning\|error" "$WORK/agent.log" || true)"
 if [ -n "${FLASK_PEER:-}" ]; then
     (cd "$FLASK_PEER" && exec gunicorn -w 2 -b 127.0.0.1:18196 app:app) >/dev/null 2>&1 & PIDS+=($!)
     for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:18196/api/health" >/dev/null && break; sleep 0.1; done

@@ -32,19 +32,11 @@ public final class RedisWebhookInbox: WebhookInbox {
     public let consumer: String
     let retention: TimeInterval
 
-    /// An entry this replica holds: delivered to it, not yet acknowledged.
-    struct Candidate: Sendable {
-        var entry: String
-        var prefix: String
-        var company: CompanyID
-        var event: String
-        var queue: String
-    }
+    typealias Candidate = StreamSchedule.Candidate
 
     struct ConsumerState: Sendable {
         var groupReady = false
-        var candidates: [Candidate] = []
-        var entries: Set<String> = []
+        var schedule = StreamSchedule()
         var lastAutoclaim: Date = .distantPast
     }
 
@@ -237,25 +229,7 @@ public final class RedisWebhookInbox: WebhookInbox {
     /// Adds entries this replica now holds (once each), in stream order.
     private func hold(_ new: [Candidate]) {
         guard !new.isEmpty else { return }
-        state.withLock { state in
-            for candidate in new where state.entries.insert(candidate.entry).inserted { state.candidates.append(candidate) }
-        }
-    }
-
-    private func drop(entry: String) {
-        state.withLock { state in
-            state.entries.remove(entry)
-            state.candidates.removeAll { $0.entry == entry }
-        }
-    }
-
-    /// Forgets a finished event's entry.
-    private func finished(event id: String) {
-        state.withLock { state in
-            let gone = state.candidates.filter { $0.event == id }.map(\.entry)
-            state.candidates.removeAll { $0.event == id }
-            for entry in gone { state.entries.remove(entry) }
-        }
+        state.withLock { $0.schedule.hold(new) }
     }
 
     private func ensureGroup() async throws(WebhookInboxError) {
@@ -333,30 +307,51 @@ public final class RedisWebhookInbox: WebhookInbox {
             }
             hold(Self.candidates(reply.array?.dropFirst().first?.array ?? []))
         }
-        // The claim script is atomic: workers that try the same candidate at once cannot both lease it.
-        let candidates = state.withLock { $0.candidates }
-        var blocked: Set<String> = []
+        // Each ready conversation's first entry, once; the claim script (atomic) has the last word.
+        let candidates = state.withLock { $0.schedule.next(limit: max(limit, 16), at: time) }
         var claimed: [InboxEvent] = []
         let now = Self.stamp(time), leaseUntil = Self.stamp(time.addingTimeInterval(leaseSeconds))
-        for candidate in candidates where claimed.count < limit && !blocked.contains(candidate.queue) {
-            let reply = try await script(Self.claimScript, [candidate.prefix, candidate.event, now, leaseUntil])
+        for (position, candidate) in candidates.enumerated() {
+            guard claimed.count < limit else {
+                // Not asked: back to the ready list, as they were.
+                let rest = Array(candidates[position...])
+                state.withLock { state in for other in rest { state.schedule.answer(.notBefore(time), for: other) } }
+                break
+            }
+            let reply: RedisValue
+            do {
+                reply = try await script(Self.claimScript, [candidate.prefix, candidate.event, now, leaseUntil])
+            } catch {
+                state.withLock { $0.schedule.answer(.notBefore(time.addingTimeInterval(1)), for: candidate) }
+                throw error
+            }
             if reply.integer == -1 {
                 _ = try? await redis.pipeline([["XACK", RedisArgument(streamKey), RedisArgument(group), RedisArgument(candidate.entry)],
                                                ["XDEL", RedisArgument(streamKey), RedisArgument(candidate.entry)]])
-                drop(entry: candidate.entry)
-                continue
+                state.withLock { $0.schedule.answer(.gone, for: candidate) }
+            } else if reply.array != nil, let event = Self.event(Self.fields(reply)) {
+                state.withLock { $0.schedule.answer(.claimed(until: time.addingTimeInterval(leaseSeconds)), for: candidate) }
+                claimed.append(event)
+            } else {
+                // Behind another event, waiting for its retry, or leased elsewhere: looked at again shortly.
+                state.withLock { $0.schedule.answer(.notBefore(time.addingTimeInterval(0.25)), for: candidate) }
             }
-            blocked.insert(candidate.queue)
-            if reply.array != nil, let event = Self.event(Self.fields(reply)) { claimed.append(event) }
         }
         return claimed
     }
 
-    private func finish(_ id: String, prefix: String, target: WebhookEventState, at time: Date, fields: [(String, String)]) async throws(WebhookInboxError) {
+    private func finish(_ id: String, prefix: String, target: WebhookEventState, at time: Date, retryAt: Date? = nil,
+                        fields: [(String, String)]) async throws(WebhookInboxError) {
         var arguments = [prefix, streamKey, group, id, target.rawValue, Self.stamp(time), String(Int(retention))]
         for (key, value) in fields { arguments += [key, value] }
         _ = try await script(Self.finishScript, arguments)
-        if target == .done || target == .dead { finished(event: id) }
+        state.withLock { state in
+            if target == .done || target == .dead {
+                state.schedule.finished(event: id)
+            } else {
+                state.schedule.retry(event: id, at: retryAt ?? time)
+            }
+        }
     }
 
     public func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
@@ -364,13 +359,14 @@ public final class RedisWebhookInbox: WebhookInbox {
     }
 
     public func fail(_ id: String, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
-        try await finish(id, prefix: scope.redisPrefix, target: retryAt == nil ? .dead : .pending, at: time,
+        try await finish(id, prefix: scope.redisPrefix, target: retryAt == nil ? .dead : .pending, at: time, retryAt: retryAt,
                          fields: [("last_error", String(error.prefix(500))), ("next_attempt", Self.stamp(retryAt ?? time))])
     }
 
     public func abandon(_ id: String, companyID: CompanyID, reason: String, at time: Date) async throws(WebhookInboxError) {
         // No scope can be made for the company: its prefix is the one the entry was stored with.
-        guard let prefix = state.withLock({ state in state.candidates.first { $0.event == id && $0.company == companyID }?.prefix }) else { return }
+        guard let candidate = state.withLock({ $0.schedule.candidate(forEvent: id) }), candidate.company == companyID else { return }
+        let prefix = candidate.prefix
         try await finish(id, prefix: prefix, target: .dead, at: time, fields: [("last_error", String(reason.prefix(500)))])
     }
 

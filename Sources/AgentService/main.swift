@@ -158,7 +158,8 @@ let processor = WebhookProcessor(
     },
     token: { (id) throws(RPCError) -> String? in try await companies.secrets(of: id).chatwootAPIAccessToken },
     policy: inboxPolicy, logger: host.logger)
-let channels = ChannelService(companies: companies, inbox: inbox, wake: { processor.notify() })
+let channels = ChannelService(companies: companies, inbox: inbox, storeKind: inboxKind, wake: { processor.notify() },
+                              processorMetrics: { processor.metrics })
 channels.register(on: &router)
 // Answering runs below the RPC handlers' priority: acknowledging a delivery (storing it) comes before answering one.
 let processing = Task(priority: .low) { await processor.run() }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteClient
 import Testing
 
 extension IntegrationSuite {
@@ -131,6 +132,11 @@ extension IntegrationSuite {
             #expect((detail["outbox"] as? [String: String])?["reply:0"] == "sent", "\(detail)")
             #expect(system.fixture.request("GET", "/api/admin/webhook/events/\(eventID)?company_id=medispa", headers: ["X-API-Key": system.fixture.adminKey])?
                 .status == 404, "another clinic cannot see benova's event")
+            // The gateway's /metrics carries the inbox's counts and the processor's counters.
+            let metrics = system.fixture.request("GET", "/metrics")?.text ?? ""
+            #expect(metrics.contains(#"webhook_inbox_events{company="benova",state="done",store="sqlite"} 2"#), "\(metrics.suffix(1500))")
+            #expect(metrics.contains(#"webhook_inbox_events{company="medispa",state="done",store="sqlite"} 1"#))
+            #expect(metrics.contains(#"webhook_attempts_total{outcome="replied"} 3"#) && metrics.contains(#"chatwoot_api_calls_total{result="ok"}"#))
             let health = try #require(system.admin("GET", "/api/health/company/benova"))
             let chatwootHealth = health["chatwoot"] as? [String: Any]
             #expect(chatwootHealth?["webhook_signature"] as? String == "required" && (chatwootHealth?["webhook_events"] as? [String: Double])?["done"] == 2,
@@ -200,6 +206,20 @@ extension IntegrationSuite {
             let resumed = system.fixture.request("GET", "/api/conversations/chatwoot_contact_503/history",
                                                  headers: ["X-API-Key": system.fixture.adminKey, "X-Company-ID": "benova"])?.json
             #expect(resumed?["bot_active"] as? Bool == true, "\(resumed ?? [:])")
+
+            // A purge erases the clinic's inbox: events, outbox and handoff states.
+            let purged = await system.fixture.purge("benova")
+            #expect(purged?.status == 200, "\(purged?.text ?? "")")
+            let database = try await SQLiteDatabase(path: system.fixture.directory + "/data/agent/inbox.sqlite3", readers: 1)
+            defer { database.close() }
+            let left = try await database.read { (connection) throws(SQLiteError) -> Int in
+                var total = 0
+                for table in ["webhook_events", "webhook_outbox", "chatwoot_conversations"] {
+                    total += try connection.query("SELECT COUNT(*) FROM \(table) WHERE company_id = 'benova'").first?.int(0) ?? -1
+                }
+                return total
+            }
+            #expect(left == 0)
         }
 
         @Test func anEmergencyEscalatesWithTheFourCalls() async throws {

@@ -14,11 +14,17 @@ public struct ChannelService: Sendable {
     let intake: WebhookIntake
     /// Called when an event is stored or put back in line (wakes the processor).
     let wake: @Sendable () -> Void
+    /// The processor's counters (for `webhookMetrics`).
+    let processorMetrics: @Sendable () -> (attempts: [String: Int], chatwootCalls: [String: Int])
+    let storeKind: String
 
-    public init(companies: CompanyWatcher, inbox: any WebhookInbox, wake: @escaping @Sendable () -> Void) {
+    public init(companies: CompanyWatcher, inbox: any WebhookInbox, storeKind: String, wake: @escaping @Sendable () -> Void,
+                processorMetrics: @escaping @Sendable () -> (attempts: [String: Int], chatwootCalls: [String: Int])) {
         self.companies = companies
         self.inbox = inbox
+        self.storeKind = storeKind
         self.wake = wake
+        self.processorMetrics = processorMetrics
         intake = WebhookIntake(inbox: inbox, secret: { (id) throws(RPCError) -> String? in try await companies.secrets(of: id).chatwootWebhookSecret },
                                stored: wake)
     }
@@ -49,6 +55,16 @@ public struct ChannelService: Sendable {
             return WebhookEventDetail(summary: event.summary, maskedPayload: PayloadMasking.masked(body: event.body),
                                       // A done event's steps were all delivered (its last one is not marked: its completion is).
                                       outbox: outbox.filter { $0.key != "answer" }.mapValues { event.state == .done ? "sent" : $0.state.rawValue })
+        }
+        router.register(AgentAPI.webhookMetrics, execution: .cooperative) { [self] _, _ in
+            // Each active company's counts through its own scope (a company whose inbox cannot be read is left out).
+            var events: [String: [String: Int]] = [:]
+            for company in companies.companies.values where company.isActive {
+                guard let scope = try? TenantScope(company: company), let counts = await counts(in: scope) else { continue }
+                events[company.id.rawValue] = counts
+            }
+            let processor = processorMetrics()
+            return WebhookMetrics(events: events, attempts: processor.attempts, chatwootCalls: processor.chatwootCalls, store: storeKind)
         }
         router.register(AgentAPI.retryWebhookEvent, execution: .cooperative) { [self] request, _ in
             let scope = try await companies.activeCompany(request.companyID).1

@@ -315,14 +315,16 @@ public final class RedisWebhookInbox: WebhookInbox {
             guard claimed.count < limit else {
                 // Not asked: back to the ready list, as they were.
                 let rest = Array(candidates[position...])
-                state.withLock { state in for other in rest { state.schedule.answer(.notBefore(time), for: other) } }
+                state.withLock { $0.schedule.putBack(rest) }
                 break
             }
             let reply: RedisValue
             do {
                 reply = try await script(Self.claimScript, [candidate.prefix, candidate.event, now, leaseUntil])
             } catch {
-                state.withLock { $0.schedule.answer(.notBefore(time.addingTimeInterval(1)), for: candidate) }
+                // Redis failed: this and the candidates not asked yet stay ready (the worker backs off before it claims again).
+                let rest = Array(candidates[position...])
+                state.withLock { $0.schedule.putBack(rest) }
                 throw error
             }
             if reply.integer == -1 {

@@ -97,6 +97,11 @@ struct StreamSchedule: Sendable {
         }
     }
 
+    /// Candidates that ``next(limit:at:)`` gave but nobody asked about: ready again, as they were.
+    mutating func putBack(_ candidates: [Candidate]) {
+        for candidate in candidates { markReady(candidate.queue) }
+    }
+
     /// The event is done or dead: its entry goes, and its conversation's next entry is ready.
     mutating func finished(event: String) {
         guard let candidate = candidate(forEvent: event) else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ServiceLogging
 import TenantStorage
 import Wire
@@ -64,6 +65,22 @@ public final class WebhookProcessor: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Date
     let wake = WakeSignal()
+    /// Finished attempts by outcome, and Chatwoot calls by result, since the service started.
+    private let counters = Mutex<(attempts: [String: Int], chatwootCalls: [String: Int])>(([:], [:]))
+
+    /// The counters for `/metrics` (``WebhookMetrics/attempts`` and ``WebhookMetrics/chatwootCalls``).
+    public var metrics: (attempts: [String: Int], chatwootCalls: [String: Int]) { counters.withLock { $0 } }
+
+    func count(attempt outcome: String) { counters.withLock { $0.attempts[outcome, default: 0] += 1 } }
+    func count(chatwootCall result: String) { counters.withLock { $0.chatwootCalls[result, default: 0] += 1 } }
+
+    /// The metrics label of a finished attempt's outcome.
+    static func label(ofOutcome outcome: String) -> String {
+        if outcome.hasPrefix("replied and escalated") { return "escalated" }
+        if outcome.hasPrefix("replied") { return "replied" }
+        if outcome.hasPrefix("skipped") { return "skipped" }
+        return "handoff"
+    }
 
     public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, journal: SendJournal, company: @escaping @Sendable (CompanyID) async -> Company?,
                 token: @escaping @Sendable (CompanyID) async throws(RPCError) -> String?, policy: Policy = Policy(), logger: Logger,
@@ -125,6 +142,7 @@ public final class WebhookProcessor: Sendable {
         }
         do throws(Failure) {
             let outcome = try await handle(event, company: company, scope: scope)
+            count(attempt: Self.label(ofOutcome: outcome))
             do {
                 try await inbox.complete(event.id, outcome: outcome, at: clock(), in: scope)
             } catch {
@@ -134,6 +152,7 @@ public final class WebhookProcessor: Sendable {
         } catch {
             let now = clock()
             let retryAt = error.transient && event.attempts < policy.maximumAttempts ? now.addingTimeInterval(backoff(after: event.attempts)) : nil
+            count(attempt: retryAt == nil ? "dead" : "retry")
             if retryAt == nil {
                 logger.error("[\(company.id)] [inbox] event \(event.id) given up after \(event.attempts) attempt(s): \(error.message)")
             } else {
@@ -330,7 +349,9 @@ public final class WebhookProcessor: Sendable {
         try await record(run, (name, OutboxStep(state: .sending, payload: payload, writer: journal.writerToken)))
         do {
             try await call { journal.recordLeaving(eventID: eventID, step: name) }
+            count(chatwootCall: "ok")
         } catch {
+            count(chatwootCall: "error")
             if !error.mayHaveTakenEffect {
                 try? await inbox.clearOutbox(event.id, step: name, in: scope)
             }

@@ -31,9 +31,13 @@ enum GatewayRoutes {
             await HealthRoute.aggregate(context: context, upstream: upstream, companies: companies, detailed: context.isAdminOrOpen)
         })
 
-        router.add("GET", "/metrics", GatewayRoute(access: configuration.metricsPublic ? .public : .admin) { _, _ in
-            HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
-                         body: Array(metrics.render().utf8))
+        router.add("GET", "/metrics", GatewayRoute(access: configuration.metricsPublic ? .public : .admin, timeout: .seconds(3)) { _, context in
+            var text = metrics.render()
+            // The agent service's inbox figures, when it answers (the gateway's own figures never wait on it for long).
+            if let webhook = try? await upstream.call(.agent, AgentAPI.webhookMetrics, Empty(), context: context) {
+                text += WebhookMetricsText.render(webhook)
+            }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(text.utf8))
         })
 
         // MARK: Companies

@@ -143,3 +143,24 @@ public struct WebhookEventDetail: Codable, Sendable, Equatable {
         self.outbox = outbox
     }
 }
+
+/// The webhook inbox and processor in numbers, for `/metrics`.
+public struct WebhookMetrics: Codable, Sendable, Equatable {
+    /// Events per company and state (`pending`, `processing`, `done`, `dead`); a company whose inbox could not
+    /// be read is absent.
+    public var events: [String: [String: Int]]
+    /// Finished attempts since the service started, by outcome: `replied`, `escalated`, `skipped`, `handoff`
+    /// (a pause, a resumption or a status recorded), `retry` (a transient failure), `dead` (given up).
+    public var attempts: [String: Int]
+    /// Chatwoot API calls since the service started, by result (`ok`, `error`).
+    public var chatwootCalls: [String: Int]
+    /// `sqlite` or `redis`.
+    public var store: String
+
+    public init(events: [String: [String: Int]], attempts: [String: Int], chatwootCalls: [String: Int], store: String) {
+        self.events = events
+        self.attempts = attempts
+        self.chatwootCalls = chatwootCalls
+        self.store = store
+    }
+}

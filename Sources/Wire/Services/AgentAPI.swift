@@ -48,6 +48,9 @@ public enum AgentAPI {
     /// Puts a dead (or pending) event back in line with its attempts reset (`failedPrecondition` with
     /// `event_not_retryable` for one already done or being processed).
     public static let retryWebhookEvent = Method<WebhookEventReference, WebhookEventSummary>(service: service, name: "retryWebhookEvent")
+    /// The inbox's events per company and state, and the processor's counters since the service started
+    /// (service-wide: for `/metrics`).
+    public static let webhookMetrics = Method<Empty, WebhookMetrics>(service: service, name: "webhookMetrics", idempotent: true)
 
     /// Every method the agent service serves, the standard ones included.
     public static let methods: [MethodDescriptor] = StandardMethods.all + [
@@ -55,6 +58,6 @@ public enum AgentAPI {
         bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
         listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor, listConversations.descriptor, conversationHistory.descriptor,
         deleteConversation.descriptor, companyStatistics.descriptor, companyHealth.descriptor, acceptWebhook.descriptor,
-        listWebhookEvents.descriptor, getWebhookEvent.descriptor, retryWebhookEvent.descriptor,
+        listWebhookEvents.descriptor, getWebhookEvent.descriptor, retryWebhookEvent.descriptor, webhookMetrics.descriptor,
     ]
 }

@@ -5,7 +5,7 @@
 # poppler-utils: pdftotext, which the RAG service runs to read uploaded PDFs.
 BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl poppler-utils)
 # g++: llama.cpp's server (the real chat-completions server of the tests) compiles from PyPI's source once.
-TEST_PACKAGES=(redis-server postgresql curl python3-venv g++)
+TEST_PACKAGES=(redis-server postgresql curl python3-venv g++ espeak-ng sox libsox-fmt-all opus-tools)
 
 ensure_packages() {
     local missing=()

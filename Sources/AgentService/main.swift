@@ -153,8 +153,14 @@ do {
 let processor = WebhookProcessor(
     inbox: inbox, engine: engine, chatwoot: chatwoot, journal: journal,
     company: { id in
-        if companies.company(id) == nil { try? await companies.refresh() }
-        return companies.company(id)
+        if let company = companies.company(id) { return .found(company) }
+        // Not in this copy: a company created a moment ago, one deleted, or a configuration never loaded.
+        do {
+            try await companies.refresh()
+        } catch {
+            return .unavailable
+        }
+        return companies.company(id).map(WebhookProcessor.CompanyLookup.found) ?? .gone
     },
     token: { (id) throws(RPCError) -> String? in try await companies.secrets(of: id).chatwootAPIAccessToken },
     policy: inboxPolicy, logger: host.logger)

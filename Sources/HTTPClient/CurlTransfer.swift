@@ -24,7 +24,7 @@ final class CurlTransfer: @unchecked Sendable {
     private var responseBody: [UInt8] = []
     private var responseHeaders: [(name: String, value: String)] = []
     private var tooLarge = false
-    private let willSend: (@Sendable () -> Void)?
+    private let willSend: (@Sendable () -> Bool)?
 
     private struct Completion {
         var continuation: CheckedContinuation<Result<CurlOutcome, HTTPClientError>, Never>?
@@ -90,13 +90,13 @@ final class CurlTransfer: @unchecked Sendable {
         if willSend != nil {
             check(CCurl_setopt_prereq_function(easy, { userdata, _, _, _, _ in
                 guard let userdata else { return 0 }
-                Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue().willSend?()
-                return 0  // CURL_PREREQFUNC_OK
+                // CURL_PREREQFUNC_OK (0), or CURL_PREREQFUNC_ABORT (1): the request is not sent.
+                return Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue().willSend?() == false ? 1 : 0
             }, context))
         }
         if let problem = problems.first {
             release()
-            throw HTTPClientError(.client, "cannot configure the transfer: \(String(cString: curl_easy_strerror(problem)))")
+            throw HTTPClientError(.client, "cannot configure the transfer: \(String(cString: curl_easy_strerror(problem)))", requestSent: false)
         }
     }
 

@@ -19,8 +19,9 @@ public struct HTTPClientRequest: Sendable {
     /// Called on the client's transfer thread right before each attempt's request goes out on an established
     /// connection (libcurl's pre-request callback): from then on the server may have it. It must return at
     /// once (a quick append to a file, never a wait); a caller's outbox uses it to tell, after a crash, a
-    /// call that never left from one that may have taken effect.
-    public var willSend: (@Sendable () -> Void)?
+    /// call that never left from one that may have taken effect. Returning false stops the request before
+    /// it is sent (``HTTPClientError/requestSent`` is false): the caller could not record it.
+    public var willSend: (@Sendable () -> Bool)?
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

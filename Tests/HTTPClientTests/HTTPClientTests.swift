@@ -171,20 +171,25 @@ final class TestServer: HTTPResponder, Sendable {
         try await withServer { base, _, client in
             let calls = Atomic<Int>(0)
             var request = HTTPClientRequest(method: "POST", url: base + "/echo", body: Array("x".utf8))
-            request.willSend = { calls.add(1, ordering: .relaxed) }
+            request.willSend = { calls.add(1, ordering: .relaxed); return true }
             let echoed = try await client.execute(request)
             #expect(echoed.status == 201)
             #expect(calls.load(ordering: .relaxed) == 1)
             // Three attempts (two 503s, then 200): each attempt's request left.
             var flaky = HTTPClientRequest(url: base + "/flaky", retry: HTTPRetryPolicy(maximumAttempts: 3, initialBackoff: .milliseconds(10)))
-            flaky.willSend = { calls.add(1, ordering: .relaxed) }
+            flaky.willSend = { calls.add(1, ordering: .relaxed); return true }
             let retried = try await client.execute(flaky)
             #expect(retried.status == 200 && retried.attempts == 3)
             #expect(calls.load(ordering: .relaxed) == 4)
             var refused = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:1/", connectTimeout: .seconds(1))
-            refused.willSend = { calls.add(1, ordering: .relaxed) }
+            refused.willSend = { calls.add(1, ordering: .relaxed); return true }
             await #expect(throws: HTTPClientError.self) { try await client.execute(refused) }
             #expect(calls.load(ordering: .relaxed) == 4, "nothing left: no call")
+            // A caller that cannot record the send stops it: the server never sees the request.
+            var stopped = HTTPClientRequest(method: "POST", url: base + "/flaky", body: Array("x".utf8))
+            stopped.willSend = { false }
+            let aborted = await #expect(throws: HTTPClientError.self) { try await client.execute(stopped) }
+            #expect(aborted?.requestSent == false)
         }
     }
 }

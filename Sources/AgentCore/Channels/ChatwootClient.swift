@@ -36,17 +36,23 @@ public final class ChatwootClient: Sendable {
         self.timeout = timeout
         retry = HTTPRetryPolicy(maximumAttempts: maximumAttempts, initialBackoff: initialBackoff, maximumBackoff: .seconds(8),
                                 retryStatuses: [429, 500, 502, 503, 504], retryConnectionFailures: false, maximumRetryAfter: .seconds(10))
+        creationRetry = HTTPRetryPolicy(maximumAttempts: maximumAttempts, initialBackoff: initialBackoff, maximumBackoff: .seconds(8),
+                                        retryStatuses: [429, 503], retryConnectionFailures: false, maximumRetryAfter: .seconds(10))
     }
+
+    /// For calls that create something (a message): only answers that say nothing was done (429, 503) are
+    /// tried again; a 500, 502 or 504 may come after Chatwoot saved the message.
+    let creationRetry: HTTPRetryPolicy
 
     /// Posts `content` to the conversation (`private: true` makes it an internal note); returns the message id.
     /// `inReplyTo` threads it to the patient's message it answers (`content_attributes.in_reply_to`).
     @discardableResult
     public func createMessage(_ content: String, conversation: Int, isPrivate: Bool = false, inReplyTo: Int? = nil,
-                              on account: ChatwootAccount, willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> Int? {
+                              on account: ChatwootAccount, willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) -> Int? {
         var body: [String: JSONValue] = ["content": .string(content), "message_type": .string("outgoing"), "private": .bool(isPrivate),
                                          "content_type": .string("text")]
         if let inReplyTo { body["content_attributes"] = .object(["in_reply_to": .number(Double(inReplyTo))]) }
-        let answer = try await post("conversations/\(conversation)/messages", body, on: account, willSend: willSend)
+        let answer = try await call("POST", "conversations/\(conversation)/messages", body, creates: true, on: account, willSend: willSend)
         return answer["id"]?.integerValue
     }
 
@@ -61,19 +67,19 @@ public final class ChatwootClient: Sendable {
 
     /// Sets the conversation's status (`open`, `pending`, `resolved`, `snoozed`).
     public func setStatus(_ status: String, conversation: Int, on account: ChatwootAccount,
-                          willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
+                          willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) {
         _ = try await post("conversations/\(conversation)/toggle_status", ["status": .string(status)], on: account, willSend: willSend)
     }
 
     /// Sets the conversation's priority (`urgent`, `high`, `medium`, `low`, or none).
     public func setPriority(_ priority: String, conversation: Int, on account: ChatwootAccount,
-                          willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
+                          willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) {
         _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": .string(priority)], on: account, willSend: willSend)
     }
 
     /// Adds labels to the conversation.
     public func addLabels(_ labels: [String], conversation: Int, on account: ChatwootAccount,
-                          willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) {
+                          willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) {
         _ = try await post("conversations/\(conversation)/labels", ["labels": .array(labels.map { .string($0) })], on: account, willSend: willSend)
     }
 
@@ -106,19 +112,20 @@ public final class ChatwootClient: Sendable {
     /// One API call; the answer's JSON object.
     /// `willSend` is the HTTP client's pre-request callback (see ``HTTPClientRequest/willSend``).
     func post(_ path: String, _ body: [String: JSONValue], on account: ChatwootAccount,
-              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
+              willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
         try await call("POST", path, body, on: account, willSend: willSend)
     }
 
     /// One API call with a JSON body (the project's own parser and serializer, not Foundation's bridging);
     /// the answer's JSON object.
-    func call(_ method: String, _ path: String, _ body: [String: JSONValue]?, on account: ChatwootAccount,
-              willSend: (@Sendable () -> Void)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
+    /// `creates`: the call creates something, so only 429 and 503 are retried and another 5xx may have taken effect.
+    func call(_ method: String, _ path: String, _ body: [String: JSONValue]?, creates: Bool = false, on account: ChatwootAccount,
+              willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
         guard !account.baseURL.isEmpty, !account.token.isEmpty else { throw ChatwootError(.notConfigured, "the company has no Chatwoot base URL or token") }
         let payload = body.map { JSONValue.object($0).serialized() } ?? []
         let url = "\(account.baseURL)/api/v1/accounts/\(account.accountID)/\(path)"
         var request = HTTPClientRequest(method: method, url: url, body: payload, timeout: timeout, connectTimeout: min(timeout, .seconds(3)),
-                                        maximumResponseBytes: 1 << 20, retry: retry)
+                                        maximumResponseBytes: 1 << 20, retry: creates ? creationRetry : retry)
         if body != nil { request.addHeader("Content-Type", "application/json") }
         request.addHeader("Accept", "application/json")
         request.addHeader("Api-Access-Token", account.token)
@@ -140,7 +147,8 @@ public final class ChatwootClient: Sendable {
             case 500...: .serverError
             default: .rejected
             }
-            throw ChatwootError(kind, "\(path) answered \(response.status) after \(response.attempts) attempt(s): \(detail)", status: response.status)
+            throw ChatwootError(kind, "\(path) answered \(response.status) after \(response.attempts) attempt(s): \(detail)", status: response.status,
+                                mayHaveTakenEffect: creates && response.status >= 500 && response.status != 503)
         }
         return object ?? [:]
     }

@@ -38,7 +38,12 @@ public final class RedisWebhookInbox: WebhookInbox {
         var groupReady = false
         var schedule = StreamSchedule()
         var lastAutoclaim: Date = .distantPast
+        /// Where the next `XAUTOCLAIM` starts.
+        var autoclaimCursor = "0-0"
     }
+
+    /// The most stream entries one replica holds before it stops reading new ones.
+    static let maximumHeldEntries = 5_000
 
     private let state = Mutex(ConsumerState())
 
@@ -63,7 +68,7 @@ public final class RedisWebhookInbox: WebhookInbox {
         local ekey = p .. 'webhook:event:' .. id
         for i = 7, #ARGV, 2 do redis.call('HSET', ekey, ARGV[i], ARGV[i + 1]) end
         local queue = p .. 'webhook:queue:' .. redis.call('HGET', ekey, 'account') .. ':' .. redis.call('HGET', ekey, 'conversation')
-        local entry = redis.call('XADD', stream, 'MAXLEN', '~', 1000000, '*', 'company', company, 'prefix', p, 'event', id, 'queue', queue)
+        local entry = redis.call('XADD', stream, '*', 'company', company, 'prefix', p, 'event', id, 'queue', queue)
         redis.call('HSET', ekey, 'sequence', seq, 'entry', entry, 'state', 'pending')
         redis.call('RPUSH', queue, id)
         redis.call('ZADD', p .. 'webhook:events', seq, id)
@@ -72,7 +77,8 @@ public final class RedisWebhookInbox: WebhookInbox {
         """)
 
     /// -1: the event is finished or gone (acknowledge the entry); 0: not now (behind an earlier event of its
-    /// conversation, waiting for a retry, or leased); else the leased event's fields.
+    /// conversation, beside one being processed, waiting for a retry, or leased); else the leased event's
+    /// fields. The claim records its consumer as the event's owner.
     static let claimScript = RedisScript("""
         local p, id, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
         local ekey = p .. 'webhook:event:' .. id
@@ -85,6 +91,11 @@ public final class RedisWebhookInbox: WebhookInbox {
             head = redis.call('LINDEX', queue, 0)
         end
         if head ~= id then return 0 end
+        -- A dead letter retried to the front must not run beside a later event that is being processed.
+        for _, other in ipairs(redis.call('LRANGE', queue, 1, -1)) do
+            local okey = p .. 'webhook:event:' .. other
+            if redis.call('HGET', okey, 'state') == 'processing' and tonumber(redis.call('HGET', okey, 'lease_until') or '0') > now then return 0 end
+        end
         if state == 'pending' then
             if tonumber(redis.call('HGET', ekey, 'next_attempt') or '0') > now then return 0 end
         elseif tonumber(redis.call('HGET', ekey, 'lease_until') or '0') > now then
@@ -93,7 +104,7 @@ public final class RedisWebhookInbox: WebhookInbox {
         local seq = redis.call('HGET', ekey, 'sequence')
         redis.call('ZREM', p .. 'webhook:state:' .. state, id)
         redis.call('ZADD', p .. 'webhook:state:processing', seq, id)
-        redis.call('HSET', ekey, 'state', 'processing', 'lease_until', ARGV[4], 'updated', ARGV[3])
+        redis.call('HSET', ekey, 'state', 'processing', 'lease_until', ARGV[4], 'updated', ARGV[3], 'owner', ARGV[5])
         redis.call('HINCRBY', ekey, 'attempts', 1)
         return redis.call('HGETALL', ekey)
         """)
@@ -105,11 +116,13 @@ public final class RedisWebhookInbox: WebhookInbox {
         local ekey = p .. 'webhook:event:' .. id
         local state = redis.call('HGET', ekey, 'state')
         if not state then return 0 end
+        -- A fenced update (a worker's) applies only while its claim holds: still processing, same attempt.
+        if ARGV[8] ~= '' and (state ~= 'processing' or redis.call('HGET', ekey, 'attempts') ~= ARGV[8]) then return 0 end
         local seq = redis.call('HGET', ekey, 'sequence')
         redis.call('ZREM', p .. 'webhook:state:' .. state, id)
         redis.call('ZADD', p .. 'webhook:state:' .. target, seq, id)
         redis.call('HSET', ekey, 'state', target, 'updated', now, 'lease_until', '0')
-        for i = 8, #ARGV, 2 do redis.call('HSET', ekey, ARGV[i], ARGV[i + 1]) end
+        for i = 9, #ARGV, 2 do redis.call('HSET', ekey, ARGV[i], ARGV[i + 1]) end
         if target == 'done' or target == 'dead' then
             local queue = p .. 'webhook:queue:' .. redis.call('HGET', ekey, 'account') .. ':' .. redis.call('HGET', ekey, 'conversation')
             redis.call('LREM', queue, 1, id)
@@ -135,11 +148,11 @@ public final class RedisWebhookInbox: WebhookInbox {
         return 1
         """)
 
-    /// An event left `processing` by this replica's previous run: due again now.
+    /// An event left `processing` by this replica's previous run (it is the owner): due again now.
     static let releaseScript = RedisScript("""
         local p, id, now = ARGV[1], ARGV[2], ARGV[3]
         local ekey = p .. 'webhook:event:' .. id
-        if redis.call('HGET', ekey, 'state') ~= 'processing' then return 0 end
+        if redis.call('HGET', ekey, 'state') ~= 'processing' or redis.call('HGET', ekey, 'owner') ~= ARGV[4] then return 0 end
         local seq = redis.call('HGET', ekey, 'sequence')
         redis.call('ZREM', p .. 'webhook:state:processing', id)
         redis.call('ZADD', p .. 'webhook:state:pending', seq, id)
@@ -158,7 +171,7 @@ public final class RedisWebhookInbox: WebhookInbox {
             if state == 'dead' then
                 local queue = p .. 'webhook:queue:' .. redis.call('HGET', ekey, 'account') .. ':' .. redis.call('HGET', ekey, 'conversation')
                 redis.call('LPUSH', queue, id)
-                local entry = redis.call('XADD', stream, 'MAXLEN', '~', 1000000, '*', 'company', company, 'prefix', p, 'event', id, 'queue', queue)
+                local entry = redis.call('XADD', stream, '*', 'company', company, 'prefix', p, 'event', id, 'queue', queue)
                 redis.call('HSET', ekey, 'entry', entry)
             end
             local seq = redis.call('HGET', ekey, 'sequence')
@@ -232,6 +245,17 @@ public final class RedisWebhookInbox: WebhookInbox {
         state.withLock { $0.schedule.hold(new) }
     }
 
+    /// A stream command; a `NOGROUP` answer (the stream or its group was deleted) makes the next call create
+    /// the group again.
+    private func streamCommand(_ arguments: [RedisArgument]) async throws(WebhookInboxError) -> RedisValue {
+        do {
+            return try await redis.command(arguments)
+        } catch {
+            if error.message.contains("NOGROUP") { state.withLock { $0.groupReady = false } }
+            throw failure(error)
+        }
+    }
+
     private func ensureGroup() async throws(WebhookInboxError) {
         guard !state.withLock({ $0.groupReady }) else { return }
         do {
@@ -244,10 +268,8 @@ public final class RedisWebhookInbox: WebhookInbox {
 
     /// This replica's own unacknowledged entries (after a restart: what it held when it stopped).
     private func readOwnPending() async throws(WebhookInboxError) -> [Candidate] {
-        let reply = try await run { () throws(RedisError) -> RedisValue in
-            try await redis.command(["XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(consumer), "COUNT", "100000",
-                                     "STREAMS", RedisArgument(streamKey), "0"])
-        }
+        let reply = try await streamCommand(["XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(consumer), "COUNT", "100000",
+                                             "STREAMS", RedisArgument(streamKey), "0"])
         return Self.candidates(reply.array?.first?.array?.last?.array ?? [])
     }
 
@@ -280,7 +302,7 @@ public final class RedisWebhookInbox: WebhookInbox {
         hold(own)
         var released = 0
         for candidate in own {
-            let reply = try await script(Self.releaseScript, [candidate.prefix, candidate.event, Self.stamp(time)])
+            let reply = try await script(Self.releaseScript, [candidate.prefix, candidate.event, Self.stamp(time), consumer])
             released += Int(reply.integer ?? 0)
         }
         return released
@@ -289,22 +311,24 @@ public final class RedisWebhookInbox: WebhookInbox {
     public func claim(limit: Int, lease: Duration, at time: Date) async throws(WebhookInboxError) -> [InboxEvent] {
         try await ensureGroup()
         let leaseSeconds = WebhookProcessor.seconds(lease)
-        // New entries, then (now and then) those of replicas that stopped and left them idle for a lease.
-        let fresh = try await run { () throws(RedisError) -> RedisValue in
-            try await redis.command(["XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(consumer), "COUNT", "500",
-                                     "STREAMS", RedisArgument(streamKey), ">"])
+        // New entries (while this replica holds fewer than it can work through soon: the others read the rest),
+        // then, now and then, those of replicas that stopped and left them idle for a lease.
+        if state.withLock({ $0.schedule.count }) < Self.maximumHeldEntries {
+            let fresh = try await streamCommand(["XREADGROUP", "GROUP", RedisArgument(group), RedisArgument(consumer), "COUNT", "500",
+                                                 "STREAMS", RedisArgument(streamKey), ">"])
+            hold(Self.candidates(fresh.array?.first?.array?.last?.array ?? []))
         }
-        hold(Self.candidates(fresh.array?.first?.array?.last?.array ?? []))
-        let autoclaimDue = state.withLock { state -> Bool in
-            guard time.timeIntervalSince(state.lastAutoclaim) >= max(1, leaseSeconds / 4) else { return false }
+        let autoclaimFrom = state.withLock { state -> String? in
+            guard time.timeIntervalSince(state.lastAutoclaim) >= max(1, leaseSeconds / 4) else { return nil }
             state.lastAutoclaim = time
-            return true
+            return state.autoclaimCursor
         }
-        if autoclaimDue {
-            let reply = try await run { () throws(RedisError) -> RedisValue in
-                try await redis.command(["XAUTOCLAIM", RedisArgument(streamKey), RedisArgument(group), RedisArgument(consumer),
-                                         RedisArgument(Int(leaseSeconds * 1000)), "0-0", "COUNT", "500"])
-            }
+        if let autoclaimFrom {
+            let reply = try await streamCommand(["XAUTOCLAIM", RedisArgument(streamKey), RedisArgument(group), RedisArgument(consumer),
+                                                 RedisArgument(Int(leaseSeconds * 1000)), RedisArgument(autoclaimFrom), "COUNT", "500"])
+            // The cursor goes on through a long pending list, and back to the start once it has been walked.
+            let next = reply.array?.first?.string ?? "0-0"
+            state.withLock { $0.autoclaimCursor = next }
             hold(Self.candidates(reply.array?.dropFirst().first?.array ?? []))
         }
         // Each ready conversation's first entry, once; the claim script (atomic) has the last word.
@@ -320,7 +344,7 @@ public final class RedisWebhookInbox: WebhookInbox {
             }
             let reply: RedisValue
             do {
-                reply = try await script(Self.claimScript, [candidate.prefix, candidate.event, now, leaseUntil])
+                reply = try await script(Self.claimScript, [candidate.prefix, candidate.event, now, leaseUntil, consumer])
             } catch {
                 // Redis failed: this and the candidates not asked yet stay ready (the worker backs off before it claims again).
                 let rest = Array(candidates[position...])
@@ -342,11 +366,11 @@ public final class RedisWebhookInbox: WebhookInbox {
         return claimed
     }
 
-    private func finish(_ id: String, prefix: String, target: WebhookEventState, at time: Date, retryAt: Date? = nil,
+    private func finish(_ id: String, prefix: String, attempt: Int?, target: WebhookEventState, at time: Date, retryAt: Date? = nil,
                         fields: [(String, String)]) async throws(WebhookInboxError) {
-        var arguments = [prefix, streamKey, group, id, target.rawValue, Self.stamp(time), String(Int(retention))]
+        var arguments = [prefix, streamKey, group, id, target.rawValue, Self.stamp(time), String(Int(retention)), attempt.map(String.init) ?? ""]
         for (key, value) in fields { arguments += [key, value] }
-        _ = try await script(Self.finishScript, arguments)
+        guard try await script(Self.finishScript, arguments).integer == 1 else { return }  // not this claim's any more
         state.withLock { state in
             if target == .done || target == .dead {
                 state.schedule.finished(event: id)
@@ -356,12 +380,12 @@ public final class RedisWebhookInbox: WebhookInbox {
         }
     }
 
-    public func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
-        try await finish(id, prefix: scope.redisPrefix, target: .done, at: time, fields: [("outcome", String(outcome.prefix(500)))])
+    public func complete(_ id: String, attempt: Int?, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+        try await finish(id, prefix: scope.redisPrefix, attempt: attempt, target: .done, at: time, fields: [("outcome", String(outcome.prefix(500)))])
     }
 
-    public func fail(_ id: String, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
-        try await finish(id, prefix: scope.redisPrefix, target: retryAt == nil ? .dead : .pending, at: time, retryAt: retryAt,
+    public func fail(_ id: String, attempt: Int?, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+        try await finish(id, prefix: scope.redisPrefix, attempt: attempt, target: retryAt == nil ? .dead : .pending, at: time, retryAt: retryAt,
                          fields: [("last_error", String(error.prefix(500))), ("next_attempt", Self.stamp(retryAt ?? time))])
     }
 
@@ -369,7 +393,7 @@ public final class RedisWebhookInbox: WebhookInbox {
         // No scope can be made for the company: its prefix is the one the entry was stored with.
         guard let candidate = state.withLock({ $0.schedule.candidate(forEvent: id) }), candidate.company == companyID else { return }
         let prefix = candidate.prefix
-        try await finish(id, prefix: prefix, target: .dead, at: time, fields: [("last_error", String(reason.prefix(500)))])
+        try await finish(id, prefix: prefix, attempt: nil, target: .dead, at: time, fields: [("last_error", String(reason.prefix(500)))])
     }
 
     public func outbox(_ eventID: String, in scope: TenantScope) async throws(WebhookInboxError) -> [String: OutboxStep] {

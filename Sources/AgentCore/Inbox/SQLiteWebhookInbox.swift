@@ -119,7 +119,9 @@ public final class SQLiteWebhookInbox: WebhookInbox {
                 WHERE e.state IN ('pending', 'processing')
                   AND ((e.state = 'pending' AND e.next_attempt_at <= ?1) OR (e.state = 'processing' AND e.lease_until <= ?1))
                   AND NOT EXISTS (SELECT 1 FROM webhook_events AS o WHERE o.company_id = e.company_id AND o.account_id = e.account_id
-                                  AND o.conversation_id = e.conversation_id AND o.state IN ('pending', 'processing') AND o.sequence < e.sequence)
+                                  AND o.conversation_id = e.conversation_id AND o.sequence != e.sequence
+                                  AND ((o.state IN ('pending', 'processing') AND o.sequence < e.sequence)
+                                       OR (o.state = 'processing' AND o.lease_until > ?1)))
                 ORDER BY e.sequence LIMIT ?2
                 """, [.real(now), .integer(limit)])
             var claimed: [InboxEvent] = []
@@ -140,7 +142,12 @@ public final class SQLiteWebhookInbox: WebhookInbox {
             if claimed.isEmpty && cleanupDue {
                 // Idle, and not cleaned for a while: drop what is past the retention.
                 _ = try connection.execute("DELETE FROM webhook_events WHERE state = 'done' AND updated_at < ?", [.real(cutoff)])
-                _ = try connection.execute("DELETE FROM webhook_outbox WHERE updated_at < ?", [.real(cutoff)])
+                // Only the outbox of events that are done or gone (a dead letter may still be retried).
+                _ = try connection.execute(
+                    """
+                    DELETE FROM webhook_outbox WHERE updated_at < ? AND NOT EXISTS (SELECT 1 FROM webhook_events AS e
+                        WHERE e.company_id = webhook_outbox.company_id AND e.id = webhook_outbox.event_id AND e.state != 'done')
+                    """, [.real(cutoff)])
             }
             return claimed
         }
@@ -154,33 +161,41 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         }
     }
 
-    public func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+    public func complete(_ id: String, attempt: Int?, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
         let company = scope.companyID.rawValue
+        let (fence, fenceBindings) = Self.fence(attempt)
         try await writing { (connection) throws(SQLiteError) in
             _ = try connection.execute(
-                "UPDATE webhook_events SET state = 'done', outcome = ?, lease_until = NULL, updated_at = ? WHERE company_id = ? AND id = ?",
-                [.text(String(outcome.prefix(500))), .real(time.timeIntervalSince1970), .text(company), .text(id)])
+                "UPDATE webhook_events SET state = 'done', outcome = ?, lease_until = NULL, updated_at = ? WHERE company_id = ? AND id = ?\(fence)",
+                [.text(String(outcome.prefix(500))), .real(time.timeIntervalSince1970), .text(company), .text(id)] + fenceBindings)
         }
     }
 
-    public func fail(_ id: String, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
-        try await markFailed(id, company: scope.companyID, error: error, retryAt: retryAt, at: time)
+    public func fail(_ id: String, attempt: Int?, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+        try await markFailed(id, company: scope.companyID, attempt: attempt, error: error, retryAt: retryAt, at: time)
     }
 
     public func abandon(_ id: String, companyID: CompanyID, reason: String, at time: Date) async throws(WebhookInboxError) {
-        try await markFailed(id, company: companyID, error: reason, retryAt: nil, at: time)
+        try await markFailed(id, company: companyID, attempt: nil, error: reason, retryAt: nil, at: time)
     }
 
-    private func markFailed(_ id: String, company: CompanyID, error: String, retryAt: Date?, at time: Date) async throws(WebhookInboxError) {
+    /// The condition that keeps a stale worker's update from applying: the event is still in the claim it made.
+    static func fence(_ attempt: Int?) -> (String, [SQLiteValue]) {
+        guard let attempt else { return ("", []) }
+        return (" AND state = 'processing' AND attempts = ?", [.integer(attempt)])
+    }
+
+    private func markFailed(_ id: String, company: CompanyID, attempt: Int?, error: String, retryAt: Date?, at time: Date) async throws(WebhookInboxError) {
         let stamp = time.timeIntervalSince1970
+        let (fence, fenceBindings) = Self.fence(attempt)
         try await writing { (connection) throws(SQLiteError) in
             _ = try connection.execute(
                 """
                 UPDATE webhook_events SET state = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?
-                WHERE company_id = ? AND id = ?
+                WHERE company_id = ? AND id = ?\(fence)
                 """,
                 [.text(retryAt == nil ? "dead" : "pending"), .text(String(error.prefix(500))), .real(retryAt?.timeIntervalSince1970 ?? stamp),
-                 .real(stamp), .text(company.rawValue), .text(id)])
+                 .real(stamp), .text(company.rawValue), .text(id)] + fenceBindings)
         }
     }
 

@@ -2,8 +2,9 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// This replica's record of the Chatwoot calls whose request actually left: one line (`<event id> <step>`)
-/// appended by the HTTP client's pre-request callback, right before the bytes go out.
+/// This replica's record of the Chatwoot calls whose request actually left: one line (`<event id> <step>
+/// <mark>`, the mark naming one `sending` record) appended by the HTTP client's pre-request callback, right
+/// before the bytes go out; a request whose line cannot be written is not sent.
 ///
 /// The outbox marks a step `sending` before a call and `sent` after it. A crash in between leaves the step
 /// ambiguous; the journal settles it: a line means the request left (Chatwoot may have it: not sent again),
@@ -56,8 +57,9 @@ public final class SendJournal: Sendable {
             id = fresh
         }
         let (currentGeneration, current) = Self.read(path)
-        let (_, previous) = Self.read(path + ".1")
-        let generation = currentGeneration ?? 1
+        let (previousGeneration, previous) = Self.read(path + ".1")
+        // A crash in the middle of a rotation leaves no current file: the next generation follows the previous.
+        let generation = currentGeneration ?? previousGeneration.map { $0 + 1 } ?? 1
         let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw WebhookInboxError("cannot open the send journal \(path): \(String(cString: strerror(errno)))") }
         let size = Int((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
@@ -90,19 +92,33 @@ public final class SendJournal: Sendable {
         return bytes.withUnsafeMutableBytes { buffer in write(descriptor, buffer.baseAddress, buffer.count) == buffer.count }
     }
 
-    static func entry(_ eventID: String, _ step: String) -> String { "\(eventID) \(step)" }
+    static func entry(_ eventID: String, _ step: String, _ mark: Substring) -> String { "\(eventID) \(step) \(mark)" }
 
-    /// The token an outbox step written now carries: this journal and its current generation.
-    public var writerToken: String { state.withLock { "\(id)/\($0.generation)" } }
+    /// A new writer token for a `sending` record: this journal, its current generation and a fresh mark
+    /// (`<journal id>/<generation>/<mark>`), so each attempt at a step is told apart from the others.
+    public func newWriterToken() -> String {
+        let mark = UUID().uuidString.prefix(8).lowercased()
+        return state.withLock { "\(id)/\($0.generation)/\(mark)" }
+    }
 
-    /// Notes that the step's request is leaving (called by the HTTP client's pre-request callback).
-    public func recordLeaving(eventID: String, step: String) {
-        let entry = Self.entry(eventID, step)
-        state.withLock { state in
-            guard !state.current.contains(entry) else { return }
+    /// The parts of a writer token.
+    static func parse(_ writer: String?) -> (journal: Substring, generation: Int, mark: Substring)? {
+        guard let parts = writer?.split(separator: "/"), parts.count == 3, let generation = Int(parts[1]) else { return nil }
+        return (parts[0], generation, parts[2])
+    }
+
+    /// Notes that the request of the step marked `writer` is leaving (called by the HTTP client's pre-request
+    /// callback); false when the line could not be written (the request must then not be sent).
+    public func recordLeaving(eventID: String, step: String, writer: String) -> Bool {
+        guard let token = Self.parse(writer) else { return false }
+        let entry = Self.entry(eventID, step, token.mark)
+        return state.withLock { state in
+            guard !state.current.contains(entry) else { return true }
             if state.bytes >= generationBytes { rotate(&state) }
-            if Self.append(entry + "\n", to: state.descriptor) { state.bytes += entry.utf8.count + 1 }
+            guard Self.append(entry + "\n", to: state.descriptor) else { return false }
+            state.bytes += entry.utf8.count + 1
             state.current.insert(entry)
+            return true
         }
     }
 
@@ -119,13 +135,13 @@ public final class SendJournal: Sendable {
         state.bytes = header.utf8.count
     }
 
-    /// Whether the request of a step left `sending` by `writer` (its ``writerToken`` then) ever left.
+    /// Whether the request of a step left `sending` with `writer` (its ``newWriterToken()``) ever left.
     public func verdict(eventID: String, step: String, writer: String?) -> Verdict {
-        let entry = Self.entry(eventID, step)
+        guard let token = Self.parse(writer) else { return .unknown }
+        let entry = Self.entry(eventID, step, token.mark)
         return state.withLock { state in
             if state.current.contains(entry) || state.previous.contains(entry) { return .left }
-            guard let writer, let slash = writer.lastIndex(of: "/"), writer[..<slash] == id,
-                  let generation = Int(writer[writer.index(after: slash)...]), generation >= state.generation - 1 else { return .unknown }
+            guard token.journal == id, token.generation >= state.generation - 1 else { return .unknown }
             return .neverLeft
         }
     }

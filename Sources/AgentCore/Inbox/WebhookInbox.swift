@@ -100,11 +100,12 @@ public protocol WebhookInbox: Sendable {
     /// gone: a crash or a restart), instead of waiting for their leases to run out; returns how many.
     func releaseOrphanedClaims(at time: Date) async throws(WebhookInboxError) -> Int
 
-    /// Marks a claimed event processed.
-    func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
+    /// Marks a claimed event processed. With `attempt` (the claim's ``InboxEvent/attempts``) only while that
+    /// claim still holds it: a worker whose lease ran out and whose event another worker claimed changes nothing.
+    func complete(_ id: String, attempt: Int?, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
 
-    /// Records a failed attempt: due again at `retryAt`, or dead when it is nil.
-    func fail(_ id: String, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
+    /// Records a failed attempt: due again at `retryAt`, or dead when it is nil (fenced by `attempt` as above).
+    func fail(_ id: String, attempt: Int?, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError)
 
     /// Marks dead an event whose company is gone or unusable (no scope can be made for it).
     func abandon(_ id: String, companyID: CompanyID, reason: String, at time: Date) async throws(WebhookInboxError)
@@ -133,6 +134,16 @@ public protocol WebhookInbox: Sendable {
 }
 
 extension WebhookInbox {
+    /// Marks an event processed, whoever holds it (operators, tests).
+    public func complete(_ id: String, outcome: String, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+        try await complete(id, attempt: nil, outcome: outcome, at: time, in: scope)
+    }
+
+    /// Records a failed attempt, whoever holds the event.
+    public func fail(_ id: String, error: String, retryAt: Date?, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
+        try await fail(id, attempt: nil, error: error, retryAt: retryAt, at: time, in: scope)
+    }
+
     /// Records one step of an event's outbox.
     public func recordOutbox(_ eventID: String, step: String, _ value: OutboxStep, at time: Date, in scope: TenantScope) async throws(WebhookInboxError) {
         try await recordOutbox(eventID, steps: [(step, value)], at: time, in: scope)

@@ -57,8 +57,17 @@ public final class WebhookProcessor: Sendable {
     let chatwoot: ChatwootClient
     /// Which calls' requests left this replica (settles steps a crash left ambiguous).
     let journal: SendJournal
-    /// The company of an event (nil when it is gone or inactive).
-    let company: @Sendable (CompanyID) async -> Company?
+    /// What the configuration says of an event's company.
+    public enum CompanyLookup: Sendable {
+        case found(Company)
+        /// No such company (deleted): its events are dead letters.
+        case gone
+        /// The configuration cannot be read now: the event waits (its lease runs out and it comes back).
+        case unavailable
+    }
+
+    /// The company of an event.
+    let company: @Sendable (CompanyID) async -> CompanyLookup
     /// The company's Chatwoot API token.
     let token: @Sendable (CompanyID) async throws(RPCError) -> String?
     let policy: Policy
@@ -82,7 +91,7 @@ public final class WebhookProcessor: Sendable {
         return "handoff"
     }
 
-    public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, journal: SendJournal, company: @escaping @Sendable (CompanyID) async -> Company?,
+    public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, journal: SendJournal, company: @escaping @Sendable (CompanyID) async -> CompanyLookup,
                 token: @escaping @Sendable (CompanyID) async throws(RPCError) -> String?, policy: Policy = Policy(), logger: Logger,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.inbox = inbox
@@ -136,7 +145,12 @@ public final class WebhookProcessor: Sendable {
 
     /// One attempt at one claimed event; records its outcome in the inbox.
     public func process(_ event: InboxEvent) async {
-        guard let company = await company(event.companyID), company.isActive, let scope = try? TenantScope(company: company) else {
+        let lookup = await company(event.companyID)
+        if case .unavailable = lookup {
+            logger.warning("[\(event.companyID)] [inbox] event \(event.id) waits: the company configuration cannot be read now")
+            return
+        }
+        guard case .found(let company) = lookup, company.isActive, let scope = try? TenantScope(company: company) else {
             try? await inbox.abandon(event.id, companyID: event.companyID, reason: "the company is gone or inactive", at: clock())
             return
         }
@@ -144,7 +158,7 @@ public final class WebhookProcessor: Sendable {
             let outcome = try await handle(event, company: company, scope: scope)
             count(attempt: Self.label(ofOutcome: outcome))
             do {
-                try await inbox.complete(event.id, outcome: outcome, at: clock(), in: scope)
+                try await inbox.complete(event.id, attempt: event.attempts, outcome: outcome, at: clock(), in: scope)
             } catch {
                 // The lease runs out and the event comes back; its outbox makes the next attempt a no-op for Chatwoot.
                 logger.warning("[\(company.id)] [inbox] event \(event.id) done but not recorded: \(error.message)")
@@ -158,7 +172,7 @@ public final class WebhookProcessor: Sendable {
             } else {
                 logger.warning("[\(company.id)] [inbox] event \(event.id) attempt \(event.attempts) failed: \(error.message); retrying")
             }
-            try? await inbox.fail(event.id, error: error.message, retryAt: retryAt, at: now, in: scope)
+            try? await inbox.fail(event.id, attempt: event.attempts, error: error.message, retryAt: retryAt, at: now, in: scope)
         }
     }
 
@@ -335,7 +349,7 @@ public final class WebhookProcessor: Sendable {
     /// records; the last step of an event records no `sent` (the event's completion follows, and a crash
     /// before it is settled like any `sending` step).
     func step(_ name: String, payload: String, effect: StepEffect, run: OutboxRun, isLast: Bool = false,
-              _ call: (_ willSend: @escaping @Sendable () -> Void) async throws(ChatwootError) -> Void) async throws(Failure) {
+              _ call: (_ willSend: @escaping @Sendable () -> Bool) async throws(ChatwootError) -> Void) async throws(Failure) {
         let event = run.event, scope = run.scope
         if let existing = run.outbox[name] {
             guard existing.state == .sending else { return }
@@ -345,10 +359,10 @@ public final class WebhookProcessor: Sendable {
                 return
             }
         }
-        let journal = journal, eventID = event.id
-        try await record(run, (name, OutboxStep(state: .sending, payload: payload, writer: journal.writerToken)))
+        let journal = journal, eventID = event.id, writer = journal.newWriterToken()
+        try await record(run, (name, OutboxStep(state: .sending, payload: payload, writer: writer)))
         do {
-            try await call { journal.recordLeaving(eventID: eventID, step: name) }
+            try await call { journal.recordLeaving(eventID: eventID, step: name, writer: writer) }
             count(chatwootCall: "ok")
         } catch {
             count(chatwootCall: "error")

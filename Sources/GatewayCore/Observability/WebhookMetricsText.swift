@@ -1,8 +1,9 @@
 import Wire
 
 /// The agent service's webhook inbox and processor figures in the Prometheus text format, appended to the
-/// gateway's `/metrics` (company labels are ids from the agent service's configuration, states and outcomes
-/// come from closed sets).
+/// gateway's `/metrics` (company labels are ids from the agent service's configuration, as the gateway's own
+/// series carry them; `METRICS_PUBLIC=false` keeps them behind the admin key; states and outcomes come from
+/// closed sets).
 enum WebhookMetricsText {
     static func render(_ metrics: WebhookMetrics) -> String {
         var out = "# HELP webhook_inbox_events Chatwoot webhook events in the agent service's inbox, by company and state.\n"

@@ -119,9 +119,10 @@ public final class SQLiteWebhookInbox: WebhookInbox {
                 WHERE e.state IN ('pending', 'processing')
                   AND ((e.state = 'pending' AND e.next_attempt_at <= ?1) OR (e.state = 'processing' AND e.lease_until <= ?1))
                   AND NOT EXISTS (SELECT 1 FROM webhook_events AS o WHERE o.company_id = e.company_id AND o.account_id = e.account_id
-                                  AND o.conversation_id = e.conversation_id AND o.sequence != e.sequence
-                                  AND ((o.state IN ('pending', 'processing') AND o.sequence < e.sequence)
-                                       OR (o.state = 'processing' AND o.lease_until > ?1)))
+                                  AND o.conversation_id = e.conversation_id AND o.state IN ('pending', 'processing') AND o.sequence < e.sequence)
+                  AND NOT EXISTS (SELECT 1 FROM webhook_events AS o WHERE o.company_id = e.company_id AND o.account_id = e.account_id
+                                  AND o.conversation_id = e.conversation_id AND o.state IN ('pending', 'processing') AND o.sequence > e.sequence
+                                  AND o.state = 'processing' AND o.lease_until > ?1)
                 ORDER BY e.sequence LIMIT ?2
                 """, [.real(now), .integer(limit)])
             var claimed: [InboxEvent] = []

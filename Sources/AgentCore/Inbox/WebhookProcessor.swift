@@ -155,7 +155,7 @@ public final class WebhookProcessor: Sendable {
             return
         }
         do throws(Failure) {
-            let outcome = try await handle(event, company: company, scope: scope)
+            let outcome = try await handleWithinLease(event, company: company, scope: scope)
             count(attempt: Self.label(ofOutcome: outcome))
             do {
                 try await inbox.complete(event.id, attempt: event.attempts, outcome: outcome, at: clock(), in: scope)
@@ -174,6 +174,32 @@ public final class WebhookProcessor: Sendable {
             }
             try? await inbox.fail(event.id, attempt: event.attempts, error: error.message, retryAt: retryAt, at: now, in: scope)
         }
+    }
+
+    /// One attempt, cancelled when it would outlive half its lease: the event cannot be claimed by another
+    /// worker while this one may still be sending (the cancelled call is settled like any interrupted one).
+    func handleWithinLease(_ event: InboxEvent, company: Company, scope: TenantScope) async throws(Failure) -> String {
+        let limit = policy.lease / 2
+        let result = await withTaskGroup(of: Result<String, Failure>?.self) { group -> Result<String, Failure>? in
+            group.addTask {
+                do throws(Failure) {
+                    return .success(try await self.handle(event, company: company, scope: scope))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+        guard let result else {
+            throw Failure(message: "the attempt took longer than \(Int(Self.seconds(limit))) s (half the lease) and was stopped", transient: true)
+        }
+        return try result.get()
     }
 
     /// Seconds before attempt `attempts + 1`: doubling from the initial backoff up to the maximum, ±20 %.

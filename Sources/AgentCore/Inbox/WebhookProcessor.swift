@@ -288,6 +288,10 @@ public final class WebhookProcessor: Sendable {
         let stored: StoredAnswer
         if let saved = outbox["answer"]?.payload.flatMap({ try? JSONDecoder().decode(StoredAnswer.self, from: Data($0.utf8)) }) {
             stored = saved
+        } else if let earlier = await answerOfAnEarlierAttempt(event, content: content, userID: userID, scope: scope) {
+            stored = earlier
+            let payload = (try? JSONEncoder().encode(stored)).map { String(decoding: $0, as: UTF8.self) }
+            run.deferred.append(("answer", OutboxStep(state: .sent, payload: payload)))
         } else {
             let chat: ChatAnswer
             do {
@@ -334,6 +338,27 @@ public final class WebhookProcessor: Sendable {
         // A person has it now, whatever status later payloads report, until a status event hands it back.
         conversation.humanActive = true
         return "replied and escalated (\(escalation.reason))"
+    }
+
+    /// The answer an earlier attempt's engine run gave when that attempt failed (or its process died) before the
+    /// answer was recorded: the conversation's last turn is this message and its reply, made after the event
+    /// arrived. Reusing it keeps the patient's turn once in memory, and an escalation that run made (the bot
+    /// paused for an emergency or a request for a person since the event arrived) is rebuilt, where running
+    /// the engine again would only answer "a person will reply" and tell the team nothing.
+    func answerOfAnEarlierAttempt(_ event: InboxEvent, content: String, userID: String, scope: TenantScope) async -> StoredAnswer? {
+        guard event.attempts > 1 else { return nil }
+        let now = clock(), since = event.receivedAt.addingTimeInterval(-1)
+        guard let history = try? await engine.memory.history(userID: userID, at: now, in: scope), history.count >= 2,
+              let reply = history.last, reply.role == .assistant, let asked = history.dropLast().last, asked.role == .user,
+              asked.text == content, asked.timestamp >= since else { return nil }
+        var escalation: EscalationRecord?
+        if let status = try? await engine.memory.botStatus(userID: userID, at: now, in: scope), !status.active,
+           let reason = status.reason, reason == "emergency" || reason == "human_request", let changed = status.changedAt, changed >= since {
+            escalation = EscalationRecord(id: UUID().uuidString.lowercased(), userID: userID, reason: reason, priority: "urgent",
+                                          message: String(content.prefix(500)), createdAt: changed)
+        }
+        logger.info("[\(scope.companyID)] [inbox] event \(event.id): reusing the answer of an earlier attempt")
+        return StoredAnswer(reply: reply.text, escalation: escalation)
     }
 
     /// What repeating a step would do, which decides how a step left `sending` is settled.

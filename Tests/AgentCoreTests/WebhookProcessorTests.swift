@@ -19,7 +19,7 @@ import WireRPC
         let scope: TenantScope
     }
 
-    func withProcessor(_ body: (Setup, FakeChatwoot) async throws -> Void) async throws {
+    func withProcessor(policy: WebhookProcessor.Policy = WebhookProcessor.Policy(), _ body: (Setup, FakeChatwoot) async throws -> Void) async throws {
         let directory = NSTemporaryDirectory() + "processor-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fake = FakeChatwoot()
@@ -36,7 +36,7 @@ import WireRPC
             let processor = WebhookProcessor(
                 inbox: inbox, engine: engine, chatwoot: ChatwootClient(client: http, timeout: .seconds(3), initialBackoff: .milliseconds(20)),
                 journal: try SendJournal(path: directory + "/sends.journal"), company: { _ in .found(company) },
-                token: { (_) throws(RPCError) -> String? in "bot-token" }, logger: Logger(component: "agent-test"))
+                token: { (_) throws(RPCError) -> String? in "bot-token" }, policy: policy, logger: Logger(component: "agent-test"))
             try await body(Setup(processor: processor, inbox: inbox, engine: engine, company: company, scope: try TenantScope(company: company)), fake)
         }
     }
@@ -70,6 +70,21 @@ import WireRPC
                     "\(paths)")
             let history = try await setup.engine.memory.history(userID: "chatwoot_contact_70", at: Date(), in: setup.scope)
             #expect(history.filter { $0.role == .user }.count == 1, "the patient's message is in memory once")
+        }
+    }
+
+    @Test func anAttempt_StopsAtHalfItsLease() async throws {
+        try await withProcessor(policy: WebhookProcessor.Policy(lease: .milliseconds(600))) { setup, _ in
+            // The fake's account `slow` answers after 8 s; the chatwoot client would wait 3 s.
+            let event = ChatwootEvent(kind: .patientMessage, event: "message_created", accountID: "slow", conversationID: 71, messageID: 7101,
+                                      userID: "chatwoot_contact_71", content: "hola", status: "open", deduplicationKey: "message:slow:7101")
+            guard case .stored(let id) = try await setup.inbox.accept(event, body: [], at: Date(), in: setup.scope) else { return }
+            let claimed = try #require(try await setup.inbox.claim(limit: 1, lease: .milliseconds(600), at: Date()).first)
+            let start = ContinuousClock.now
+            await setup.processor.process(claimed)
+            #expect(ContinuousClock.now - start < .seconds(2), "stopped at 300 ms, not at the client's 3 s")
+            let waiting = try await setup.inbox.event(id, in: setup.scope)
+            #expect(waiting?.state == .pending && waiting?.lastError?.contains("half the lease") == true, "\(String(describing: waiting))")
         }
     }
 

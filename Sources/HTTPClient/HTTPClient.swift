@@ -98,7 +98,7 @@ public final class HTTPClient: Sendable {
         if Task.isCancelled { return .failure(HTTPClientError(.cancelled, "the request was cancelled")) }
         let transfer: CurlTransfer
         do {
-            transfer = try CurlTransfer(request: request, url: url, allowPrivateAddresses: policy.allowPrivateAddresses,
+            transfer = try CurlTransfer(request: request, url: url, allowPrivateAddresses: policy.allowsPrivateAddresses(for: parsed),
                                         caBundlePath: configuration.caBundlePath, userAgent: configuration.userAgent)
         } catch {
             return .failure(error)

@@ -147,7 +147,9 @@ final class TestServer: HTTPResponder, Sendable {
                                          policy: DestinationPolicy(allowedHosts: ["127.0.0.1"]))
             }
             #expect(away?.kind == .destinationNotAllowed)
-            #expect(ParsedURL("http://[::1]:8080/x") == ParsedURL("http://[::1]/"))
+            #expect(ParsedURL("http://[::1]:8080/x")?.host == "::1" && ParsedURL("http://[::1]:8080/x")?.port == 8080)
+            #expect(ParsedURL("https://Chat.Example.com/x")?.origin == Origin(scheme: "https", host: "chat.example.com", port: 443))
+            #expect(ParsedURL("http://h:0/") == nil && ParsedURL("http://h:99999/") == nil && ParsedURL("http://h:8a/") == nil)
         }
     }
 

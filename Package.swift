@@ -108,7 +108,7 @@ let package = Package(
                            "TextFolding"],
             swiftSettings: swiftSettings),
         .target(name: "TextFolding", swiftSettings: swiftSettings),
-        .target(name: "MediaCore", dependencies: ["Wire", "WireRPC"], swiftSettings: swiftSettings),
+        .target(name: "MediaCore", dependencies: ["Wire", "WireRPC", "HTTPClient", "HTTPServerCore"], swiftSettings: swiftSettings),
         .target(
             name: "GatewayCore",
             dependencies: ["HTTPServerCore", "Wire", "WireRPC", "NetworkCore", "ServiceLogging", "ServiceRuntime",
@@ -163,7 +163,8 @@ let package = Package(
                                                                    "TestSupport"],
                     swiftSettings: swiftSettings),
         .testTarget(name: "WireTests", dependencies: ["Wire"], swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore", "HTTPClient", "HTTPServerCore", "NetworkCore", "TestSupport"],
+                    swiftSettings: swiftSettings),
         .testTarget(name: "NetworkCoreTests", dependencies: ["NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BlockingIOTests", dependencies: ["BlockingIO"], swiftSettings: swiftSettings),
         .testTarget(

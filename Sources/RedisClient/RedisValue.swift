@@ -44,6 +44,17 @@ public enum RedisValue: Sendable, Equatable {
         return nil
     }
 
+    /// A flat field–value array (an `HGETALL` reply, a stream entry's fields) as a dictionary by field name;
+    /// empty for anything else. A field that is not text is skipped; an odd last element is ignored.
+    public var fieldValues: [String: RedisValue] {
+        guard let items = array else { return [:] }
+        var fields: [String: RedisValue] = [:]
+        for index in stride(from: 0, to: items.count - 1, by: 2) {
+            if let name = items[index].string { fields[name] = items[index + 1] }
+        }
+        return fields
+    }
+
     public var isNull: Bool { self == .null }
 
     /// The error message of an error reply.

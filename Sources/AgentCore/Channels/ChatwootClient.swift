@@ -56,31 +56,22 @@ public final class ChatwootClient: Sendable {
         return answer["id"]?.integerValue
     }
 
-    /// Sends a reply as one message per part of ``parts(of:limit:)``; returns the message ids.
-    public func sendReply(_ text: String, conversation: Int, on account: ChatwootAccount) async throws(ChatwootError) -> [Int] {
-        var ids: [Int] = []
-        for part in Self.parts(of: text) {
-            if let id = try await createMessage(part, conversation: conversation, on: account) { ids.append(id) }
-        }
-        return ids
-    }
-
     /// Sets the conversation's status (`open`, `pending`, `resolved`, `snoozed`).
     public func setStatus(_ status: String, conversation: Int, on account: ChatwootAccount,
                           willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/toggle_status", ["status": .string(status)], on: account, willSend: willSend)
+        _ = try await call("POST", "conversations/\(conversation)/toggle_status", ["status": .string(status)], on: account, willSend: willSend)
     }
 
     /// Sets the conversation's priority (`urgent`, `high`, `medium`, `low`, or none).
     public func setPriority(_ priority: String, conversation: Int, on account: ChatwootAccount,
                           willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/toggle_priority", ["priority": .string(priority)], on: account, willSend: willSend)
+        _ = try await call("POST", "conversations/\(conversation)/toggle_priority", ["priority": .string(priority)], on: account, willSend: willSend)
     }
 
     /// Adds labels to the conversation.
     public func addLabels(_ labels: [String], conversation: Int, on account: ChatwootAccount,
                           willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) {
-        _ = try await post("conversations/\(conversation)/labels", ["labels": .array(labels.map { .string($0) })], on: account, willSend: willSend)
+        _ = try await call("POST", "conversations/\(conversation)/labels", ["labels": .array(labels.map { .string($0) })], on: account, willSend: willSend)
     }
 
     /// `text` in parts of at most `limit` characters, cut after a sentence end (`.`, `!`, `?`, a line break)
@@ -109,15 +100,9 @@ public final class ChatwootClient: Sendable {
         return items.compactMap(ChatwootMessage.init)
     }
 
-    /// One API call; the answer's JSON object.
-    /// `willSend` is the HTTP client's pre-request callback (see ``HTTPClientRequest/willSend``).
-    func post(_ path: String, _ body: [String: JSONValue], on account: ChatwootAccount,
-              willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) -> [String: JSONValue] {
-        try await call("POST", path, body, on: account, willSend: willSend)
-    }
-
     /// One API call with a JSON body (the project's own parser and serializer, not Foundation's bridging);
-    /// the answer's JSON object.
+    /// the answer's JSON object. `willSend` is the HTTP client's pre-request callback (see
+    /// ``HTTPClientRequest/willSend``).
     /// `creates`: the call creates something, so only 429 and 503 are retried and another 5xx may have taken effect.
     func call(_ method: String, _ path: String, _ body: [String: JSONValue]?, creates: Bool = false, on account: ChatwootAccount,
               willSend: (@Sendable () -> Bool)? = nil) async throws(ChatwootError) -> [String: JSONValue] {

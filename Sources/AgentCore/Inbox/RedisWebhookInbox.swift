@@ -201,14 +201,7 @@ public final class RedisWebhookInbox: WebhookInbox {
     }
 
     /// A hash reply (`HGETALL`: field, value, …) as a dictionary of byte strings.
-    static func fields(_ reply: RedisValue) -> [String: [UInt8]] {
-        guard let items = reply.array else { return [:] }
-        var fields: [String: [UInt8]] = [:]
-        for position in stride(from: 0, to: items.count - 1, by: 2) {
-            if let key = items[position].string, let value = items[position + 1].bytes { fields[key] = value }
-        }
-        return fields
-    }
+    static func fields(_ reply: RedisValue) -> [String: [UInt8]] { reply.fieldValues.compactMapValues(\.bytes) }
 
     static func event(_ fields: [String: [UInt8]]) -> InboxEvent? {
         func text(_ key: String) -> String? { fields[key].map { String(decoding: $0, as: UTF8.self) }.flatMap { $0.isEmpty ? nil : $0 } }
@@ -228,11 +221,8 @@ public final class RedisWebhookInbox: WebhookInbox {
     /// Stream entries from an `XREADGROUP` or `XAUTOCLAIM` list (deleted entries, with no fields, are skipped).
     static func candidates(_ entries: [RedisValue]) -> [Candidate] {
         entries.compactMap { entry -> Candidate? in
-            guard let parts = entry.array, parts.count == 2, let id = parts[0].string, let items = parts[1].array else { return nil }
-            var fields: [String: String] = [:]
-            for position in stride(from: 0, to: items.count - 1, by: 2) {
-                if let key = items[position].string, let value = items[position + 1].string { fields[key] = value }
-            }
+            guard let parts = entry.array, parts.count == 2, let id = parts[0].string else { return nil }
+            let fields = parts[1].fieldValues.compactMapValues(\.string)
             guard let prefix = fields["prefix"], let company = fields["company"].flatMap(CompanyID.init), let event = fields["event"],
                   let queue = fields["queue"] else { return nil }
             return Candidate(entry: id, prefix: prefix, company: company, event: event, queue: queue)

@@ -224,12 +224,7 @@ public final class RedisAppointmentStore: AppointmentStore {
 
     // MARK: Decoding
 
-    static func fields(_ reply: RedisValue) -> [String: String] {
-        let items = reply.array?.compactMap(\.string) ?? []
-        var fields: [String: String] = [:]
-        for index in stride(from: 0, to: items.count - 1, by: 2) { fields[items[index]] = items[index + 1] }
-        return fields
-    }
+    static func fields(_ reply: RedisValue) -> [String: String] { reply.fieldValues.compactMapValues(\.string) }
 
     static func appointment(id: String, _ fields: [String: String]) -> Appointment? {
         guard let treatment = fields["treatment"], let start = fields["start"].flatMap(Double.init), let end = fields["end"].flatMap(Double.init),

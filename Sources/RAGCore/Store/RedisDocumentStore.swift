@@ -353,14 +353,7 @@ public final class RedisDocumentStore: DocumentStore {
     static func date(_ text: String?) -> Date { Date(timeIntervalSince1970: text.flatMap(Double.init) ?? 0) }
 
     /// An `HGETALL` reply as field → raw value.
-    static func fields(_ reply: RedisValue) -> [String: RedisValue] {
-        guard let items = reply.array, items.count % 2 == 0 else { return [:] }
-        var fields: [String: RedisValue] = [:]
-        for index in stride(from: 0, to: items.count, by: 2) {
-            if let name = items[index].string { fields[name] = items[index + 1] }
-        }
-        return fields
-    }
+    static func fields(_ reply: RedisValue) -> [String: RedisValue] { reply.fieldValues }
 
     static func document(id: String, _ fields: [String: RedisValue]) -> StoredDocument {
         StoredDocument(id: id, title: fields["title"]?.string ?? "", content: fields["content"]?.string ?? "",

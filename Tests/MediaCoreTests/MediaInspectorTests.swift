@@ -83,6 +83,10 @@ struct MediaInspectorTests {
         #expect(refusal(MediaSamples.png(width: 8_000, height: 8_000))?.kind == .tooLarge, "64 megapixels")
         #expect(refusal(MediaSamples.wav(seconds: 2), limits: MediaLimits(audioSeconds: 1))?.httpStatus == 413)
         #expect(refusal(MediaSamples.m4a(seconds: 3_600))?.kind == .tooLarge, "an hour, by its header")
+        // A header claiming an endless or huge length is refused, never converted blindly (the fuzzing below found
+        // a crash there).
+        #expect(refusal(MediaSamples.webm(seconds: .infinity))?.kind == .malformed)
+        #expect(refusal(MediaSamples.webm(seconds: 1e200))?.kind == .tooLarge)
         #expect(refusal(MediaSamples.wav(seconds: 1), limits: MediaLimits(audioBytes: 1_000))?.kind == .tooLarge)
         #expect(refusal(MediaSamples.jpeg(width: 10, height: 10), limits: MediaLimits(imageBytes: 10))?.kind == .tooLarge)
     }

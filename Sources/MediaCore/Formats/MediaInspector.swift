@@ -48,8 +48,12 @@ public enum MediaInspector {
         case .audio:
             guard bytes.count <= limits.audioBytes else { throw MediaError(.tooLarge, "audio may be at most \(limits.audioBytes >> 20) MB") }
             let audio = try AudioHeaders.read(kind, reader)
-            if let seconds = audio.seconds, seconds > limits.audioSeconds {
-                throw MediaError(.tooLarge, "the audio lasts \(Int(seconds)) s: at most \(Int(limits.audioSeconds)) s")
+            if let seconds = audio.seconds {
+                // A header can claim anything: an infinite or negative length is a broken header, not a long file.
+                guard seconds.isFinite, seconds >= 0 else { throw MediaError(.malformed, "the audio's header gives no usable duration") }
+                guard seconds <= limits.audioSeconds else {
+                    throw MediaError(.tooLarge, "the audio lasts \(Int(min(seconds, 1e12))) s: at most \(Int(limits.audioSeconds)) s")
+                }
             }
             return MediaInfo(kind: audio.kind, byteCount: bytes.count, durationSeconds: audio.seconds)
         }

@@ -55,6 +55,8 @@ public struct ServiceHost: Sendable {
             }
         }
         var configuration = RPCServerConfiguration(addresses: addresses)
+        // Media files travel in one size-checked frame (MediaAPI.maximumFrameSize); every other service keeps the default.
+        if service == .media { configuration.maximumFrameSize = MediaAPI.maximumFrameSize }
         if let certificate = options.value("tls-cert", environment: "WIRE_TLS_CERT"),
            let key = options.value("tls-key", environment: "WIRE_TLS_KEY") {
             let tls = TLSConfiguration.server(
@@ -113,6 +115,7 @@ public struct ServiceHost: Sendable {
         var configuration = try clientConfiguration()
         // The RAG service keeps each tenant's index in memory: its replicas are chosen per tenant.
         if target == .rag { configuration.endpointSelection = .tenantAffinity }
+        if target == .media { configuration.maximumFrameSize = MediaAPI.maximumFrameSize }
         return RPCClient(endpoints: addresses, configuration: configuration, group: group)
     }
 

@@ -3,9 +3,13 @@
 # Usage: source this file, then `ensure_packages PACKAGE...`.
 
 # poppler-utils: pdftotext, which the RAG service runs to read uploaded PDFs.
-BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl poppler-utils)
+# libtesseract-dev, tesseract-ocr-spa, tesseract-ocr-eng: the media service's offline OCR (and its language data).
+# libcurl4-openssl-dev is named in the same apt call as libtesseract-dev, so apt never picks the NSS flavour for it.
+BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-dev libsqlite3-dev openssl poppler-utils
+    libtesseract-dev tesseract-ocr-spa tesseract-ocr-eng)
 # g++: llama.cpp's server (the real chat-completions server of the tests) compiles from PyPI's source once.
-TEST_PACKAGES=(redis-server postgresql curl python3-venv g++ espeak-ng sox libsox-fmt-all opus-tools)
+# espeak-ng, sox, opus-tools: real speech in WAV, OGG, MP3, FLAC and Opus; imagemagick and fonts-dejavu-core: images with real text.
+TEST_PACKAGES=(redis-server postgresql curl python3-venv g++ espeak-ng sox libsox-fmt-all opus-tools imagemagick fonts-dejavu-core)
 
 ensure_packages() {
     local missing=()

@@ -33,26 +33,7 @@ public final class TranscriptionClient: Sendable {
     }
 
     /// Why a transcription failed.
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public enum Kind: String, Sendable, Equatable {
-            /// 401/403: the key is wrong.
-            case unauthorized
-            /// 429 after the retries.
-            case rateLimited = "rate_limited"
-            /// 4xx other than those: the server refused the file or the fields.
-            case rejected
-            /// 5xx after the retries, no connection, or the time limit.
-            case unavailable
-            /// A 200 without `text`.
-            case malformedAnswer = "malformed_answer"
-        }
-
-        public var kind: Kind
-        public var message: String
-        /// Worth trying again later (the inbox retries these).
-        public var isTransient: Bool { kind == .rateLimited || kind == .unavailable }
-        public var description: String { "transcription \(kind.rawValue): \(message)" }
-    }
+    public typealias Failure = ProviderFailure
 
     public let settings: Settings
     private let client: HTTPClient
@@ -72,9 +53,7 @@ public final class TranscriptionClient: Sendable {
                                   file: audio)
         var request = HTTPClientRequest(method: "POST", url: settings.baseURL + "/audio/transcriptions", body: body, timeout: settings.timeout,
                                         connectTimeout: .seconds(5), maximumResponseBytes: 1 << 20,
-                                        retry: HTTPRetryPolicy(maximumAttempts: 3, initialBackoff: .milliseconds(300), maximumBackoff: .seconds(4),
-                                                               retryStatuses: [429, 500, 502, 503, 504], retryConnectionFailures: false,
-                                                               maximumRetryAfter: .seconds(5)))
+                                        retry: ProviderFailure.retryPolicy)
         request.addHeader("Content-Type", "multipart/form-data; boundary=\(boundary)")
         request.addHeader("Accept", "application/json")
         if let key = settings.apiKey, !key.isEmpty { request.addHeader("Authorization", "Bearer \(key)") }
@@ -85,17 +64,7 @@ public final class TranscriptionClient: Sendable {
             throw Failure(kind: .unavailable, message: error.message)
         }
         let answer = try? JSONParser.parse(response.body)
-        guard (200..<300).contains(response.status) else {
-            let detail = answer?["error"]?["message"]?.stringValue ?? answer?["detail"]?.stringValue
-                ?? String(response.text.prefix(160)).trimmingCharacters(in: .whitespacesAndNewlines)
-            let kind: Failure.Kind = switch response.status {
-            case 401, 403: .unauthorized
-            case 429: .rateLimited
-            case 500...: .unavailable
-            default: .rejected
-            }
-            throw Failure(kind: kind, message: "answered \(response.status) after \(response.attempts) attempt(s): \(detail)")
-        }
+        guard (200..<300).contains(response.status) else { throw .answered(response, parsed: answer) }
         guard let text = answer?["text"]?.stringValue else { throw Failure(kind: .malformedAnswer, message: "the answer has no text") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

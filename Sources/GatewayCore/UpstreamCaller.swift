@@ -96,6 +96,11 @@ public struct UpstreamCaller: Sendable {
         let details: [String: JSONValue] = ["service": .string(name)]
         // A service that names the product error (`slot_taken`, `outside_hours`…) gets it passed through.
         let product = error.metadata[RPCError.errorCodeMetadataKey].flatMap { $0.isEmpty || $0.count > 64 ? nil : $0 }
+        // Media failures carry their own HTTP status (415 wrong format, 413 too large, 503 no provider…).
+        if let product, let status = MediaAPI.errorStatuses[product] {
+            if status >= 500 { context.logger.warning("\(name) service: \(product): \(error.message)") }
+            return HTTPError(status: status, code: product, message: error.message, details: details)
+        }
         switch error.code {
         case .unavailable where product != nil:
             // The service is up and says what is not (the company's schedule service, for one).

@@ -180,6 +180,16 @@ final class GatewayFixture: @unchecked Sendable {
         return connection.readResponse(headOnly: method == "HEAD")
     }
 
+    /// A request with a binary body (a multipart upload), read with a longer time limit (media takes seconds).
+    func request(_ method: String, _ target: String, headers: [String: String] = [:], bytes: [UInt8], receiveTimeout: Double = 60) -> RawHTTPResponse? {
+        guard let connection = RawHTTPConnection(port: httpPort, receiveTimeout: receiveTimeout) else { return nil }
+        var text = "\(method) \(target) HTTP/1.1\r\nHost: test\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        text += "Content-Length: \(bytes.count)\r\n\r\n"
+        guard connection.send(Array(text.utf8) + bytes) else { return nil }
+        return connection.readResponse()
+    }
+
     /// The gateway's resident memory, in KiB.
     var gatewayResidentKiB: Int? { gateway.flatMap { ProcessInspector(pid: $0.processIdentifier).residentKiB } }
 

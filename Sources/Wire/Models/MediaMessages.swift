@@ -143,3 +143,26 @@ public struct MediaCapabilities: Codable, Sendable, Equatable {
         self.maximumImagePixels = maximumImagePixels
     }
 }
+
+/// How what a patient sent as media joins what they typed, for the agents (the gateway's media endpoints and
+/// the Chatwoot processor word it the same way): the typed text first, then one labelled line per file.
+public enum MediaText {
+    /// The label of a voice note's transcript.
+    public static func voiceLabel(english: Bool) -> String { english ? "Voice transcription: " : "Transcripción de voz: " }
+    /// The label of an image's description.
+    public static func visualLabel(english: Bool) -> String { english ? "Visual context: " : "Contexto visual: " }
+
+    /// `typed`, then the transcripts and image descriptions, each labelled; at most 4,000 characters.
+    public static func message(typed: String?, voice: [String] = [], visual: [String] = [], english: Bool) -> String {
+        var lines: [String] = []
+        if let typed, !typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { lines.append(typed) }
+        lines += voice.map { voiceLabel(english: english) + $0 }
+        lines += visual.map { visualLabel(english: english) + $0 }
+        return String(lines.joined(separator: "\n").prefix(4_000))
+    }
+
+    /// One image's description with what was typed.
+    public static func message(typed: String?, visual: String, english: Bool) -> String {
+        message(typed: typed, visual: [visual], english: english)
+    }
+}

@@ -16,6 +16,12 @@ public enum MediaAPI {
     /// What the company can process, with which provider, within which limits.
     public static let capabilities = Method<MediaCapabilitiesRequest, MediaCapabilities>(service: service, name: "capabilities", idempotent: true)
 
+    /// The largest audio file accepted anywhere (the transcription APIs' own limit); the gateway's body limit
+    /// for voice and the media service's check both follow it.
+    public static let maximumAudioBytes = 25 << 20
+    /// The largest image accepted anywhere.
+    public static let maximumImageBytes = 10 << 20
+
     /// The largest frame a media hop carries: 25 MiB of audio (the transcription APIs' own limit) plus 1 MiB.
     public static let maximumFrameSize = 26 << 20
 

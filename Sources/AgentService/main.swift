@@ -150,6 +150,15 @@ do {
 } catch {
     host.exitMisconfigured(error)
 }
+// Voice notes and photos: downloaded from the company's own Chatwoot only, understood by the media service.
+let attachments: AttachmentComposer
+do {
+    let downloads = try HTTPClient(name: "chatwoot-attachments")
+    attachments = AttachmentComposer(downloader: AttachmentDownloader(client: downloads, logger: host.logger),
+                                     media: MediaServiceClient(client: try host.client(for: .media)), logger: host.logger)
+} catch {
+    host.exitMisconfigured(ConfigurationError("attachments: \(error)"))
+}
 let processor = WebhookProcessor(
     inbox: inbox, engine: engine, chatwoot: chatwoot, journal: journal,
     company: { id in
@@ -163,7 +172,7 @@ let processor = WebhookProcessor(
         return companies.company(id).map(WebhookProcessor.CompanyLookup.found) ?? .gone
     },
     token: { (id) throws(RPCError) -> String? in try await companies.secrets(of: id).chatwootAPIAccessToken },
-    policy: inboxPolicy, logger: host.logger)
+    attachments: attachments, policy: inboxPolicy, logger: host.logger)
 let channels = ChannelService(companies: companies, inbox: inbox, storeKind: inboxKind, wake: { processor.notify() },
                               processorMetrics: { processor.metrics })
 channels.register(on: &router)

@@ -46,14 +46,15 @@ extension IntegrationSuite {
             }
         }
 
-        static func start(environment: [String: String] = [:], agentEnvironment: [String: String] = [:]) async throws -> System {
+        static func start(environment: [String: String] = [:], agentEnvironment: [String: String] = [:],
+                          companyExtras: [String: String] = [:]) async throws -> System {
             let fixture = GatewayFixture()
             fixture.agentEnvironment = agentEnvironment
             let chatwoot = FakeChatwootProcess(directory: fixture.directory, tokens: tokens,
                                                webhookURL: "http://127.0.0.1:\(fixture.httpPort)/api/webhook/chatwoot", webhookSecrets: secrets)
             for (company, account) in [("benova", "7"), ("medispa", "8")] {
                 fixture.companyExtras[company] = #""chatwoot": {"base_url": "\#(chatwoot.baseURL)", "api_access_token": "\#(tokens[account] ?? "")", "#
-                    + #""webhook_secret": "\#(secrets[account] ?? "")", "require_signature": true}, "#
+                    + #""webhook_secret": "\#(secrets[account] ?? "")", "require_signature": true}, "# + (companyExtras[company] ?? "")
             }
             try FileManager.default.createDirectory(atPath: fixture.directory, withIntermediateDirectories: true)
             try await chatwoot.start()

@@ -81,6 +81,15 @@ final class FakeChatwootProcess: @unchecked Sendable {
         }
     }
 
+    /// Stores a file as an attachment Chatwoot serves; its `data_url` (an ActiveStorage redirect).
+    func storeFile(_ bytes: [UInt8], name: String, type: String) -> String? {
+        guard let connection = RawHTTPConnection(port: port, receiveTimeout: 5) else { return nil }
+        let head = "POST /__files HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nX-File-Name: \(name)\r\nContent-Type: \(type)\r\n"
+            + "Content-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+        guard connection.send(Array(head.utf8) + bytes) else { return nil }
+        return connection.readResponse()?.json?["data_url"] as? String
+    }
+
     func calls(account: String, conversation: Int) -> [Call] {
         calls().filter { $0.account == account && $0.conversation == conversation }
     }
@@ -113,14 +122,28 @@ enum ChatwootPayloads {
     }
 
     /// A patient's incoming message.
-    static func incoming(_ content: String, id: Int, conversation: Int, account: Int, contact: Int, status: String = "open") -> String {
-        json(["account": ["id": account, "name": "Clínica"], "additional_attributes": [:], "content_attributes": ["in_reply_to": NSNull()],
-              "content_type": "text", "content": content, "conversation": Self.conversation(conversation, account: account, contact: contact, status: status),
+    static func incoming(_ content: String?, id: Int, conversation: Int, account: Int, contact: Int, status: String = "open",
+                         attachments: [[String: Any]] = []) -> String {
+        var object = incomingObject(content, id: id, conversation: conversation, account: account, contact: contact, status: status)
+        // Chatwoot leaves the key out when there are none.
+        if !attachments.isEmpty { object["attachments"] = attachments }
+        return json(object)
+    }
+
+    /// An attachment object as `Attachment#push_event_data` writes it.
+    static func attachment(_ id: Int, message: Int, account: Int, fileType: String, dataURL: String, contentType: String, size: Int) -> [String: Any] {
+        ["id": id, "message_id": message, "file_type": fileType, "account_id": account, "extension": NSNull(), "content_type": contentType,
+         "data_url": dataURL, "thumb_url": fileType == "image" ? dataURL : "", "file_size": size]
+    }
+
+    static func incomingObject(_ content: String?, id: Int, conversation: Int, account: Int, contact: Int, status: String) -> [String: Any] {
+        ["account": ["id": account, "name": "Clínica"], "additional_attributes": [:], "content_attributes": ["in_reply_to": NSNull()],
+              "content_type": "text", "content": content ?? NSNull(), "conversation": Self.conversation(conversation, account: account, contact: contact, status: status),
               "created_at": "2026-12-03T10:00:00.000Z", "id": id, "inbox": ["id": 1, "name": "WhatsApp"], "message_type": "incoming", "private": false,
               "sender": ["account": ["id": account, "name": "Clínica"], "additional_attributes": [:], "avatar": "", "custom_attributes": [:],
                          "email": "paciente\(contact)@example.com", "id": contact, "identifier": NSNull(), "name": "Paciente \(contact)",
                          "phone_number": "+57300\(contact)", "thumbnail": "", "blocked": false],
-              "source_id": "wamid.\(id)", "event": "message_created"])
+              "source_id": "wamid.\(id)", "event": "message_created"]
     }
 
     /// An outgoing message; `senderType` `user` (a human agent) or `agent_bot`; `isPrivate` for a note.

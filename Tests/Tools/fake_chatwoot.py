@@ -16,6 +16,11 @@ records the call and never answers (for client timeouts, or to be killed mid-req
 and closes the connection without a response. `GET /__calls` lists the recorded calls, and
 `GET …/conversations/{id}/messages` (the messages index, readable with the account's token) the messages the
 bot created, as Chatwoot lists them (rebuilt from the calls file after a restart).
+
+Attachments: `POST /__files` (the file's bytes; `X-File-Name` and `Content-Type` headers) stores a file in
+memory and answers its `data_url`, shaped like ActiveStorage's: `GET /rails/active_storage/blobs/redirect/<key>/<name>`
+answers 302 to `/rails/active_storage/disk/<key>/<name>`, which serves the bytes. Each download is recorded as
+a call with action `download`.
 """
 import argparse
 import hashlib
@@ -30,12 +35,14 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PATH = re.compile(r"^/api/v1/accounts/(\d+)/conversations/(\d+)/(messages|toggle_status|toggle_priority|labels)$")
+FILE = re.compile(r"^/rails/active_storage/(blobs/redirect|disk)/([0-9a-f]+)/([^/]+)$")
 HISTORY = re.compile(r"^/api/v1/accounts/(\d+)/conversations/(\d+)/messages$")
 
 
 class State:
     def __init__(self, calls_path, tokens, webhook_url, webhook_secrets, durable=True):
         self.durable = durable
+        self.files = {}
         self.lock = threading.Lock()
         self.calls_path = calls_path
         self.calls_file = open(calls_path, "a", encoding="utf-8")
@@ -128,6 +135,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         state = self.server.state
+        blob = FILE.match(self.path)
+        if blob:
+            stage, key, name = blob.groups()
+            with state.lock:
+                stored = state.files.get(key)
+            if stored is None:
+                return self.reply(404, {"error": "Resource could not be found"})
+            if stage == "blobs/redirect":
+                self.send_response(302)
+                self.send_header("Location", "/rails/active_storage/disk/%s/%s" % (key, name))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            state.record({"account": "files", "conversation": 0, "action": "download", "key": key, "at": time.time()})
+            return self.reply(200, stored[1], stored[0])
         if self.path == "/__calls":
             with state.lock:
                 with open(state.calls_path, encoding="utf-8") as handle:
@@ -149,6 +171,13 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         state = self.server.state
         raw = self.read_body()
+        if self.path == "/__files":
+            key = hashlib.sha256(raw + str(time.time()).encode()).hexdigest()[:24]
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", self.headers.get("X-File-Name") or "file")
+            with state.lock:
+                state.files[key] = (self.headers.get("Content-Type") or "application/octet-stream", raw)
+            host = self.headers.get("Host") or "127.0.0.1"
+            return self.reply(200, {"data_url": "http://%s/rails/active_storage/blobs/redirect/%s/%s" % (host, key, name)})
         if self.path == "/__faults":
             fault = json.loads(raw or b"{}")
             with state.lock:

@@ -73,7 +73,9 @@ public struct ChatwootEvent: Sendable, Equatable {
             // A contact's sender data has no `type` (push data says "contact").
             guard senderType == nil || senderType == "contact" else { return .ignore(reason: "incoming message not sent by a contact") }
             let text = (root["content"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { return .ignore(reason: "the message has no text") }
+            // A voice note or a photo often comes with no text: its attachments are read from the stored payload.
+            let attached = !(root["attachments"]?.arrayValue ?? []).isEmpty
+            guard !text.isEmpty || attached else { return .ignore(reason: "the message has no text and no attachment") }
             guard let contact = contactID(root, conversation: conversation, sender: sender) else {
                 return .ignore(reason: "the message names no contact id")
             }
@@ -136,6 +138,7 @@ public struct ChatwootEvent: Sendable, Equatable {
 }
 
 extension JSONValue {
+    var arrayValue: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
     var objectValue: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
     var boolValue: Bool? { if case .bool(let value) = self { value } else { nil } }
     /// A whole number, written as a number or as a string of digits (Chatwoot ids arrive both ways).

@@ -54,6 +54,8 @@ public final class WebhookProcessor: Sendable {
 
     let inbox: any WebhookInbox
     let engine: ConversationEngine
+    /// Reads a message's voice notes and images (nil: a message with attachments cannot be answered).
+    let attachments: AttachmentComposer?
     let chatwoot: ChatwootClient
     /// Which calls' requests left this replica (settles steps a crash left ambiguous).
     let journal: SendJournal
@@ -92,8 +94,9 @@ public final class WebhookProcessor: Sendable {
     }
 
     public init(inbox: any WebhookInbox, engine: ConversationEngine, chatwoot: ChatwootClient, journal: SendJournal, company: @escaping @Sendable (CompanyID) async -> CompanyLookup,
-                token: @escaping @Sendable (CompanyID) async throws(RPCError) -> String?, policy: Policy = Policy(), logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                token: @escaping @Sendable (CompanyID) async throws(RPCError) -> String?, attachments: AttachmentComposer? = nil,
+                policy: Policy = Policy(), logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.attachments = attachments
         self.inbox = inbox
         self.engine = engine
         self.chatwoot = chatwoot
@@ -288,18 +291,38 @@ public final class WebhookProcessor: Sendable {
         let stored: StoredAnswer
         if let saved = outbox["answer"]?.payload.flatMap({ try? JSONDecoder().decode(StoredAnswer.self, from: Data($0.utf8)) }) {
             stored = saved
-        } else if let earlier = await answerOfAnEarlierAttempt(event, content: content, userID: userID, scope: scope) {
-            stored = earlier
-            let payload = (try? JSONEncoder().encode(stored)).map { String(decoding: $0, as: UTF8.self) }
-            run.deferred.append(("answer", OutboxStep(state: .sent, payload: payload)))
         } else {
-            let chat: ChatAnswer
-            do {
-                chat = try await engine.handle(ChatRequest(companyID: company.id, userID: userID, message: content), company: company, scope: scope)
-            } catch {
-                throw Failure(message: "conversation memory: \(error.message)", transient: true)
+            // A message with attachments: what they say joins the typed text (worked out once, kept in the outbox).
+            var message = ComposedMessage(text: content, notices: [])
+            let attached = ChatwootAttachment.all(in: event.body)
+            if let saved = outbox["media"]?.payload.flatMap({ try? JSONDecoder().decode(ComposedMessage.self, from: Data($0.utf8)) }) {
+                message = saved
+            } else if !attached.isEmpty {
+                guard let attachments else {
+                    throw Failure(message: "the message has attachments but this agent service has no media service", transient: false)
+                }
+                switch await attachments.compose(typed: content, attachments: attached, company: company,
+                                                 lastAttempt: event.attempts >= policy.maximumAttempts) {
+                case .transient(let reason): throw Failure(message: "attachments: \(reason)", transient: true)
+                case .composed(let composed): message = composed
+                }
+                let payload = (try? JSONEncoder().encode(message)).map { String(decoding: $0, as: UTF8.self) }
+                try await record(run, ("media", OutboxStep(state: .sent, payload: payload)))
             }
-            stored = StoredAnswer(reply: chat.reply, escalation: chat.escalation)
+            if let earlier = await answerOfAnEarlierAttempt(event, content: message.text, userID: userID, scope: scope) {
+                stored = StoredAnswer(reply: (message.notices + [earlier.reply]).joined(separator: "\n\n"), escalation: earlier.escalation)
+            } else if message.text.isEmpty {
+                // Nothing the agents can answer (a video alone): the notes are the reply.
+                stored = StoredAnswer(reply: message.notices.joined(separator: "\n\n"), escalation: nil)
+            } else {
+                let chat: ChatAnswer
+                do {
+                    chat = try await engine.handle(ChatRequest(companyID: company.id, userID: userID, message: message.text), company: company, scope: scope)
+                } catch {
+                    throw Failure(message: "conversation memory: \(error.message)", transient: true)
+                }
+                stored = StoredAnswer(reply: (message.notices + [chat.reply]).joined(separator: "\n\n"), escalation: chat.escalation)
+            }
             let payload = (try? JSONEncoder().encode(stored)).map { String(decoding: $0, as: UTF8.self) }
             // Written with the first step's `sending` (one write instead of two).
             run.deferred.append(("answer", OutboxStep(state: .sent, payload: payload)))

@@ -31,6 +31,7 @@ let package = Package(
         .executable(name: "rag-bench", targets: ["RAGBench"]),
         .executable(name: "appointments-bench", targets: ["AppointmentsBench"]),
         .executable(name: "agent-bench", targets: ["AgentBench"]),
+        .executable(name: "media-bench", targets: ["MediaBench"]),
         .library(name: "Wire", targets: ["Wire"]),
         .library(name: "WireRPC", targets: ["WireRPC"]),
     ],
@@ -157,6 +158,7 @@ let package = Package(
             path: "Sources/AppointmentsBench", swiftSettings: swiftSettings),
 
         .executableTarget(name: "AgentBench", dependencies: ["AgentCore", "RAGCore", "HTTPClient", "Wire"], path: "Sources/AgentBench", swiftSettings: swiftSettings),
+        .executableTarget(name: "MediaBench", dependencies: ["MediaCore"], path: "Sources/MediaBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .testTarget(name: "AgentCoreTests", dependencies: ["AgentCore", "TextFolding", "RAGCore", "CompanyModel", "AppointmentsCore", "ServiceLogging", "Wire", "TenantStorage", "RedisClient", "HTTPClient",

@@ -72,7 +72,9 @@ extension IntegrationSuite {
             let fixture = GatewayFixture()
             let provider = #""providers": {"transcription": {"provider": "openai", "base_url": "\#(whisper)", "model": "whisper-base"}}, "#
             fixture.companyExtras["benova"] = provider
-            fixture.companyExtras["wellness"] = #""language": "en", "# + provider
+            // wellness's vision model is a closed port: the built-in analyser answers, and says why.
+            fixture.companyExtras["wellness"] = #""language": "en", "providers": {"transcription": {"provider": "openai", "base_url": "\#(whisper)", "#
+                + #""model": "whisper-base"}, "vision": {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "model": "gpt-4o-mini"}}, "#
             fixture.companyExtras["dental"] = #""providers": {"transcription": {"provider": "openai", "base_url": "http://127.0.0.1:9/v1", "#
                 + #""model": "whisper-base", "timeout_seconds": 3}}, "#
             try await fixture.start(startAllServices: true)
@@ -149,6 +151,16 @@ extension IntegrationSuite {
             #expect(json["agent_used"] as? String == "sales", "\(json["agent_used"] ?? "")")
             #expect(!(json["bot_response"] as? String ?? "").isEmpty)
             #expect((json["analysis"] as? [String: Any])?["provider"] as? String == "builtin")
+            #expect((json["analysis"] as? [String: Any])?["provider_note"] is NSNull)
+
+            // An English clinic whose vision model is down: described by the built-in analyser, in English, with the reason.
+            let english = upload(fixture, "/api/multimedia/process-image", company: "wellness", fields: ["user_id": "photo-2"],
+                                 fileField: "image", fileName: "prices.png", fileType: "image/png", file: image)
+            #expect(english?.status == 200, "\(english?.text ?? "no answer")")
+            let analysis = english?.json?["analysis"] as? [String: Any]
+            #expect(analysis?["provider"] as? String == "builtin")
+            #expect((analysis?["provider_note"] as? String ?? "").contains("vision model failed"), "\(analysis ?? [:])")
+            #expect((english?.json?["image_description"] as? String ?? "").hasPrefix("PNG image of 1000×500 pixels; text read: \""))
         }
 
         @Test func spoofedTruncatedAndOversizedFiles_AreRefusedWithClearErrors() async throws {

@@ -28,27 +28,35 @@ enum RenderedImages {
 
     /// Renders `lines` on a `width`×`height` canvas to a file of the extension's format (`png`, `jpg`, `gif`, `webp`).
     static func render(_ lines: [Line], width: Int = 1000, height: Int = 600, background: String = "white", format: String = "png",
-                       extra: [String] = []) throws -> [UInt8] {
+                       extra: [String] = []) async throws -> [UInt8] {
         let path = NSTemporaryDirectory() + "render-\(UUID().uuidString.prefix(8)).\(format)"
         defer { try? FileManager.default.removeItem(atPath: path) }
         var arguments = ["-size", "\(width)x\(height)", "xc:\(background)", "-fill", "#202020"]
         for line in lines {
             arguments += ["-font", line.bold ? "DejaVu-Sans-Bold" : "DejaVu-Sans", "-pointsize", "\(line.size)", "-annotate", "+50+\(line.y)", line.text]
         }
-        try run("convert", arguments + extra + [path])
+        try await run("convert", arguments + extra + [path])
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws {
+    /// Runs `tool` and waits for it without holding a cooperative thread (the tests run in parallel on few of them).
+    static func run(_ tool: String, _ arguments: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(tool) failed (status \(process.terminationStatus)); "
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        guard status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(tool) failed (status \(status)); "
                                                          + "scripts/test.sh installs imagemagick and fonts-dejavu-core"])
         }
     }

@@ -14,7 +14,7 @@ struct TesseractOCRTests {
 
     @Test(arguments: ["png", "jpg", "gif", "webp"])
     func priceList_IsReadInEveryFormat(format: String) async throws {
-        let image = try RenderedImages.render(RenderedImages.priceList, format: format)
+        let image = try await RenderedImages.render(RenderedImages.priceList, format: format)
         let reading = try await Self.read(image)
         let accuracy = RenderedImages.characterAccuracy(read: reading.text, expected: RenderedImages.text(of: RenderedImages.priceList))
         print("OCR price list (\(format)): character accuracy \(String(format: "%.3f", accuracy)), confidence \(Int(reading.confidence)), "
@@ -34,7 +34,7 @@ struct TesseractOCRTests {
             ("jpeg q40", ["-quality", "40"], "jpg"),
         ]
         for (name, extra, format) in variants {
-            let image = try RenderedImages.render(RenderedImages.promotion, width: 1000, height: 500, background: "#f4f0ff", format: format, extra: extra)
+            let image = try await RenderedImages.render(RenderedImages.promotion, width: 1000, height: 500, background: "#f4f0ff", format: format, extra: extra)
             let reading = try await Self.read(image)
             let accuracy = RenderedImages.characterAccuracy(read: reading.text, expected: expected)
             print("OCR promotion (\(name)): character accuracy \(String(format: "%.3f", accuracy))")
@@ -45,7 +45,7 @@ struct TesseractOCRTests {
     }
 
     @Test func imageWithoutText_ReadsNothing() async throws {
-        let image = try RenderedImages.render([], width: 400, height: 300, background: "#88aadd")
+        let image = try await RenderedImages.render([], width: 400, height: 300, background: "#88aadd")
         let reading = try await Self.read(image)
         #expect(reading.text.isEmpty, "read: \(reading.text)")
         let description = MediaService.builtInDescription(info: try MediaInspector.inspect(image), text: reading.text, timedOut: false, english: false)
@@ -53,7 +53,7 @@ struct TesseractOCRTests {
     }
 
     @Test func damagedImageData_IsRefusedAsUndecodable() async throws {
-        var image = try RenderedImages.render(RenderedImages.promotion, format: "png")
+        var image = try await RenderedImages.render(RenderedImages.promotion, format: "png")
         // The header and the IEND chunk (and so the inspection) stay valid; the compressed pixels are garbage.
         for index in 100..<(image.count - 12) { image[index] = UInt8(truncatingIfNeeded: index &* 31) }
         let info = try MediaInspector.inspect(image, expecting: .image)
@@ -63,7 +63,7 @@ struct TesseractOCRTests {
     @Test func aTinyTimeLimit_StopsRecognitionAndSaysSo() async throws {
         let impatient = TesseractOCR(timeLimit: .milliseconds(1), threads: 1)
         let page = (0..<24).map { RenderedImages.Line(text: "Línea \($0): tratamiento facial con ácido hialurónico y vitamina C", y: 60 + $0 * 40, size: 26) }
-        let image = try RenderedImages.render(page, width: 1400, height: 1100)
+        let image = try await RenderedImages.render(page, width: 1400, height: 1100)
         let info = try MediaInspector.inspect(image)
         let reading = try await impatient.read(image, info: info)
         #expect(reading.timedOut)

@@ -11,6 +11,10 @@ ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 start_test_servers
 trap stop_test_servers EXIT
 
+# Tesseract's OpenMP (libgomp reads these when it loads): one thread per image and no spinning, as the media
+# service runs it, so OCR tests do not starve the timing tests that share the two cores.
+export OMP_THREAD_LIMIT=1 OMP_WAIT_POLICY=PASSIVE
+
 echo "==> building (debug, with tests)"
 swift build --build-tests
 SERVICE_BIN_DIR=$(swift build --show-bin-path)

@@ -6,6 +6,8 @@ import MediaCore
 // Reads FILE (a PNG, JPEG, GIF or WebP) with the media service's TesseractOCR (spa+eng, its own blocking pool),
 // `runs` times with `concurrency` images at once after two warm-up reads (the first loads the language data),
 // and prints p50/p99 latency, images per second, the characters read and the resident memory.
+// One OpenMP thread per image and no spinning, as the media service runs Tesseract (restarts itself once to apply).
+OpenMPSettings.applyByRestarting()
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
     guard let position = arguments.firstIndex(of: "--" + name), position + 1 < arguments.count else { return nil }

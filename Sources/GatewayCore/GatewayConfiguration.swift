@@ -23,6 +23,8 @@ public struct GatewayConfiguration: Sendable {
     public var defaultCompany: CompanyID?
     /// Origins allowed by CORS (`CORS_ALLOWED_ORIGINS`, comma-separated; `*` allows any).
     public var corsAllowedOrigins: [String]
+    /// The admin panel's folder (`GATEWAY_PANEL_DIR`, default `panel` in the working directory), read at start.
+    public var panelDirectory: String = "panel"
     /// Whether `/metrics` is public (`METRICS_PUBLIC`, default true) or needs the admin key.
     public var metricsPublic: Bool
     /// Requests per second allowed per tenant, by subscription tier (`RATE_LIMIT_<TIER>`, e.g. `RATE_LIMIT_BASIC=20`).
@@ -103,6 +105,7 @@ public struct GatewayConfiguration: Sendable {
             ?? 1024 * 1024
         accessLog = !(options.flag("no-access-log", environment: "GATEWAY_ACCESS_LOG_OFF"))
         publicDirectory = options.flag("public-directory", environment: "PUBLIC_DIRECTORY")
+        panelDirectory = options.value("panel-dir", environment: "GATEWAY_PANEL_DIR") ?? "panel"
 
         var http = HTTPServerConfiguration(plainAddresses: httpAddresses, tlsAddresses: httpsAddresses)
         let seconds = Duration.milliseconds(100)...(.seconds(3_600))

@@ -135,7 +135,7 @@ if failures.isEmpty {
     FileHandle.standardOutput.write(Data("""
 
     All five services are serving (run directory: \(runDirectory.path)).
-      gateway HTTP: \(httpURL)
+      gateway HTTP: \(httpURL)   admin panel: \(httpURL)/ (sign in with the admin API key)
       gateway (Wire): \(addresses[.gateway]?.description ?? "")
       config: \(addresses[.config]?.description ?? "")   agent: \(addresses[.agent]?.description ?? "")
       rag: \(addresses[.rag]?.description ?? "")   media: \(addresses[.media]?.description ?? "")

@@ -159,8 +159,10 @@ extension IntegrationSuite {
             #expect(english?.status == 200, "\(english?.text ?? "no answer")")
             let analysis = english?.json?["analysis"] as? [String: Any]
             #expect(analysis?["provider"] as? String == "builtin")
-            #expect((analysis?["provider_note"] as? String ?? "").contains("vision model failed"), "\(analysis ?? [:])")
-            #expect((english?.json?["image_description"] as? String ?? "").hasPrefix("PNG image of 1000×500 pixels; text read: \""))
+            let note = (analysis?["provider_note"] as? String) ?? ""
+            let description = (english?.json?["image_description"] as? String) ?? ""
+            #expect(note.contains("vision model failed"), "\(analysis ?? [:])")
+            #expect(description.hasPrefix("PNG image of 1000×500 pixels; text read: \""), "\(description)")
         }
 
         @Test func spoofedTruncatedAndOversizedFiles_AreRefusedWithClearErrors() async throws {

@@ -9,7 +9,9 @@ BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libpq-dev libhiredis-
     libtesseract-dev tesseract-ocr-spa tesseract-ocr-eng)
 # g++: llama.cpp's server (the real chat-completions server of the tests) compiles from PyPI's source once.
 # espeak-ng, sox, opus-tools: real speech in WAV, OGG, MP3, FLAC and Opus; imagemagick and fonts-dejavu-core: images with real text.
-TEST_PACKAGES=(redis-server postgresql curl python3-venv g++ espeak-ng sox libsox-fmt-all opus-tools imagemagick fonts-dejavu-core)
+# chromium, chromium-driver: the admin panel's browser tests (Selenium from PyPI drives them).
+TEST_PACKAGES=(redis-server postgresql curl python3-venv g++ espeak-ng sox libsox-fmt-all opus-tools imagemagick fonts-dejavu-core
+    chromium chromium-driver)
 
 ensure_packages() {
     local missing=()

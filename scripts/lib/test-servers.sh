@@ -125,6 +125,14 @@ start_test_servers() {
     echo $! > "$TEST_SERVERS_DIR/whisper.pid"
     wait_for_http "http://127.0.0.1:$whisper_port/health" "the Whisper server" "$TEST_SERVERS_DIR/whisper.log"
     export TEST_TRANSCRIPTION_URL="http://127.0.0.1:$whisper_port/v1"
+    # Selenium for the admin panel's browser tests (headless Chromium from Debian), in its own cached environment.
+    local browser_venv="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/browser-venv"
+    if ! "$browser_venv/bin/python" -c 'import selenium' 2>/dev/null; then
+        echo "==> installing selenium (PyPI) into $browser_venv"
+        python3 -m venv "$browser_venv" && "$browser_venv/bin/pip" install -q selenium \
+            || { echo "error: cannot install selenium from PyPI" >&2; exit 1; }
+    fi
+    export TEST_BROWSER_PYTHON="$browser_venv/bin/python"
     echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL, $TEST_CHAT_URL, $TEST_TRANSCRIPTION_URL"
 }
 

@@ -25,6 +25,8 @@ if ! "$deploy_venv/bin/python" -c 'import jsonschema, yaml, kubernetes_validate'
 fi
 echo "==> validating compose.yaml, the Dockerfile and deploy/kubernetes"
 "$deploy_venv/bin/python" scripts/lib/validate_deploy.py
+# The /docs page reads the OpenAPI description as JSON: it must be docs/openapi.yaml's.
+"$deploy_venv/bin/python" scripts/lib/openapi_json.py --check
 
 echo "==> building (debug, with tests)"
 swift build --build-tests

@@ -4,7 +4,7 @@
 Signs in with the admin key; creates a company whose name is an XSS probe; uploads a document (a file, with
 progress) and adds one whose title is an XSS probe; finds it by search; chats and sees the cited source; books an
 appointment and cancels it; opens the conversation, prompts and inbox pages; switches to English; deletes what it
-made. No probe may execute, the browser console must stay free of errors (a CSP violation is one), and every page
+made; reads the API reference at /docs. No probe may execute, the browser console must stay free of errors (a CSP violation is one), and every page
 is saved as a screenshot in the artefacts folder.
 
 Usage: panel_test.py --base http://127.0.0.1:PORT --admin-key KEY --artefacts DIR
@@ -220,6 +220,14 @@ def main():
         check(driver.switch_to.active_element.get_attribute("id") == "main", "keyboard: the skip link moves focus to the content")
         ActionChains(driver).send_keys(Keys.TAB).perform()
         check(driver.switch_to.active_element.tag_name in ("a", "button", "input", "select", "textarea"), "keyboard: the content's controls follow")
+
+        # The API reference, offline, from docs/openapi.yaml.
+        driver.get(options.base + "/docs")
+        by_id("docs-filter").send_keys("multimedia voice")
+        WebDriverWait(driver, 10).until(lambda d: [s for s in d.find_elements(By.CSS_SELECTOR, ".operation") if s.is_displayed()])
+        shown = [section.text for section in driver.find_elements(By.CSS_SELECTOR, ".operation") if section.is_displayed()]
+        check(len(shown) == 1 and "/api/multimedia/process-voice" in shown[0] and "415" in shown[0], "docs: the API reference renders and filters")
+        shot("11-docs")
 
         errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
         # The wrong key's 401s are expected console noise; nothing else may fail (a CSP violation would be here).

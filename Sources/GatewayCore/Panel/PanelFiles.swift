@@ -4,7 +4,7 @@ import HTTPServerCore
 
 /// The admin panel: static files (HTML, JavaScript modules, CSS, SVG) read once when the gateway starts from
 /// `GATEWAY_PANEL_DIR` (default `panel`), kept in memory and served at `/` (the `index.html`) and at their
-/// paths under it. Only files found at start are routes, so no request can name a file outside the folder.
+/// paths under it; the API reference is its `docs/` folder, at `/docs`. Only files found at start are routes, so no request can name a file outside the folder.
 ///
 /// Every answer carries a strict Content-Security-Policy (scripts, styles, images and API calls from this
 /// origin only; no inline script or style, no `eval`, no framing, no plugins) and an ETag; the panel renders data
@@ -62,13 +62,14 @@ public struct PanelFiles: Sendable {
         return HTTPResponse(status: 200, headers: headers, body: file.body)
     }
 
-    /// Routes every file (and `/` for `index.html`), public: the panel signs in with the API itself.
+    /// Routes every file, and each folder's `index.html` at the folder (`/` → `/index.html`, `/docs` →
+    /// `/docs/index.html`); public: the panel signs in with the API itself.
     func register(on router: inout Router<GatewayRoute>) {
         for (path, file) in files {
             router.add("GET", path, GatewayRoute(access: .public) { request, _ in Self.response(file, request: request) })
-        }
-        if let index = files["/index.html"] {
-            router.add("GET", "/", GatewayRoute(access: .public) { request, _ in Self.response(index, request: request) })
+            guard path.hasSuffix("/index.html") else { continue }
+            let folder = String(path.dropLast("/index.html".count))
+            router.add("GET", folder.isEmpty ? "/" : folder, GatewayRoute(access: .public) { request, _ in Self.response(file, request: request) })
         }
     }
 }

@@ -6,30 +6,21 @@ import Testing
 /// and `opusenc` (Ogg Opus, what WhatsApp voice notes are). The test command installs the tools; a missing one
 /// fails the test, it is never skipped.
 struct RealMediaFilesTests {
-    static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [tool] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(tool) failed (status \(process.terminationStatus)); "
-                                                         + "scripts/test.sh installs espeak-ng, sox, libsox-fmt-all and opus-tools"])
-        }
+    /// Runs a tool without holding a cooperative thread (see ``RenderedImages/run(_:_:)``).
+    static func run(_ tool: String, _ arguments: [String]) async throws {
+        try await RenderedImages.run(tool, arguments)
     }
 
-    @Test func encodedSpeech_IsRecognisedInEveryFormat_WithItsRealDuration() throws {
+    @Test func encodedSpeech_IsRecognisedInEveryFormat_WithItsRealDuration() async throws {
         let directory = NSTemporaryDirectory() + "media-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let wav = directory + "/voz.wav"
-        try Self.run("espeak-ng", ["-v", "es", "-w", wav, "Hola, quisiera saber cuánto cuesta el botox y si tienen cita el viernes."])
-        try Self.run("sox", [wav, directory + "/voz.ogg"])
-        try Self.run("sox", [wav, directory + "/voz.mp3"])
-        try Self.run("sox", [wav, directory + "/voz.flac"])
-        try Self.run("opusenc", ["--quiet", wav, directory + "/voz.opus"])
+        try await Self.run("espeak-ng", ["-v", "es", "-w", wav, "Hola, quisiera saber cuánto cuesta el botox y si tienen cita el viernes."])
+        try await Self.run("sox", [wav, directory + "/voz.ogg"])
+        try await Self.run("sox", [wav, directory + "/voz.mp3"])
+        try await Self.run("sox", [wav, directory + "/voz.flac"])
+        try await Self.run("opusenc", ["--quiet", wav, directory + "/voz.opus"])
         let reference = try MediaInspector.inspect(Array(try Data(contentsOf: URL(fileURLWithPath: wav))), expecting: .audio)
         let seconds = try #require(reference.durationSeconds)
         #expect(reference.kind == .wav && seconds > 2 && seconds < 10, "\(reference)")

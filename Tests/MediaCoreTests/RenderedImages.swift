@@ -57,7 +57,7 @@ enum RenderedImages {
         }
         guard status == 0 else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(tool) failed (status \(status)); "
-                                                         + "scripts/test.sh installs imagemagick and fonts-dejavu-core"])
+                                                         + "scripts/test.sh installs imagemagick, fonts-dejavu-core, espeak-ng, sox, libsox-fmt-all and opus-tools"])
         }
     }
 

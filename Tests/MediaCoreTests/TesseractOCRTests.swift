@@ -4,8 +4,9 @@ import Testing
 
 /// The built-in OCR on rendered Spanish text (a price list, a promotion as PNG, JPEG, GIF and WebP, rotated
 /// and noisy variants), with the character accuracy printed for the report in docs/PERFORMANCE.md.
-struct TesseractOCRTests {
-    static let ocr = TesseractOCR(threads: 2)
+/// Serialized, one OCR thread: recognition is CPU-bound, and the unit phase shares two cores with timing tests.
+@Suite(.serialized) struct TesseractOCRTests {
+    static let ocr = TesseractOCR(threads: 1)
 
     static func read(_ bytes: [UInt8]) async throws -> TesseractOCR.Reading {
         let info = try MediaInspector.inspect(bytes, expecting: .image)

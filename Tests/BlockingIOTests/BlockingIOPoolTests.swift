@@ -4,7 +4,8 @@ import Testing
 @testable import BlockingIO
 
 /// Waits until `condition` holds or `timeout` passes (a poll, never a bare sleep).
-func eventually(timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {
+/// Polls `condition` until it holds or `timeout` passes (generous: a busy test run can starve a task for seconds).
+func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return true }

@@ -19,7 +19,7 @@ enum HardeningAPI {
 }
 
 /// Polls `condition` every 5 ms until it holds (true) or `timeout` passes (false).
-func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }

@@ -85,8 +85,10 @@ var router = RPCRouter()
 AgentService(companies: companies).register(on: &router)
 // Companies with a schedule_service_url get their availability from it (the original's contract).
 let scheduleService: ScheduleServiceClient
+let scheduleHTTP: HTTPClient
 do {
-    scheduleService = ScheduleServiceClient(client: try HTTPClient(name: "schedule-service"))
+    scheduleHTTP = try HTTPClient(name: "schedule-service")
+    scheduleService = ScheduleServiceClient(client: scheduleHTTP)
 } catch {
     host.exitMisconfigured(ConfigurationError("cannot start the schedule-service HTTP client: \(error)"))
 }
@@ -94,8 +96,10 @@ let book = AppointmentBook(store: appointments, scheduleService: scheduleService
 AppointmentsService(companies: companies, book: book).register(on: &router)
 // Companies with an openai `providers.llm` get their sales and support answers written by that model (grounded).
 let languageModels: CompanyLanguageModels
+let languageModelHTTP: HTTPClient
 do {
-    languageModels = CompanyLanguageModels(companies: companies, client: try HTTPClient(name: "language-models"))
+    languageModelHTTP = try HTTPClient(name: "language-models")
+    languageModels = CompanyLanguageModels(companies: companies, client: languageModelHTTP)
 } catch {
     host.exitMisconfigured(ConfigurationError("cannot start the language-model HTTP client: \(error)"))
 }
@@ -131,10 +135,12 @@ default:
 }
 host.logger.info("webhook inbox: \(inboxKind)")
 let chatwoot: ChatwootClient
+let chatwootHTTP: HTTPClient
 let inboxPolicy: WebhookProcessor.Policy
 do {
+    chatwootHTTP = try HTTPClient(name: "chatwoot")
     let timeout = try host.options.duration("chatwoot-timeout", environment: "CHATWOOT_TIMEOUT", in: .milliseconds(200)...(.seconds(60))) ?? .seconds(10)
-    chatwoot = ChatwootClient(client: try HTTPClient(name: "chatwoot"), timeout: timeout)
+    chatwoot = ChatwootClient(client: chatwootHTTP, timeout: timeout)
     var policy = WebhookProcessor.Policy()
     policy.concurrency = try host.options.integer("webhook-workers", environment: "WEBHOOK_WORKERS", in: 1...64) ?? policy.concurrency
     policy.maximumAttempts = try host.options.integer("webhook-max-attempts", environment: "WEBHOOK_MAX_ATTEMPTS", in: 1...50) ?? policy.maximumAttempts
@@ -152,8 +158,9 @@ do {
 }
 // Voice notes and photos: downloaded from the company's own Chatwoot only, understood by the media service.
 let attachments: AttachmentComposer
+let downloads: HTTPClient
 do {
-    let downloads = try HTTPClient(name: "chatwoot-attachments")
+    downloads = try HTTPClient(name: "chatwoot-attachments")
     attachments = AttachmentComposer(downloader: AttachmentDownloader(client: downloads, logger: host.logger),
                                      media: MediaServiceClient(client: try host.client(for: .media)), logger: host.logger)
 } catch {
@@ -178,6 +185,10 @@ let channels = ChannelService(companies: companies, inbox: inbox, storeKind: inb
 channels.register(on: &router)
 // Answering runs below the RPC handlers' priority: acknowledging a delivery (storing it) comes before answering one.
 let processing = Task(priority: .low) { await processor.run() }
+// Provider, Chatwoot and schedule-service calls, for /metrics.
+host.metrics.addSource {
+    [scheduleHTTP, languageModelHTTP, chatwootHTTP, downloads].enumerated().map { $0.element.metricsText(header: $0.offset == 0) }.joined()
+}
 
 ConversationService(companies: companies, engine: engine, memoryKind: memoryKind, channels: channels, inboxKind: inboxKind)
     .register(on: &router)

@@ -25,7 +25,7 @@ public struct GatewayConfiguration: Sendable {
     public var corsAllowedOrigins: [String]
     /// The admin panel's folder (`GATEWAY_PANEL_DIR`, default `panel` in the working directory), read at start.
     public var panelDirectory: String = "panel"
-    /// Whether `/metrics` is public (`METRICS_PUBLIC`, default true) or needs the admin key.
+    /// Whether `/metrics` is public (`METRICS_PUBLIC`, default false: it names companies) or needs the admin key.
     public var metricsPublic: Bool
     /// Requests per second allowed per tenant, by subscription tier (`RATE_LIMIT_<TIER>`, e.g. `RATE_LIMIT_BASIC=20`).
     public var tierRates: [String: Double]
@@ -90,7 +90,7 @@ public struct GatewayConfiguration: Sendable {
             defaultCompany = id
         }
         corsAllowedOrigins = options.values("cors-origin", environment: "CORS_ALLOWED_ORIGINS")
-        metricsPublic = options.value("metrics-public", environment: "METRICS_PUBLIC").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? true
+        metricsPublic = options.value("metrics-public", environment: "METRICS_PUBLIC").map { ["1", "true", "yes", "on"].contains($0.lowercased()) } ?? false
         var rates: [String: Double] = ["basic": 20, "professional": 100, "enterprise": 500]
         for tier in Array(rates.keys) {
             if let value = try options.number("rate-limit-\(tier)", environment: "RATE_LIMIT_\(tier.uppercased())", in: Self.rateRange) {

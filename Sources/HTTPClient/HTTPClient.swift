@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Settings shared by every request of an ``HTTPClient``.
 public struct HTTPClientConfiguration: Sendable {
@@ -24,12 +25,39 @@ public struct HTTPClientConfiguration: Sendable {
 /// connects to. Cancelling the calling task stops the transfer.
 public final class HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
+    /// What the client is for (`embeddings`, `chatwoot`…): its thread's name and its metrics' `client` label.
+    public let name: String
     private let loop: CurlMultiLoop
+    /// Requests by host and outcome (`2xx`…`5xx`, or the failure kind), attempts counted one by one.
+    private let outcomes = Mutex<[String: [String: UInt64]]>([:])
 
     /// Creates a client and starts its thread.
     public init(configuration: HTTPClientConfiguration = HTTPClientConfiguration(), name: String = "http-client") throws(HTTPClientError) {
         self.configuration = configuration
+        self.name = name
         loop = try CurlMultiLoop(name: name, maximumConnections: configuration.maximumConnections)
+    }
+
+    /// `http_client_requests_total{client, host, outcome}` in Prometheus' text format (family header included
+    /// when `header` is true): every attempt, so retries show. Hosts are at most 100 per client (then `other`).
+    public func metricsText(header: Bool = true) -> String {
+        let snapshot = outcomes.withLock { $0 }
+        var out = header ? "# HELP http_client_requests_total Outbound HTTP attempts (providers, Chatwoot, schedule services) by client, host and outcome.\n"
+            + "# TYPE http_client_requests_total counter\n" : ""
+        for (host, byOutcome) in snapshot.sorted(by: { $0.key < $1.key }) {
+            for (outcome, count) in byOutcome.sorted(by: { $0.key < $1.key }) {
+                out += "http_client_requests_total{client=\"\(name)\",host=\"\(host)\",outcome=\"\(outcome)\"} \(count)\n"
+            }
+        }
+        return out
+    }
+
+    private func count(_ url: String, _ outcome: String) {
+        let host = ParsedURL(url)?.host.filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" } ?? "invalid"
+        outcomes.withLock { table in
+            let key = table[host] != nil || table.count < 100 ? host : "other"
+            table[key, default: [:]][outcome, default: 0] += 1
+        }
     }
 
     /// Stops the thread; transfers in progress fail.
@@ -42,6 +70,10 @@ public final class HTTPClient: Sendable {
         while true {
             attempt += 1
             let result = await followingRedirects(request, policy: policy)
+            switch result {
+            case .success(let response): count(request.url, "\(response.status / 100)xx")
+            case .failure(let error): count(request.url, String(describing: error.kind))
+            }
             let retryPolicy = request.retry
             switch result {
             case .success(var response):

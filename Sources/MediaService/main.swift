@@ -26,6 +26,7 @@ do {
     host.exitMisconfigured(ConfigurationError("media settings: \(error)"))
 }
 let service = MediaService(companies: companies, client: client, ocr: ocr, logger: host.logger)
+host.metrics.addSource { ocr.metricsText() + client.metricsText() }
 var router = RPCRouter()
 service.register(on: &router)
 exit(await host.run(router: router))

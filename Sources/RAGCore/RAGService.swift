@@ -36,6 +36,25 @@ public struct RAGService: Sendable {
         companies.company(id).flatMap { try? TenantScope(company: $0) }
     }
 
+    /// Each company's index in Prometheus' text format (documents, chunks, vectors still to compute, health), for
+    /// the standard `metrics` method.
+    public func metricsText() async -> String {
+        var documents = "# HELP rag_index_documents Documents in the company's index.\n# TYPE rag_index_documents gauge\n"
+        var chunks = "# HELP rag_index_chunks Chunks in the company's index.\n# TYPE rag_index_chunks gauge\n"
+        var pending = "# HELP rag_index_pending_embeddings Chunks whose vectors are still being computed.\n# TYPE rag_index_pending_embeddings gauge\n"
+        var healthy = "# HELP rag_index_healthy 1 when the company's index matched its store at the last check.\n# TYPE rag_index_healthy gauge\n"
+        for id in companies.companies.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+            let health = await knowledge.health(of: id)
+            guard health.loaded else { continue }
+            let label = "{company=\"\(id.rawValue)\"}"
+            documents += "rag_index_documents\(label) \(health.documents)\n"
+            chunks += "rag_index_chunks\(label) \(health.chunks)\n"
+            pending += "rag_index_pending_embeddings\(label) \(health.pendingEmbeddings)\n"
+            healthy += "rag_index_healthy\(label) \(health.healthy ? 1 : 0)\n"
+        }
+        return documents + chunks + pending + healthy
+    }
+
     /// Runs the periodic check of every tenant until cancelled (when auto-recovery is on).
     public func runAutoRecovery() async {
         guard recovery.enabled else { return }

@@ -69,8 +69,10 @@ do {
 let cores = ProcessInfo.processInfo.activeProcessorCount
 // Each company's embedder from its providers.embeddings (built-in unless it names an OpenAI-compatible server).
 let embedders: CompanyEmbedders
+let embeddingsClient: HTTPClient
 do {
-    embedders = CompanyEmbedders(companies: companies, client: try HTTPClient(name: "embeddings"))
+    embeddingsClient = try HTTPClient(name: "embeddings")
+    embedders = CompanyEmbedders(companies: companies, client: embeddingsClient)
 } catch {
     host.exitMisconfigured(ConfigurationError("cannot start the embeddings HTTP client: \(error)"))
 }
@@ -92,6 +94,7 @@ let background = [
 ]
 
 let service = RAGService(companies: companies, knowledge: knowledge, recovery: recovery)
+host.metrics.addSource { await service.metricsText() + embeddingsClient.metricsText() }
 let autoRecovery = Task { await service.runAutoRecovery() }
 var router = RPCRouter()
 service.register(on: &router)

@@ -20,6 +20,8 @@ public struct ServiceHost: Sendable {
     public let logger: Logger
     /// The health of the service's components.
     public let health: HealthReporter
+    /// The Wire server's call figures; services add their own with ``RPCServerMetrics/addSource(_:)`` before ``run(router:onReload:onShutdown:)``.
+    public let metrics = RPCServerMetrics()
     /// The process's event loops.
     public let group: EventLoopGroup
 
@@ -55,6 +57,7 @@ public struct ServiceHost: Sendable {
             }
         }
         var configuration = RPCServerConfiguration(addresses: addresses)
+        configuration.serviceName = service.rawValue
         // Media files travel in one size-checked frame (MediaAPI.maximumFrameSize); every other service keeps the default.
         if service == .media { configuration.maximumFrameSize = MediaAPI.maximumFrameSize }
         if let certificate = options.value("tls-cert", environment: "WIRE_TLS_CERT"),
@@ -147,7 +150,7 @@ public struct ServiceHost: Sendable {
         router.registerStandardMethods(health: health)
         let server: RPCServer
         do {
-            server = RPCServer(configuration: try serverConfiguration(), router: router, logger: logger, group: group)
+            server = RPCServer(configuration: try serverConfiguration(), router: router, logger: logger, group: group, metrics: metrics)
             try await server.start()
         } catch {
             logger.critical("cannot start: \(error)")

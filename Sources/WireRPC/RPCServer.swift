@@ -24,6 +24,8 @@ public final class RPCServer: Sendable {
     public let configuration: RPCServerConfiguration
     let router: RPCRouter
     let logger: Logger
+    /// Every answered call by method, company and status, with latency histograms (the `metrics` method).
+    public let metrics: RPCServerMetrics
     let group: EventLoopGroup
     private let listeners = LockedState<[Listener]>([])
     let connections = LockedState<[ObjectIdentifier: ServerConnection]>([:])
@@ -34,12 +36,16 @@ public final class RPCServer: Sendable {
 
     /// Creates a server on `group` (the process's shared loops by default); `start()` binds it.
     public init(
-        configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger, group: EventLoopGroup = .shared
+        configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger, group: EventLoopGroup = .shared,
+        metrics: RPCServerMetrics = RPCServerMetrics()
     ) {
         self.configuration = configuration
+        self.metrics = metrics
         var router = router
-        let methods = router.methods + [StandardMethods.listMethods.descriptor]
+        let methods = router.methods + [StandardMethods.listMethods.descriptor, StandardMethods.metrics.descriptor]
         router.register(StandardMethods.listMethods, execution: .eventLoop) { _, _ in ListMethodsResponse(methods: methods) }
+        let service = configuration.serviceName
+        router.register(StandardMethods.metrics, execution: .cooperative) { _, _ in MetricsResponse(text: await metrics.render(service: service)) }
         self.router = router
         self.logger = logger
         self.group = group

@@ -5,6 +5,8 @@ import Wire
 public struct RPCServerConfiguration: Sendable {
     /// Where to listen (one or more addresses).
     public var addresses: [SocketAddress]
+    /// The service's name, the `service` label of its metrics.
+    public var serviceName = "wire"
     /// TLS for TCP listeners (Unix sockets never use TLS), with mutual TLS when it requires client certificates.
     public var tls: TLSContext?
     /// The largest frame accepted, and sent: a larger request fails that call with `resourceExhausted`

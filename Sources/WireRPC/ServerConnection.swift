@@ -10,6 +10,10 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         var task: Task<Void, Never>?
         var timer: ScheduledTask?
         var deadline: UInt64?
+        /// For the server's metrics: the method, the call's company, when it arrived.
+        var method = ""
+        var company: String?
+        var started: UInt64 = 0
     }
 
     private unowned let server: RPCServer
@@ -192,7 +196,7 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         let logger = server.logger.with(company: header.metadata.tenant, requestID: header.metadata.requestID)
         let context = RPCContext(method: descriptor, metadata: header.metadata, deadlineNanoseconds: deadline,
                                  logger: logger, peer: channel.peerDescription, caller: caller)
-        calls.withLock { $0[streamID] = Call(deadline: deadline) }
+        calls.withLock { $0[streamID] = Call(deadline: deadline, method: method, company: header.metadata.tenant, started: now) }
         if let deadline {
             let timer = channel.eventLoop.schedule(atNanoseconds: deadline) { [self] in expire(streamID) }
             calls.withLock { $0[streamID]?.timer = timer }
@@ -217,6 +221,12 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
         defer { server.callFinished() }
         guard let call = calls.withLock({ $0.removeValue(forKey: streamID) }) else { return }
         call.timer?.cancel()
+        let code: String = switch result {
+        case .success: "ok"
+        case .failure(let error): error.code.name
+        }
+        server.metrics.record(method: call.method, company: call.company, code: code,
+                              seconds: Double(MonotonicTime.now() &- call.started) / 1e9)
         var frame: [UInt8] = []
         switch result {
         case .success(let response):

@@ -134,7 +134,7 @@ extension IntegrationSuite {
             #expect(system.fixture.request("GET", "/api/admin/webhook/events/\(eventID)?company_id=medispa", headers: ["X-API-Key": system.fixture.adminKey])?
                 .status == 404, "another clinic cannot see benova's event")
             // The gateway's /metrics carries the inbox's counts and the processor's counters.
-            let metrics = system.fixture.request("GET", "/metrics")?.text ?? ""
+            let metrics = system.fixture.request("GET", "/metrics", headers: ["X-API-Key": system.fixture.adminKey])?.text ?? ""
             #expect(metrics.contains(#"webhook_inbox_events{company="benova",state="done",store="sqlite"} 2"#), "\(metrics.suffix(1500))")
             #expect(metrics.contains(#"webhook_inbox_events{company="medispa",state="done",store="sqlite"} 1"#))
             #expect(metrics.contains(#"webhook_attempts_total{outcome="replied"} 3"#) && metrics.contains(#"chatwoot_api_calls_total{result="ok"}"#))

@@ -46,9 +46,11 @@ extension IntegrationSuite {
             let anonymous = call(["X-Company-ID": "benova"])
             #expect(anonymous?.status == 401 && anonymous?.errorCode == "authentication_required")
             #expect(anonymous?.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
-            for path in ["/livez", "/readyz", "/api/health", "/metrics"] {
+            for path in ["/livez", "/readyz", "/api/health"] {
                 #expect(fixture.request("GET", path)?.status == 200, "\(path)")
             }
+            // /metrics names companies: admin only unless METRICS_PUBLIC.
+            #expect(fixture.request("GET", "/metrics")?.status == 401)
             // The directory is closed like everything else (PUBLIC_DIRECTORY is off by default).
             for path in ["/api/companies", "/api/companies/benova"] {
                 #expect(fixture.request("GET", path)?.errorCode == "authentication_required", "\(path)")

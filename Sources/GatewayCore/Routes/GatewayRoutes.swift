@@ -32,12 +32,28 @@ enum GatewayRoutes {
         })
 
         router.add("GET", "/metrics", GatewayRoute(access: configuration.metricsPublic ? .public : .admin, timeout: .seconds(3)) { _, context in
-            var text = metrics.render()
-            // The agent service's inbox figures, when it answers (the gateway's own figures never wait on it for long).
-            if let webhook = try? await upstream.call(.agent, AgentAPI.webhookMetrics, Empty(), context: context) {
-                text += WebhookMetricsText.render(webhook)
+            // The gateway's own figures, then every service's (calls by method and company, latency, what each
+            // adds), each asked in parallel for at most a second: a service that does not answer is left out.
+            var texts = [metrics.render()]
+            let metadata = context.wireMetadata
+            let services = await withTaskGroup(of: (String, String?).self) { group -> [String: String] in
+                for (service, client) in upstream.clients {
+                    group.addTask {
+                        let answer = try? await client.call(StandardMethods.metrics, MetricsRequest(), metadata: metadata, timeout: .seconds(1))
+                        return (service.rawValue, answer?.text)
+                    }
+                }
+                var found: [String: String] = [:]
+                for await (service, text) in group { if let text { found[service] = text } }
+                return found
             }
-            return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: Array(text.utf8))
+            texts += services.sorted { $0.key < $1.key }.map(\.value)
+            // The agent service's inbox figures, when it answers.
+            if let webhook = try? await upstream.call(.agent, AgentAPI.webhookMetrics, Empty(), context: context) {
+                texts.append(WebhookMetricsText.render(webhook))
+            }
+            return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                body: Array(PrometheusText.merge(texts).utf8))
         })
 
         // MARK: Companies

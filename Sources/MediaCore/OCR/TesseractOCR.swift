@@ -63,6 +63,12 @@ public final class TesseractOCR: Sendable {
         idle.withLock { handles in handles.removeAll() }
     }
 
+    /// The OCR pool's queue and busy threads in Prometheus' text format.
+    public func metricsText() -> String {
+        "# HELP media_ocr_queued_images Images waiting for an OCR thread.\n# TYPE media_ocr_queued_images gauge\nmedia_ocr_queued_images \(pool.queuedJobs)\n"
+            + "# HELP media_ocr_busy_threads OCR threads reading an image now.\n# TYPE media_ocr_busy_threads gauge\nmedia_ocr_busy_threads \(pool.busyThreads)\n"
+    }
+
     /// The languages whose data Tesseract can load from ``dataPath`` (tried on the pool, once per call).
     public func installedLanguages() async -> [String] {
         let path = dataPath

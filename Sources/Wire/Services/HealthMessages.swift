@@ -76,3 +76,15 @@ public struct EchoMessage: Codable, Sendable, Equatable {
     public var text: String
     public init(text: String) { self.text = text }
 }
+
+/// The request of the standard `metrics` method.
+public struct MetricsRequest: Codable, Sendable, Equatable {
+    public init() {}
+}
+
+/// The answer of the standard `metrics` method: the server's figures in Prometheus' text format (every series
+/// labelled with the service), for the gateway's `/metrics` to pass on.
+public struct MetricsResponse: Codable, Sendable, Equatable {
+    public var text: String
+    public init(text: String) { self.text = text }
+}

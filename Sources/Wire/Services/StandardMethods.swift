@@ -15,6 +15,11 @@ public enum StandardMethods {
     /// Every service that stores tenant data serves it.
     public static let purgeTenant = Method<PurgeTenantRequest, PurgeTenantResponse>(service: service, name: "purgeTenant")
 
+    /// The server's calls by method, company and status, their latency histograms, and what the service adds
+    /// (index sizes, queue depths, provider calls), in Prometheus' text format.
+    public static let metrics = Method<MetricsRequest, MetricsResponse>(service: service, name: "metrics", idempotent: true)
+
     /// All standard methods.
-    public static let all: [MethodDescriptor] = [health.descriptor, listMethods.descriptor, echo.descriptor, purgeTenant.descriptor]
+    public static let all: [MethodDescriptor] = [health.descriptor, listMethods.descriptor, echo.descriptor, purgeTenant.descriptor,
+                                                 metrics.descriptor]
 }

@@ -2,8 +2,10 @@ import Foundation
 
 /// A structured logger bound to a component and, where known, a tenant and a request.
 ///
-/// Text lines look like `[2026-11-25T10:00:00.123Z] [benova] [gateway] message` (`-` when no company is
-/// known); `LOG_FORMAT=json` writes one JSON object per line instead.
+/// Text lines look like `[2026-11-25T10:00:00.123Z] [benova] [gateway] message rid=…` (`-` when no company is
+/// known); `LOG_FORMAT=json` writes one JSON object per line instead. A logger without its own company or
+/// request takes the ones of the work the task is doing (``LogContext``), and every message has e-mail
+/// addresses, phone and ID numbers redacted (``PersonalDataRedaction``) before it is written.
 public struct Logger: Sendable {
     /// The component writing (`gateway`, `config`, `wire`...).
     public var component: String
@@ -50,6 +52,9 @@ public struct Logger: Sendable {
     /// Formats one line without writing it.
     public func render(_ level: LogLevel, _ message: String, at date: Date) -> String {
         let timestamp = Self.timestamp(date)
+        let company = self.company ?? LogContext.company
+        let requestID = self.requestID ?? LogContext.requestID
+        let message = PersonalDataRedaction.redact(message)
         switch sink.format {
         case .text:
             var line = "[\(timestamp)] [\(company ?? "-")] [\(component)] "

@@ -1,4 +1,5 @@
 import NetworkCore
+import ServiceLogging
 import Synchronization
 import Wire
 
@@ -57,6 +58,8 @@ public final class RPCClient: Sendable {
         }
         var metadata = metadata
         if let caller = configuration.callerName, metadata.caller == nil { metadata.caller = caller }
+        // A call made while answering another carries that request's id (the server binds it for its handlers).
+        if metadata.requestID == nil, let requestID = LogContext.requestID { metadata.requestID = requestID }
         if let token = callerToken, metadata[ServiceCredential.metadataKey] == nil { metadata[ServiceCredential.metadataKey] = token }
         let response = try await callRaw(method: method.fullName, payload: payload, metadata: metadata, timeout: timeout,
                                          idempotent: method.idempotent)

@@ -202,8 +202,10 @@ final class ServerConnection: ChannelHandler, @unchecked Sendable {
             calls.withLock { $0[streamID]?.timer = timer }
         }
         let handler = entry.handler
+        let requestID = header.metadata.requestID, company = header.metadata.tenant
         let operation: @Sendable () async -> Void = { [self] in
-            let result = await handler(payload, context)
+            // Every line logged and every call made while answering names this request (and its company).
+            let result = await LogContext.with(requestID: requestID, company: company) { await handler(payload, context) }
             await finish(streamID, result)
         }
         let task: Task<Void, Never>

@@ -43,10 +43,8 @@ public struct RAGService: Sendable {
         var chunks = "# HELP rag_index_chunks Chunks in the company's index.\n# TYPE rag_index_chunks gauge\n"
         var pending = "# HELP rag_index_pending_embeddings Chunks whose vectors are still being computed.\n# TYPE rag_index_pending_embeddings gauge\n"
         var healthy = "# HELP rag_index_healthy 1 when the company's index matched its store at the last check.\n# TYPE rag_index_healthy gauge\n"
-        for id in companies.companies.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-            let health = await knowledge.health(of: id)
-            guard health.loaded else { continue }
-            let label = "{company=\"\(id.rawValue)\"}"
+        for health in await knowledge.loadedTenantHealth() {
+            let label = "{company=\"\(health.companyID.rawValue)\"}"
             documents += "rag_index_documents\(label) \(health.documents)\n"
             chunks += "rag_index_chunks\(label) \(health.chunks)\n"
             pending += "rag_index_pending_embeddings\(label) \(health.pendingEmbeddings)\n"

@@ -15,7 +15,6 @@ import datetime
 import os
 import sys
 import tempfile
-import time
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -65,8 +64,8 @@ def main():
 
     def page(name):
         by_id("nav-" + name).click()
-        wait.until(lambda d: d.find_element(By.ID, "page-title").text.startswith(d.find_element(By.ID, "nav-" + name).text))
-        time.sleep(0.3)  # let the page's own requests settle before the screenshot (the checks wait on conditions)
+        # The shell marks the page ready once its module has loaded its data.
+        wait.until(lambda d: d.find_element(By.ID, "main").get_attribute("data-ready") == name)
 
     def shot(name):
         driver.save_screenshot(os.path.join(options.artefacts, name + ".png"))

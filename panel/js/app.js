@@ -106,9 +106,12 @@ async function render() {
   lastPage = page;
   header(page);
   clear(main);
+  // Set once the page has loaded its data (tests and assistive tools can wait on it).
+  delete main.dataset.ready;
   if (adminPages.has(page) && session.role !== "admin") { main.append(h("p", {}, t("adminOnly"))); return; }
   main.append(h("h1", { id: "page-title" }, `${t(page)}${session.company ? ` · ${session.company}` : ""}`));
   await pages[page](main, { company: session.company, role: session.role, companies: companyList, refresh: render });
+  main.dataset.ready = page;
   main.focus();
 }
 

@@ -40,6 +40,20 @@ public struct ProviderFailure: Error, Sendable, Equatable, CustomStringConvertib
         return ProviderFailure(kind: kind, message: "answered \(response.status) after \(response.attempts) attempt(s): \(detail)")
     }
 
+    /// Sends `request` and returns the parsed JSON answer of a 2xx; anything else is the failure it stands for
+    /// (no connection or the time limit: `unavailable`).
+    static func send(_ request: HTTPClientRequest, with client: HTTPClient) async throws(ProviderFailure) -> JSONValue? {
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request)
+        } catch {
+            throw ProviderFailure(kind: .unavailable, message: error.message)
+        }
+        let answer = try? JSONParser.parse(response.body)
+        guard (200..<300).contains(response.status) else { throw .answered(response, parsed: answer) }
+        return answer
+    }
+
     /// Retries 429 and 5xx (three attempts, honouring a `Retry-After` of at most 5 s); never a time-out.
     static let retryPolicy = HTTPRetryPolicy(maximumAttempts: 3, initialBackoff: .milliseconds(300), maximumBackoff: .seconds(4),
                                              retryStatuses: [429, 500, 502, 503, 504], retryConnectionFailures: false,

@@ -57,14 +57,7 @@ public final class TranscriptionClient: Sendable {
         request.addHeader("Content-Type", "multipart/form-data; boundary=\(boundary)")
         request.addHeader("Accept", "application/json")
         if let key = settings.apiKey, !key.isEmpty { request.addHeader("Authorization", "Bearer \(key)") }
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request)
-        } catch {
-            throw Failure(kind: .unavailable, message: error.message)
-        }
-        let answer = try? JSONParser.parse(response.body)
-        guard (200..<300).contains(response.status) else { throw .answered(response, parsed: answer) }
+        let answer = try await ProviderFailure.send(request, with: client)
         guard let text = answer?["text"]?.stringValue else { throw Failure(kind: .malformedAnswer, message: "the answer has no text") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -66,14 +66,7 @@ public final class VisionClient: Sendable {
         request.addHeader("Content-Type", "application/json")
         request.addHeader("Accept", "application/json")
         if let key = settings.apiKey, !key.isEmpty { request.addHeader("Authorization", "Bearer \(key)") }
-        let response: HTTPClientResponse
-        do {
-            response = try await client.execute(request)
-        } catch {
-            throw ProviderFailure(kind: .unavailable, message: error.message)
-        }
-        let answer = try? JSONParser.parse(response.body)
-        guard (200..<300).contains(response.status) else { throw .answered(response, parsed: answer) }
+        let answer = try await ProviderFailure.send(request, with: client)
         guard case .array(let choices)? = answer?["choices"], let text = choices.first?["message"]?["content"]?.stringValue,
               !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw ProviderFailure(kind: .malformedAnswer, message: "the answer has no choices[0].message.content")

@@ -109,6 +109,16 @@ extension KnowledgeBase {
             pendingEmbeddings: pending, lastEmbeddingError: pending > 0 || embedding.reindexTarget != nil ? embedding.lastError : nil)
     }
 
+    /// The health of every tenant whose index this replica has loaded, by company id (for `/metrics`): touches no
+    /// other tenant (no state made, no embedder or key looked up for companies this replica does not serve).
+    public func loadedTenantHealth() async -> [VectorstoreTenantHealth] {
+        var found: [VectorstoreTenantHealth] = []
+        for (id, tenant) in tenants.withLock({ $0 }).sorted(by: { $0.key.rawValue < $1.key.rawValue }) where await tenant.loadedIndex != nil {
+            found.append(await health(of: id))
+        }
+        return found
+    }
+
     // MARK: Steps
 
     func storeAudit(_ scope: TenantScope) async throws(KnowledgeError) -> StoreAudit {

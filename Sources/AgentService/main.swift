@@ -196,6 +196,20 @@ ConversationService(companies: companies, engine: engine, memoryKind: memoryKind
 router.registerTenantPurge(service: .agent, companies: companies, items: "appointments, conversations and webhook events") { scope in
     try await book.purge(scope) + memory.purge(scope) + inbox.purge(scope)
 }
+// The privacy retention of the companies that set one (memory.retention_days), hourly by default.
+let retentionInterval: Duration
+do {
+    retentionInterval = try host.options.duration("retention-interval", environment: "RETENTION_SWEEP_INTERVAL",
+                                                  in: .seconds(1)...(.seconds(86_400))) ?? .seconds(3600)
+} catch {
+    host.exitMisconfigured(ConfigurationError("RETENTION_SWEEP_INTERVAL: \(error)"))
+}
+var retentionLogger = host.logger
+retentionLogger.component = "retention"
+let retention = Task(priority: .low) { [retentionLogger] in
+    await RetentionSweep(companies: { Array(companies.companies.values) }, memory: memory, inbox: inbox, logger: retentionLogger).run(every: retentionInterval)
+}
 let status = await host.run(router: router)
 processing.cancel()
+retention.cancel()
 exit(status)

@@ -14,6 +14,7 @@ public enum CompanyValidator {
         public static let maxConversations: ClosedRange<Int> = 1...100_000_000
         public static let memoryWindow: ClosedRange<Int> = 1...200
         public static let memoryTTLSeconds: ClosedRange<Int> = 60...(366 * 24 * 3600)
+        public static let retentionDays: ClosedRange<Int> = 1...3650
         public static let treatmentMinutes: ClosedRange<Int> = 1...(24 * 60)
         public static let treatments = 500
         public static let shortText = 200
@@ -88,6 +89,9 @@ public enum CompanyValidator {
             if !Limits.memoryWindow.contains(memory.windowMessages) { problems["memory.window_messages"] = "must be 1–200" }
             if !Limits.memoryTTLSeconds.contains(memory.ttlSeconds) {
                 problems["memory.ttl_seconds"] = "must be from 60 seconds to one year"
+            }
+            if let days = memory.retentionDays, !Limits.retentionDays.contains(days) {
+                problems["memory.retention_days"] = "must be 1–3650 days"
             }
         }
         if let providers = company.providers {

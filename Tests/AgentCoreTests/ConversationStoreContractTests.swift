@@ -188,6 +188,38 @@ struct ConversationStoreContractTests {
         #expect(try await store.turns(from: start, to: start.addingTimeInterval(3 * 86_400), limit: 100, in: scope).isEmpty)
         #expect(try await store.turns(from: start, to: start.addingTimeInterval(3_600), limit: 100, in: other).count == 1)
     }
+
+    @Test(arguments: MemoryStoreKind.allCases) func aPatientsTurns_AreCountedAndErased_AndRetentionDropsTheInactive(kind: MemoryStoreKind) async throws {
+        let (store, close) = try await makeMemoryStore(kind)
+        defer { close() }
+        let scope = freshScope(), other = freshScope()
+        let policy = MemoryPolicy(window: 10, ttlSeconds: 90 * 86_400)
+        let now = Date()
+        let old = now.addingTimeInterval(-40 * 86_400)
+        _ = try await store.append([message("antigua", at: old)], userID: "old_user", policy: policy, at: old, in: scope)
+        _ = try await store.append([message("reciente")], userID: "ana", policy: policy, at: now, in: scope)
+        _ = try await store.append([message("otra")], userID: "ana", policy: policy, at: now, in: other)
+        try await store.setCollectedData(["phone": "600111222"], userID: "old_user", policy: policy, at: old, in: scope)
+        for time in [old, now, now] { try await store.recordTurn(turn("ana", at: time), retentionSeconds: 400 * 86_400, at: now, in: scope) }
+        try await store.recordTurn(turn("old_user", at: old), retentionSeconds: 400 * 86_400, at: now, in: scope)
+        try await store.recordTurn(turn("ana", at: now), retentionSeconds: 400 * 86_400, at: now, in: other)
+
+        #expect(try await store.turns(ofUser: "ana", erase: false, in: scope) == 3)
+        #expect(try await store.turns(ofUser: "an", erase: false, in: scope) == 0)
+        #expect(try await store.turns(ofUser: "ana", erase: true, in: scope) == 3)
+        #expect(try await store.turns(ofUser: "ana", erase: false, in: scope) == 0)
+        #expect(try await store.turns(ofUser: "ana", erase: false, in: other) == 1)
+        #expect(try await store.turns(from: old.addingTimeInterval(-1), to: now.addingTimeInterval(1), limit: 100, in: scope).map(\.userID) == ["old_user"])
+
+        // A 30-day retention: the conversation last active 40 days ago goes (with its collected data), with the old turn.
+        let removed = try await store.removeInactive(before: now.addingTimeInterval(-30 * 86_400), in: scope)
+        #expect(removed.conversations == 1 && removed.turns == 1)
+        #expect(try await store.history(userID: "old_user", at: now, in: scope).isEmpty)
+        #expect(try await store.collectedData(userID: "old_user", at: now, in: scope).isEmpty)
+        #expect(try await store.history(userID: "ana", at: now, in: scope).map(\.text) == ["reciente"])
+        #expect(try await store.list(offset: 0, limit: 10, policy: policy, at: now, in: scope).conversations.map(\.userID) == ["ana"])
+        #expect(try await store.history(userID: "ana", at: now, in: other).map(\.text) == ["otra"])
+    }
 }
 
 /// The stored message format stays the one Foundation's JSONEncoder wrote, both ways.

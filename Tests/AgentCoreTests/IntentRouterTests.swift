@@ -39,6 +39,12 @@ struct IntentRouterTests {
         let data = [RouterTurn(fromPatient: true, text: "quiero reservar", intents: [.schedule]),
                     RouterTurn(fromPatient: false, text: "Perfecto. ¿Me dices tu nombre completo y tu cédula?")]
         #expect(intents("Lucía Gómez, 1020304050", context: data) == [.schedule])
+        // The answer to "your phone?" is booking data, even though it says "teléfono" and the number is in groups.
+        let phone = [RouterTurn(fromPatient: true, text: "mi dni es 12345678", intents: [.schedule]),
+                     RouterTurn(fromPatient: false, text: "¿Me indicas tu teléfono?")]
+        #expect(intents("mi teléfono es +34 600 111 222", context: phone) == [.schedule])
+        // A question about the clinic's phone is still support.
+        #expect(intents("¿cuál es el teléfono de la clínica?", context: phone) != [.schedule])
     }
 }
 

@@ -188,4 +188,50 @@ struct InboxUnderTest {
         // After the purge the same delivery is new again.
         #expect(stored(try await inbox.accept(message(1, conversation: 50), body: [], at: now, in: scope)) != nil)
     }
+
+    @Test(arguments: InboxKind.allCases) func aPatientsEvents_AreListedAndErased_AndRetentionDropsOldFinishedOnes(kind: InboxKind) async throws {
+        let under = try await InboxUnderTest.make(kind)
+        defer { under.close() }
+        let inbox = under.inbox
+        let scope = freshScope(), other = freshScope()
+        let now = Date()
+        let old = now.addingTimeInterval(-40 * 86_400)
+        // Conversation 60 is chatwoot_contact_60's; 61 another patient's.
+        let first = try #require(stored(try await inbox.accept(message(1, conversation: 60, text: "mi teléfono es 600111222"), body: Array("a".utf8),
+                                                               at: old, in: scope)))
+        let second = try #require(stored(try await inbox.accept(message(2, conversation: 60, text: "gracias"), body: [], at: now, in: scope)))
+        let theirs = try #require(stored(try await inbox.accept(message(3, conversation: 61), body: [], at: old, in: scope)))
+        let elsewhere = try #require(stored(try await inbox.accept(message(1, conversation: 60), body: [], at: now, in: other)))
+        try await inbox.recordOutbox(first, step: "reply", OutboxStep(state: .sent, payload: "hola"), at: old, in: scope)
+
+        #expect(try await inbox.events(ofUser: "chatwoot_contact_60", limit: 10, in: scope).map(\.id) == [second, first])
+        #expect(try await inbox.events(ofUser: "chatwoot_contact_60", limit: 10, in: scope).last?.event.content == "mi teléfono es 600111222")
+        #expect(try await inbox.events(ofUser: "chatwoot_contact_60", limit: 1, in: scope).map(\.id) == [second])
+
+        // Retention: only finished events received before the cutoff (the old pending one stays: it is work to do).
+        var claimed = try await inbox.claim(limit: 10, lease: .seconds(60), at: now)
+        for event in claimed where event.id == theirs { try await inbox.complete(event.id, outcome: "replied", at: now, in: scope) }
+        #expect(try await inbox.removeFinished(before: now.addingTimeInterval(-30 * 86_400), in: scope) == 1)
+        #expect(try await inbox.event(theirs, in: scope) == nil)
+        #expect(try await inbox.event(first, in: scope) != nil)
+
+        // Erasure: the patient's events in any state, with their outbox; nobody else's.
+        for event in claimed where event.id == first { try await inbox.fail(event.id, error: "timeout", retryAt: now, at: now, in: scope) }
+        #expect(try await inbox.erase(userID: "chatwoot_contact_60", in: scope) == 2)
+        // Gone, or (SQLite, whose row is the de-duplication record) a tombstone with nothing of the patient's.
+        for id in [first, second] {
+            if let left = try await inbox.event(id, in: scope) {
+                #expect(left.outcome == "erased" && left.state == .done && left.event.userID == nil && left.event.content == nil && left.body.isEmpty)
+            }
+        }
+        #expect(try await inbox.outbox(first, in: scope).isEmpty)
+        #expect(try await inbox.events(ofUser: "chatwoot_contact_60", limit: 10, in: scope).isEmpty)
+        #expect(try await inbox.event(elsewhere, in: other) != nil)
+        // The erased events are never processed; the de-duplication keys stay, so a redelivery is still a duplicate.
+        claimed = try await inbox.claim(limit: 10, lease: .seconds(60), at: now.addingTimeInterval(120))
+        #expect(!claimed.contains { $0.companyID == scope.companyID })
+        if case .duplicate = try await inbox.accept(message(2, conversation: 60, text: "gracias"), body: [], at: now, in: scope) {} else {
+            Issue.record("a redelivery of an erased event should still be recognised")
+        }
+    }
 }

@@ -123,4 +123,35 @@ struct AppointmentStoreContractTests {
         let day = (base, base.addingTimeInterval(86_400))
         #expect(try await store.list(from: day.0, to: day.1, patient: nil, includeCancelled: false, limit: 100, in: scope).count == 2)
     }
+
+    @Test(arguments: AppointmentStoreKind.allCases) func keyPrefixLookup_AndErasure_FreeTheRoom_InOneTenantOnly(kind: AppointmentStoreKind) async throws {
+        let (store, close) = try await makeAppointmentStore(kind)
+        defer { close() }
+        let scope = freshScope(), other = freshScope()
+        let one = OccupancyRule(rooms: 1, bufferSeconds: 0)
+        for (id, minutes, key) in [("p1", 0, "chat-ana-2026-12-04T10:00:00Z"), ("p2", 60, "chat-ana-2026-12-05T10:00:00Z"),
+                                   ("p3", 120, "chat-anabel-2026-12-04T10:00:00Z"), ("p4", 180, "api-1")] {
+            guard case .booked = try await store.book(appointment(id, at: minutes, key: key), rule: one, in: scope) else { Issue.record("\(id)"); return }
+        }
+        guard case .booked = try await store.book(appointment("o1", at: 0, key: "chat-ana-2026-12-04T10:00:00Z"), rule: one, in: other) else {
+            Issue.record("o1"); return
+        }
+        _ = try await store.cancel("p2", at: base, late: false, in: scope)
+        // Cancelled ones too; the prefix is a prefix ("chat-ana" also starts "chat-anabel": the caller tells them apart).
+        #expect(try await store.appointments(withKeyPrefix: "chat-ana-", limit: 100, in: scope).map(\.id) == ["p1", "p2"])
+        #expect(try await store.appointments(withKeyPrefix: "chat-ana", limit: 100, in: scope).map(\.id) == ["p1", "p2", "p3"])
+        #expect(try await store.appointments(withKeyPrefix: "chat-nobody-", limit: 100, in: scope).isEmpty)
+
+        #expect(try await store.erase(["p1", "p2", "missing"], in: scope) == 2)
+        #expect(try await store.appointment("p1", in: scope) == nil)
+        #expect(try await store.appointment(forKey: "chat-ana-2026-12-04T10:00:00Z", in: scope) == nil)
+        #expect(try await store.appointments(withKeyPrefix: "chat-ana-", limit: 100, in: scope).isEmpty)
+        #expect(try await store.list(from: base.addingTimeInterval(-86_400), to: base.addingTimeInterval(86_400), patient: nil, includeCancelled: true,
+                                     limit: 100, in: scope).map(\.id) == ["p3", "p4"])
+        // The erased booking's room is free again, and the other tenant's booking is untouched.
+        guard case .booked = try await store.book(appointment("p5", at: 0), rule: one, in: scope) else { Issue.record("p5 should fit"); return }
+        #expect(try await store.appointment("o1", in: other)?.status == .booked)
+        #expect(try await store.erase(["o1"], in: scope) == 0)
+        #expect(try await store.appointment("o1", in: other) != nil)
+    }
 }

@@ -292,5 +292,65 @@ extension IntegrationSuite {
             let health = fixture.request("GET", "/api/health/company/benova", headers: ["X-API-Key": fixture.adminKey])?.json
             #expect((health?["chatwoot"] as? [String: Any])?["webhook_signature"] as? String == "unverified", "\(health ?? [:])")
         }
-    }
+    
+        /// A patient's export and erasure reach every store of theirs: the conversation the webhook wrote, the
+        /// appointment their chat booked and the webhook deliveries; another patient keeps everything.
+        @Test func aPatientsExportAndErasure_ReachMemoryAppointmentsAndTheInbox() async throws {
+            let system = try await Self.start()
+            defer { system.stop() }
+            let fixture = system.fixture
+            let user = "chatwoot_contact_777"
+            func tenant(_ method: String, _ target: String, body: String? = nil) -> RawHTTPResponse? {
+                var headers = ["X-API-Key": fixture.adminKey, "X-Company-ID": "benova"]
+                if body != nil { headers["Content-Type"] = "application/json" }
+                return fixture.request(method, target, headers: headers, body: body)
+            }
+            // The patient books through the chat: answer what the schedule agent asks until it books.
+            var reply = "", message = "Quiero reservar una cita de botox el próximo jueves a las 11"
+            for _ in 0..<10 {
+                let answer = tenant("POST", "/api/conversations/\(user)/test", body: ChatwootPayloads.json(["message": message]))?.json
+                reply = answer?["bot_response"] as? String ?? ""
+                if reply.contains("¡Reservado!") || answer == nil { break }
+                let lower = reply.lowercased()
+                message = lower.contains("te confirmo") ? "sí" : lower.contains("nombre") ? "Me llamo Ana Ruiz Gómez"
+                    : lower.contains("documento") || lower.contains("cédula") || lower.contains("dni") ? "mi dni es 12345678"
+                    : lower.contains("teléfono") ? "mi teléfono es +34 600 111 222" : lower.contains("correo") || lower.contains("email") ? "ana.ruiz@example.com"
+                    : "el próximo jueves a las 11"
+            }
+            #expect(reply.contains("¡Reservado!"), "\(reply)")
+            // Then writes from Chatwoot, as the same contact.
+            let delivered = try #require(system.deliver(ChatwootPayloads.incoming("gracias, mi correo es ana.ruiz@example.com", id: 9501, conversation: 77,
+                                                                                  account: 7, contact: 777), account: "7"))
+            let eventID = try #require(delivered.json?["event_id"] as? String)
+            let first = await system.finished(eventID, company: "benova")
+            #expect(first?["state"] as? String == "done" && !Self.outcome(first).isEmpty, "\(first ?? [:])")
+            let neighbour = try #require(system.deliver(ChatwootPayloads.incoming("hola", id: 9502, conversation: 78, account: 7, contact: 778), account: "7"))
+            _ = await system.finished(neighbour.json?["event_id"] as? String ?? "", company: "benova")
+
+            let export = try #require(tenant("GET", "/api/conversations/\(user)/export"))
+            #expect(export.status == 200 && export.header("Content-Disposition")?.contains("attachment") == true, "\(export.text)")
+            let exported = export.json ?? [:]
+            let appointments = exported["appointments"] as? [[String: Any]] ?? []
+            #expect(appointments.count == 1, "\(exported)")
+            let appointmentID = try #require(appointments.first?["id"] as? String)
+            let events = exported["webhook_events"] as? [[String: Any]] ?? []
+            #expect(events.contains { ($0["content"] as? String ?? "").contains("ana.ruiz@example.com") }, "\(events)")
+            #expect((exported["messages"] as? [[String: Any]])?.isEmpty == false && (exported["statistics_records"] as? Double ?? 0) > 0)
+            // What the booking left in the conversation (the booked appointment's id).
+            #expect((exported["collected_data"] as? [String: Any])?["appointment_id"] as? String == appointmentID,
+                    "\(exported["collected_data"] ?? "")")
+
+            let erased = try #require(tenant("DELETE", "/api/conversations/\(user)"))
+            let counts = erased.json?["erased"] as? [String: Any] ?? [:]
+            #expect(erased.status == 200 && counts["conversation"] as? Bool == true && counts["appointments"] as? Double == 1
+                        && (counts["webhook_events"] as? Double ?? 0) >= 1, "\(erased.text)")
+            #expect(tenant("GET", "/api/conversations/\(user)/export")?.status == 404)
+            #expect(tenant("DELETE", "/api/conversations/\(user)")?.status == 404)
+            #expect(tenant("GET", "/api/appointments/\(appointmentID)")?.status == 404)
+            let left = system.event(eventID, company: "benova")
+            #expect(left == nil || (left?["outcome"] as? String == "erased" && (left?["payload"] as? String ?? "").isEmpty), "\(left ?? [:])")
+            // The neighbour's conversation is untouched.
+            #expect(tenant("GET", "/api/conversations/chatwoot_contact_778/history")?.status == 200)
+        }
+}
 }

@@ -13,6 +13,19 @@ struct BookingConversation: Sendable {
     let memory: any ConversationStore
     let policy: MemoryPolicy
 
+    /// The idempotency key of a chat booking: `chat-<user id>-<start, ISO 8601>`. A repeated "yes" books once,
+    /// and a patient's erasure finds the appointments their conversation booked by it.
+    static func idempotencyKey(userID: String, start: String) -> String { keyPrefix(userID: userID) + start }
+
+    static func keyPrefix(userID: String) -> String { "chat-\(userID)-" }
+
+    /// Whether `key` is one of `userID`'s chat bookings (and not of a user whose id merely starts the same way:
+    /// what follows the prefix must be the start).
+    static func isChatBooking(_ key: String?, of userID: String) -> Bool {
+        guard let key, key.hasPrefix(keyPrefix(userID: userID)) else { return false }
+        return ISO8601DateFormatter().date(from: String(key.dropFirst(keyPrefix(userID: userID).count))) != nil
+    }
+
     /// The schedule agent's reply; `booked` becomes true when this message booked an appointment.
     func reply(to message: String, userID: String, context: [RouterTurn], company: Company, scope: TenantScope, language: String,
                now: Date, booked bookedNow: inout Bool) async throws(ConversationStoreError) -> String {
@@ -74,7 +87,7 @@ struct BookingConversation: Sendable {
             let outcome: Result<AppointmentAnswer, AppointmentError>
             do throws(AppointmentError) {
                 outcome = .success(try await book.book(BookAppointmentRequest(companyID: company.id, treatment: treatment, start: start, patient: patient,
-                                                                               idempotencyKey: "chat-\(userID)-\(startText)"), company: company, scope: scope))
+                                                                               idempotencyKey: Self.idempotencyKey(userID: userID, start: startText)), company: company, scope: scope))
             } catch {
                 outcome = .failure(error)
             }

@@ -104,17 +104,16 @@ public struct ConversationService: Sendable {
             }
             return history
         }
+        let records = PatientRecords(memory: memory, appointments: engine.appointments.store, inbox: channels?.inbox)
+        router.register(AgentAPI.exportConversation, execution: .cooperative) { [self] request, _ in
+            let scope = try await company(request.companyID).1
+            guard Self.isValidUserID(request.userID) else { throw RPCError(.invalidArgument, "user_id is not valid", errorCode: "invalid_user_id") }
+            return try await records.export(userID: request.userID, at: Date(), in: scope)
+        }
         router.register(AgentAPI.deleteConversation, execution: .cooperative) { [self] request, _ in
             let scope = try await company(request.companyID).1
             guard Self.isValidUserID(request.userID) else { throw RPCError(.invalidArgument, "user_id is not valid", errorCode: "invalid_user_id") }
-            let deleted: Bool
-            do throws(ConversationStoreError) {
-                deleted = try await memory.delete(userID: request.userID, at: Date(), in: scope)
-            } catch {
-                throw RPCError(.unavailable, error.message)
-            }
-            guard deleted else { throw RPCError(.notFound, "no conversation '\(request.userID)'", errorCode: "conversation_not_found") }
-            return ConversationHistory(messages: [], bot: BotStatus())
+            return try await records.erase(userID: request.userID, at: Date(), in: scope)
         }
         router.register(AgentAPI.companyStatistics, execution: .cooperative) { [self] request, _ in
             let (company, scope) = try await company(request.companyID)

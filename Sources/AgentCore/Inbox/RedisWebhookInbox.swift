@@ -184,6 +184,37 @@ public final class RedisWebhookInbox: WebhookInbox {
 
     // MARK: Helpers
 
+    /// Deletes, among the given events (ARGV[6…]), those of the patient ARGV[4] (`user` mode) or the finished
+    /// ones received before ARGV[5] (`retention` mode): the event, its outbox, its index and queue places and
+    /// its stream entry. The de-duplication key stays.
+    static let eraseScript = RedisScript("""
+        local p, stream, group, user, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+        local removed = 0
+        for i = 6, #ARGV do
+            local id = ARGV[i]
+            local ekey = p .. 'webhook:event:' .. id
+            local f = redis.call('HMGET', ekey, 'user', 'state', 'entry', 'account', 'conversation', 'received')
+            local match
+            if user ~= '' then match = f[1] == user
+            else match = (f[2] == 'done' or f[2] == 'dead') and tonumber(f[6] or '0') < cutoff end
+            if f[2] and match then
+                redis.call('ZREM', p .. 'webhook:events', id)
+                redis.call('ZREM', p .. 'webhook:state:' .. f[2], id)
+                redis.call('ZREM', p .. 'webhook:finished', id)
+                if f[4] and f[5] then redis.call('LREM', p .. 'webhook:queue:' .. f[4] .. ':' .. f[5], 0, id) end
+                redis.call('DEL', ekey, p .. 'webhook:outbox:' .. id)
+                if f[3] then
+                    redis.call('XACK', stream, group, f[3])
+                    redis.call('XDEL', stream, f[3])
+                end
+                removed = removed + 1
+            elseif not f[2] then
+                redis.call('ZREM', p .. 'webhook:events', id)
+            end
+        end
+        return removed
+        """)
+
     private func failure(_ error: RedisError) -> WebhookInboxError { WebhookInboxError("webhook inbox (Redis): \(error)") }
 
     static func stamp(_ date: Date) -> String { String(format: "%.3f", date.timeIntervalSince1970) }
@@ -491,6 +522,49 @@ public final class RedisWebhookInbox: WebhookInbox {
             return total
         } catch {
             throw failure(error)
+        }
+    }
+
+    public func events(ofUser userID: String, limit: Int, in scope: TenantScope) async throws(WebhookInboxError) -> [InboxEvent] {
+        var found: [InboxEvent] = []
+        var cursor = "+inf"
+        // Newest first, a page of the company's events at a time (the patient's are among the rest).
+        while found.count < limit {
+            let page = try await run { () throws(RedisError) -> RedisValue in
+                try await redis.command(["ZREVRANGEBYSCORE", RedisArgument(scope.redisKey("webhook", "events")), RedisArgument(cursor), "-inf",
+                                         "WITHSCORES", "LIMIT", "0", "500"])
+            }.array?.compactMap(\.string) ?? []
+            guard page.count >= 2 else { break }
+            let ids = stride(from: 0, to: page.count - 1, by: 2).map { page[$0] }
+            found += try await events(ids, in: scope).filter { $0.event.userID == userID }
+            cursor = "(" + page[page.count - 1]
+        }
+        return Array(found.prefix(limit))
+    }
+
+    public func erase(userID: String, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
+        try await eraseEvents(user: userID, cutoff: 0, in: scope)
+    }
+
+    public func removeFinished(before cutoff: Date, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
+        try await eraseEvents(user: "", cutoff: cutoff.timeIntervalSince1970, in: scope)
+    }
+
+    /// Walks the company's events in arrival order, a page at a time, and lets ``eraseScript`` delete the
+    /// matching ones of each page atomically.
+    private func eraseEvents(user: String, cutoff: Double, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
+        var removed = 0
+        var cursor = "-inf"
+        while true {
+            let page = try await run { () throws(RedisError) -> RedisValue in
+                try await redis.command(["ZRANGEBYSCORE", RedisArgument(scope.redisKey("webhook", "events")), RedisArgument(cursor), "+inf",
+                                         "WITHSCORES", "LIMIT", "0", "500"])
+            }.array?.compactMap(\.string) ?? []
+            guard page.count >= 2 else { return removed }
+            let ids = stride(from: 0, to: page.count - 1, by: 2).map { page[$0] }
+            let reply = try await script(Self.eraseScript, [scope.redisPrefix, streamKey, group, user, String(format: "%.3f", cutoff)] + ids)
+            removed += Int(reply.integer ?? 0)
+            cursor = "(" + page[page.count - 1]
         }
     }
 }

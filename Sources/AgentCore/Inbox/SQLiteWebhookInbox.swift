@@ -51,6 +51,10 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         SQLiteMigration(version: 3, statements: [
             "CREATE INDEX webhook_events_open ON webhook_events (sequence) WHERE state IN ('pending', 'processing')",
         ]),
+        // A patient's export and erasure find their events directly.
+        SQLiteMigration(version: 4, statements: [
+            "CREATE INDEX webhook_events_by_user ON webhook_events (company_id, user_id, sequence) WHERE user_id IS NOT NULL",
+        ]),
     ]
 
     public init(path: String, retention: TimeInterval = 7 * 86_400) async throws(WebhookInboxError) {
@@ -323,6 +327,40 @@ public final class SQLiteWebhookInbox: WebhookInbox {
             _ = try connection.execute("DELETE FROM webhook_outbox WHERE company_id = ?", [.text(company)])
             _ = try connection.execute("DELETE FROM chatwoot_conversations WHERE company_id = ?", [.text(company)])
             return removed
+        }
+    }
+
+    public func events(ofUser userID: String, limit: Int, in scope: TenantScope) async throws(WebhookInboxError) -> [InboxEvent] {
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(userID), .integer(max(1, limit))]
+        return try await reading { (connection) throws(SQLiteError) -> [InboxEvent] in
+            try connection.query("SELECT \(Self.columns) FROM webhook_events WHERE company_id = ? AND user_id = ? ORDER BY sequence DESC LIMIT ?",
+                                 arguments).compactMap(Self.event)
+        }
+    }
+
+    /// The events' rows stay as tombstones (done, outcome `erased`, no user, text or payload) because the
+    /// row is this store's de-duplication record; the retention removes them with the other done events.
+    public func erase(userID: String, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(userID), .real(Date().timeIntervalSince1970)]
+        return try await writing { (connection) throws(SQLiteError) -> Int in
+            _ = try connection.execute("""
+                DELETE FROM webhook_outbox WHERE company_id = ?1 AND event_id IN (SELECT id FROM webhook_events WHERE company_id = ?1 AND user_id = ?2)
+                """, Array(arguments.prefix(2)))
+            return try connection.execute("""
+                UPDATE webhook_events SET user_id = NULL, content = NULL, body = x'', state = 'done', outcome = 'erased', last_error = NULL,
+                    lease_until = NULL, updated_at = ?3 WHERE company_id = ?1 AND user_id = ?2
+                """, arguments)
+        }
+    }
+
+    public func removeFinished(before cutoff: Date, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .real(cutoff.timeIntervalSince1970)]
+        return try await writing { (connection) throws(SQLiteError) -> Int in
+            _ = try connection.execute("""
+                DELETE FROM webhook_outbox WHERE company_id = ?1 AND event_id IN
+                    (SELECT id FROM webhook_events WHERE company_id = ?1 AND state IN ('done', 'dead') AND received_at < ?2)
+                """, arguments)
+            return try connection.execute("DELETE FROM webhook_events WHERE company_id = ?1 AND state IN ('done', 'dead') AND received_at < ?2", arguments)
         }
     }
 

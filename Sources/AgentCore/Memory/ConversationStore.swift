@@ -54,6 +54,11 @@ public protocol ConversationStore: Sendable {
                     in scope: TenantScope) async throws(ConversationStoreError)
     /// Erases every conversation and logged turn of the company; returns how many conversations there were.
     func purge(_ scope: TenantScope) async throws(ConversationStoreError) -> Int
+    /// How many logged turns name the patient, or (`erase`) erases them and returns how many there were.
+    func turns(ofUser userID: String, erase: Bool, in scope: TenantScope) async throws(ConversationStoreError) -> Int
+    /// The privacy retention: deletes the conversations (messages, status, collected data) last active
+    /// before `cutoff` and the turns logged before it; returns how many conversations and turns went.
+    func removeInactive(before cutoff: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (conversations: Int, turns: Int)
 }
 
 extension ConversationStore {

@@ -180,4 +180,48 @@ public final class RedisConversationStore: ConversationStore {
             throw failure(error)
         }
     }
+
+    /// Reads the company's turn log in pages (by rank, newest last) and counts or removes the patient's.
+    public func turns(ofUser userID: String, erase: Bool, in scope: TenantScope) async throws(ConversationStoreError) -> Int {
+        let key = RedisArgument(scope.redisKey("conversation_turns"))
+        var found = 0, start = 0
+        do throws(RedisError) {
+            while true {
+                let page = (try await redis.command(["ZRANGE", key, RedisArgument(start), RedisArgument(start + 499)]).array ?? []).compactMap(\.string)
+                if page.isEmpty { return found }
+                let theirs = page.filter { ConversationTurn.decode($0)?.userID == userID }
+                found += theirs.count
+                if erase, !theirs.isEmpty {
+                    _ = try await redis.command([RedisArgument("ZREM"), key] + theirs.map { RedisArgument($0) })
+                    start += page.count - theirs.count
+                } else {
+                    start += page.count
+                }
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// Conversations are found through the activity index (`conversations`); their keys go with them.
+    public func removeInactive(before cutoff: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (conversations: Int, turns: Int) {
+        let index = RedisArgument(scope.redisKey("conversations"))
+        let bound = RedisArgument("(" + String(format: "%.3f", cutoff.timeIntervalSince1970))
+        var conversations = 0
+        do throws(RedisError) {
+            while true {
+                let users = (try await redis.command(["ZRANGEBYSCORE", index, "-inf", bound, "LIMIT", "0", "500"]).array ?? []).compactMap(\.string)
+                if users.isEmpty { break }
+                _ = try await redis.command([RedisArgument("DEL")] + users.flatMap {
+                    [RedisArgument(scope.redisKey("conversation", $0)), RedisArgument(scope.redisKey("conversation_state", $0))]
+                })
+                _ = try await redis.command([RedisArgument("ZREM"), index] + users.map { RedisArgument($0) })
+                conversations += users.count
+            }
+            let turns = Int(try await redis.command(["ZREMRANGEBYSCORE", RedisArgument(scope.redisKey("conversation_turns")), "-inf", bound]).integer ?? 0)
+            return (conversations, turns)
+        } catch {
+            throw failure(error)
+        }
+    }
 }

@@ -31,6 +31,10 @@ public final class SQLiteConversationStore: ConversationStore {
                 PRIMARY KEY (company_id, timestamp, id)) WITHOUT ROWID
             """,
         ]),
+        // A patient's erasure finds their turns without reading the company's whole log.
+        SQLiteMigration(version: 3, statements: [
+            "CREATE INDEX turns_by_user ON turns (company_id, json_extract(body, '$.userID'))",
+        ]),
     ]
 
     public init(path: String) async throws(ConversationStoreError) {
@@ -218,6 +222,30 @@ public final class SQLiteConversationStore: ConversationStore {
             _ = try connection.execute("DELETE FROM turns WHERE company_id = ?", [.text(company)])
             _ = try connection.execute("DELETE FROM messages WHERE company_id = ?", [.text(company)])
             return try connection.execute("DELETE FROM conversations WHERE company_id = ?", [.text(company)])
+        }
+    }
+
+    public func turns(ofUser userID: String, erase: Bool, in scope: TenantScope) async throws(ConversationStoreError) -> Int {
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(userID)]
+        let condition = "company_id = ? AND json_extract(body, '$.userID') = ?"
+        guard erase else {
+            return try await reading { (connection) throws(SQLiteError) -> Int in
+                try connection.query("SELECT COUNT(*) FROM turns WHERE \(condition)", arguments).first?.int(0) ?? 0
+            }
+        }
+        return try await writing { (connection) throws(SQLiteError) -> Int in try connection.execute("DELETE FROM turns WHERE \(condition)", arguments) }
+    }
+
+    public func removeInactive(before cutoff: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (conversations: Int, turns: Int) {
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .real(cutoff.timeIntervalSince1970)]
+        return try await writing { (connection) throws(SQLiteError) -> (conversations: Int, turns: Int) in
+            _ = try connection.execute("""
+                DELETE FROM messages WHERE company_id = ?1 AND user_id IN
+                    (SELECT user_id FROM conversations WHERE company_id = ?1 AND last_activity < ?2)
+                """, arguments)
+            let conversations = try connection.execute("DELETE FROM conversations WHERE company_id = ? AND last_activity < ?", arguments)
+            let turns = try connection.execute("DELETE FROM turns WHERE company_id = ? AND timestamp < ?", arguments)
+            return (conversations, turns)
         }
     }
 

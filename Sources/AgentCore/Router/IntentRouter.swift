@@ -73,7 +73,11 @@ public struct IntentRouter: Sendable {
         RouterLexicon.adjust(&scores, text)
         var found = scores.filter { $0.value >= Self.threshold }
         var basis: Basis = !found.isEmpty || emergency.isEmergency ? .cues : .none
-        if found.isEmpty, !emergency.isEmergency {
+        if !emergency.isEmergency, Self.answersDataRequest(text, context: context) {
+            // The bot just asked for booking data and this is it ("mi teléfono es …" is not a question about the clinic's phone).
+            found = [.schedule: max(scores[.schedule] ?? 0, 1.5)]
+            basis = .context
+        } else if found.isEmpty, !emergency.isEmergency {
             found = followUp(text, context: context, scores: scores)
             if !found.isEmpty { basis = .context }
         }
@@ -91,6 +95,12 @@ public struct IntentRouter: Sendable {
     func extensionScore(_ intent: Intent, _ text: RouterText) -> Double {
         guard let words = extensions[intent] else { return 0 }
         return words.contains { text.contains(RouterText($0).words.joined(separator: " ")) } ? 1.5 : 0
+    }
+
+    /// Whether the bot's last message asked for booking data and this message looks like that data.
+    static func answersDataRequest(_ text: RouterText, context: [RouterTurn]) -> Bool {
+        guard let last = context.last, !last.fromPatient, RouterLexicon.asksForData(RouterText(last.text)) else { return false }
+        return RouterLexicon.looksLikeBookingData(text) && !text.isQuestion
     }
 
     /// A message with no intent of its own continues the conversation: booking data while a booking is under

@@ -181,7 +181,8 @@ enum RouterLexicon {
     /// Whether a message looks like booking data or its confirmation: an ID or phone number, an email, a name
     /// introduction, a yes/no, a correction.
     static func looksLikeBookingData(_ text: RouterText) -> Bool {
-        if text.numbers.contains(where: { $0.count >= 6 }) || text.hasEmail { return true }
+        // An ID or phone number, also written in groups ("+34 600 111 222").
+        if text.numbers.contains(where: { $0.count >= 6 }) || text.numbers.reduce(0, { $0 + $1.count }) >= 7 || text.hasEmail { return true }
         let confirmations = ["si", "sii", "dale", "ok", "okay", "vale", "perfecto", "correcto", "exacto", "yes", "yep", "sure", "correct", "no",
                              "claro", "confirmo", "listo", "genial"]
         if let first = text.words.first, confirmations.contains(first) { return true }

@@ -57,6 +57,11 @@ public protocol AppointmentStore: Sendable {
     func booked(from: Date, to: Date, in scope: TenantScope) async throws(AppointmentStoreError) -> [BookedInterval]
     /// Erases every appointment of the company; returns how many there were.
     func purge(_ scope: TenantScope) async throws(AppointmentStoreError) -> Int
+    /// The appointments whose idempotency key starts with `prefix` (cancelled ones too), at most `limit`.
+    func appointments(withKeyPrefix prefix: String, limit: Int, in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment]
+    /// Erases appointments outright (record, room occupancy, idempotency key), for a patient's erasure;
+    /// returns how many there were.
+    func erase(_ ids: [String], in scope: TenantScope) async throws(AppointmentStoreError) -> Int
 }
 
 extension PatientDetails {

@@ -78,6 +78,19 @@ public final class RedisAppointmentStore: AppointmentStore {
         return 1
         """)
 
+    /// Erases one appointment: its hash, its places in the listing and its room, its idempotency key.
+    static let eraseScript = RedisScript("""
+        local p, id = ARGV[1], ARGV[2]
+        local current = redis.call('HMGET', p .. 'appointment:' .. id, 'room', 'key')
+        if redis.call('DEL', p .. 'appointment:' .. id) == 0 then return 0 end
+        redis.call('ZREM', p .. 'appointments:by_start', id)
+        if current[1] then redis.call('ZREM', p .. 'appointments:room:' .. current[1], id) end
+        if current[2] and current[2] ~= '' and redis.call('GET', p .. 'appointments:key:' .. current[2]) == id then
+            redis.call('DEL', p .. 'appointments:key:' .. current[2])
+        end
+        return 1
+        """)
+
     private func failure(_ error: RedisError) -> AppointmentStoreError { AppointmentStoreError("appointment store (Redis): \(error)") }
 
     static func seconds(_ date: Date) -> RedisArgument { RedisArgument(String(format: "%.3f", date.timeIntervalSince1970)) }
@@ -220,6 +233,34 @@ public final class RedisAppointmentStore: AppointmentStore {
         } catch {
             throw failure(error)
         }
+    }
+
+    public func appointments(withKeyPrefix prefix: String, limit: Int, in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment] {
+        let keyspace = scope.redisKey("appointments", "key", "")
+        var found: [Appointment] = []
+        do throws(RedisError) {
+            for key in try await redis.keys(withPrefix: keyspace + prefix).prefix(max(1, min(limit, 10_000))) {
+                guard let id = try await redis.command(["GET", RedisArgument(key)]).string else { continue }
+                if let appointment = Self.appointment(id: id, Self.fields(try await redis.command(["HGETALL", RedisArgument(scope.redisKey("appointment", id))]))) {
+                    found.append(appointment)
+                }
+            }
+        } catch {
+            throw failure(error)
+        }
+        return found.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+    }
+
+    public func erase(_ ids: [String], in scope: TenantScope) async throws(AppointmentStoreError) -> Int {
+        var removed = 0
+        do throws(RedisError) {
+            for id in ids {
+                removed += Int(try await redis.evaluate(Self.eraseScript, keys: [], arguments: [RedisArgument(scope.redisPrefix), RedisArgument(id)]).integer ?? 0)
+            }
+        } catch {
+            throw failure(error)
+        }
+        return removed
     }
 
     // MARK: Decoding

@@ -178,6 +178,28 @@ public final class SQLiteAppointmentStore: AppointmentStore {
         }
     }
 
+    public func appointments(withKeyPrefix prefix: String, limit: Int, in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment] {
+        // A range on the (company, key) index: every key that starts with the prefix sorts between these two.
+        let bindings: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(prefix), .text(prefix + "\u{10FFFF}"), .integer(max(1, min(limit, 10_000)))]
+        return try await reading { (connection) throws(SQLiteError) -> [Appointment] in
+            try connection.query("""
+                SELECT \(Self.columns) FROM appointments WHERE company_id = ? AND idempotency_key >= ? AND idempotency_key < ? ORDER BY start, id LIMIT ?
+                """, bindings).compactMap(Self.appointment)
+        }
+    }
+
+    public func erase(_ ids: [String], in scope: TenantScope) async throws(AppointmentStoreError) -> Int {
+        let company = scope.companyID.rawValue
+        return try await writing { (connection) throws(SQLiteError) -> Int in
+            var removed = 0
+            for id in ids {
+                _ = try connection.execute("DELETE FROM room_units WHERE company_id = ? AND appointment_id = ?", [.text(company), .text(id)])
+                removed += try connection.execute("DELETE FROM appointments WHERE company_id = ? AND id = ?", [.text(company), .text(id)])
+            }
+            return removed
+        }
+    }
+
     // MARK: Rows
 
     static let columns = "id, treatment, start, finish, room, status, patient, code, idempotency_key, notes, created_at, updated_at, cancelled_at, late"

@@ -51,30 +51,53 @@ enum ConversationRoutes {
                 }),
             ])
         })
-        for (path, method) in [("/api/conversations/{user_id}/history", "GET"), ("/api/conversations/{user_id}/export", "GET")] {
-            let export = path.hasSuffix("export")
-            router.add(method, path, GatewayRoute(access: .tenant) { _, context in
-                guard let company = context.company, let userID = context.parameters["user_id"] else { throw HTTPError.internalError() }
-                let answer = try await upstream.call(.agent, AgentAPI.conversationHistory, ConversationReference(companyID: company.id, userID: userID),
-                                                     context: context)
-                let messages = JSONValue.array(answer.messages.map { message in
-                    .object(["role": .string(message.role.rawValue), "content": .string(message.text), "agent": message.agent.map { .string($0) } ?? .null,
-                             "intents": .array(message.intents.map { .string($0) }),
-                             "timestamp": .string(Timestamp.iso8601(message.timestamp))])
-                })
-                var members: [String: JSONValue] = ["company_id": .string(company.id.rawValue), "user_id": .string(userID), "messages": messages,
-                                                    "message_count": .number(Double(answer.messages.count)), "bot_active": .bool(answer.bot.active),
-                                                    "bot_reason": answer.bot.reason.map { .string($0) } ?? .null]
-                if export { members["exported_at"] = .string(Timestamp.iso8601(Date())) }
-                var response = CompanyJSON.success(members)
-                if export { response.headers.add("Content-Disposition", "attachment; filename=\"conversation-\(userID).json\"") }
-                return response
-            })
-        }
+        router.add("GET", "/api/conversations/{user_id}/history", GatewayRoute(access: .tenant) { _, context in
+            guard let company = context.company, let userID = context.parameters["user_id"] else { throw HTTPError.internalError() }
+            let answer = try await upstream.call(.agent, AgentAPI.conversationHistory, ConversationReference(companyID: company.id, userID: userID),
+                                                 context: context)
+            return CompanyJSON.success(["company_id": .string(company.id.rawValue), "user_id": .string(userID), "messages": messagesJSON(answer.messages),
+                                        "message_count": .number(Double(answer.messages.count)), "bot_active": .bool(answer.bot.active),
+                                        "bot_reason": answer.bot.reason.map { .string($0) } ?? .null])
+        })
+        // The patient's data export: everything the system keeps about them, as one JSON file.
+        router.add("GET", "/api/conversations/{user_id}/export", GatewayRoute(access: .tenant) { _, context in
+            guard let company = context.company, let userID = context.parameters["user_id"] else { throw HTTPError.internalError() }
+            let answer = try await upstream.call(.agent, AgentAPI.exportConversation, ConversationReference(companyID: company.id, userID: userID),
+                                                 context: context)
+            var response = CompanyJSON.success([
+                "company_id": .string(company.id.rawValue), "user_id": .string(userID), "messages": messagesJSON(answer.messages),
+                "message_count": .number(Double(answer.messages.count)), "bot_active": .bool(answer.bot.active),
+                "bot_reason": answer.bot.reason.map { .string($0) } ?? .null,
+                "collected_data": .object(answer.collectedData.filter { !$0.key.hasPrefix("awaiting_") }.mapValues { .string($0) }),
+                "appointments": .array(answer.appointments.map { AppointmentRoutes.json($0, company) }),
+                "webhook_events": .array(answer.webhookEvents.map { event in
+                    .object(["id": .string(event.summary.id), "event": .string(event.summary.event), "kind": .string(event.summary.kind),
+                             "conversation_id": .number(Double(event.summary.conversationID)), "state": .string(event.summary.state.rawValue),
+                             "received_at": .string(Timestamp.iso8601(event.summary.receivedAt)), "content": event.content.map { .string($0) } ?? .null])
+                }),
+                "statistics_records": .number(Double(answer.statisticsRecords)),
+                "exported_at": .string(Timestamp.iso8601(Date())),
+            ])
+            response.headers.add("Content-Disposition", "attachment; filename=\"conversation-\(userID).json\"")
+            return response
+        })
+        // The patient's erasure: conversation, collected data, statistics records, chat bookings and webhook deliveries.
         router.add("DELETE", "/api/conversations/{user_id}", GatewayRoute(access: .tenant) { _, context in
             guard let company = context.company, let userID = context.parameters["user_id"] else { throw HTTPError.internalError() }
-            _ = try await upstream.call(.agent, AgentAPI.deleteConversation, ConversationReference(companyID: company.id, userID: userID), context: context)
-            return CompanyJSON.success(["company_id": .string(company.id.rawValue), "user_id": .string(userID), "message": .string("Conversation deleted")])
+            let erased = try await upstream.call(.agent, AgentAPI.deleteConversation, ConversationReference(companyID: company.id, userID: userID),
+                                                 context: context)
+            return CompanyJSON.success([
+                "company_id": .string(company.id.rawValue), "user_id": .string(userID), "message": .string("Conversation deleted"),
+                "erased": .object(["conversation": .bool(erased.conversation), "statistics_records": .number(Double(erased.statisticsRecords)),
+                                   "appointments": .number(Double(erased.appointments)), "webhook_events": .number(Double(erased.webhookEvents))]),
+            ])
+        })
+    }
+
+    static func messagesJSON(_ messages: [ConversationMessage]) -> JSONValue {
+        .array(messages.map { message in
+            .object(["role": .string(message.role.rawValue), "content": .string(message.text), "agent": message.agent.map { .string($0) } ?? .null,
+                     "intents": .array(message.intents.map { .string($0) }), "timestamp": .string(Timestamp.iso8601(message.timestamp))])
         })
     }
 }

@@ -55,22 +55,30 @@ public struct ChatwootSettings: Codable, Sendable, Equatable {
     public var signatureRequired: Bool { requireSignature ?? (webhookSecret.map { !$0.isEmpty } ?? false) }
 }
 
-/// Conversation memory: how many messages are kept and for how long.
+/// Conversation memory: how many messages are kept and for how long, and how long anything of a patient's is
+/// kept at all.
 public struct MemorySettings: Codable, Sendable, Equatable {
     public var windowMessages: Int
+    /// A conversation expires this long after its last message.
     public var ttlSeconds: Int
+    /// The privacy retention: conversations inactive for longer, their statistics records and finished
+    /// webhook deliveries (payloads included) older than this many days are deleted by the agent service's
+    /// retention sweep; nil keeps them as long as the TTL and the inbox's own retention do.
+    public var retentionDays: Int?
 
-    enum CodingKeys: String, CodingKey { case windowMessages = "window_messages", ttlSeconds = "ttl_seconds" }
+    enum CodingKeys: String, CodingKey { case windowMessages = "window_messages", ttlSeconds = "ttl_seconds", retentionDays = "retention_days" }
 
-    public init(windowMessages: Int = 10, ttlSeconds: Int = 7 * 24 * 3600) {
+    public init(windowMessages: Int = 10, ttlSeconds: Int = 7 * 24 * 3600, retentionDays: Int? = nil) {
         self.windowMessages = windowMessages
         self.ttlSeconds = ttlSeconds
+        self.retentionDays = retentionDays
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(windowMessages: try c.decodeIfPresent(Int.self, forKey: .windowMessages) ?? 10,
-                  ttlSeconds: try c.decodeIfPresent(Int.self, forKey: .ttlSeconds) ?? 7 * 24 * 3600)
+                  ttlSeconds: try c.decodeIfPresent(Int.self, forKey: .ttlSeconds) ?? 7 * 24 * 3600,
+                  retentionDays: try c.decodeIfPresent(Int.self, forKey: .retentionDays))
     }
 }
 

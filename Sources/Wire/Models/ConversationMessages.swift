@@ -141,7 +141,7 @@ public struct ConversationPage: Codable, Sendable, Equatable {
     }
 }
 
-/// `agent/conversationHistory` and `agent/deleteConversation` request.
+/// `agent/conversationHistory`, `agent/exportConversation` and `agent/deleteConversation` request.
 public struct ConversationReference: TenantScopedRequest, Codable, Sendable, Equatable {
     public var companyID: CompanyID
     public var userID: String
@@ -159,6 +159,56 @@ public struct ConversationHistory: Codable, Sendable, Equatable {
         self.messages = messages
         self.bot = bot
     }
+}
+
+/// `agent/exportConversation` response: everything the agent service holds about one patient of one
+/// company: the kept messages, the bot status, the booking data collected, the appointments the chat booked
+/// and the webhook deliveries from the patient's Chatwoot contact.
+public struct ConversationExport: Codable, Sendable, Equatable {
+    public var messages: [ConversationMessage]
+    public var bot: BotStatus
+    public var collectedData: [String: String]
+    public var appointments: [Appointment]
+    public var webhookEvents: [PatientWebhookEvent]
+    /// How many statistics records (agent, intents, timings; no text) name the patient.
+    public var statisticsRecords: Int
+    public init(messages: [ConversationMessage], bot: BotStatus, collectedData: [String: String], appointments: [Appointment],
+                webhookEvents: [PatientWebhookEvent], statisticsRecords: Int) {
+        self.messages = messages
+        self.bot = bot
+        self.collectedData = collectedData
+        self.appointments = appointments
+        self.webhookEvents = webhookEvents
+        self.statisticsRecords = statisticsRecords
+    }
+}
+
+/// One webhook delivery of a patient's, as an export shows it: the event and the text the patient sent.
+public struct PatientWebhookEvent: Codable, Sendable, Equatable {
+    public var summary: WebhookEventSummary
+    public var content: String?
+    public init(summary: WebhookEventSummary, content: String?) {
+        self.summary = summary
+        self.content = content
+    }
+}
+
+/// `agent/deleteConversation` response: what the erasure of one patient removed, store by store.
+public struct ConversationErasure: Codable, Sendable, Equatable {
+    /// Whether there was a kept conversation (messages, bot status or collected data).
+    public var conversation: Bool
+    public var statisticsRecords: Int
+    public var appointments: Int
+    public var webhookEvents: Int
+    public init(conversation: Bool, statisticsRecords: Int, appointments: Int, webhookEvents: Int) {
+        self.conversation = conversation
+        self.statisticsRecords = statisticsRecords
+        self.appointments = appointments
+        self.webhookEvents = webhookEvents
+    }
+
+    /// Whether anything at all was found.
+    public var erasedAnything: Bool { conversation || statisticsRecords + appointments + webhookEvents > 0 }
 }
 
 /// A conversation handed to a person: created when the emergency agent pauses the bot. The channels

@@ -29,8 +29,13 @@ public enum AgentAPI {
     public static let listConversations = Method<ListConversationsRequest, ConversationPage>(service: service, name: "listConversations", idempotent: true)
     public static let conversationHistory = Method<ConversationReference, ConversationHistory>(service: service, name: "conversationHistory",
                                                                                                idempotent: true)
-    /// Deletes a conversation (`notFound` when there is none).
-    public static let deleteConversation = Method<ConversationReference, ConversationHistory>(service: service, name: "deleteConversation")
+    /// Everything held about one patient: conversation, collected data, chat-booked appointments, webhook deliveries.
+    public static let exportConversation = Method<ConversationReference, ConversationExport>(service: service, name: "exportConversation",
+                                                                                             idempotent: true)
+    /// Erases one patient from every store of the agent service: conversation, bot status, collected data,
+    /// statistics records, the appointments the chat booked and the webhook deliveries (`notFound` when
+    /// there is nothing of theirs).
+    public static let deleteConversation = Method<ConversationReference, ConversationErasure>(service: service, name: "deleteConversation")
 
     /// The company's conversation statistics for a period (from the turn log of its memory).
     public static let companyStatistics = Method<CompanyStatisticsRequest, CompanyStatistics>(service: service, name: "companyStatistics", idempotent: true)
@@ -57,7 +62,7 @@ public enum AgentAPI {
         describeCompany.descriptor, describePrompts.descriptor, previewPrompt.descriptor, appointmentAvailability.descriptor,
         bookAppointment.descriptor, rescheduleAppointment.descriptor, cancelAppointment.descriptor, getAppointment.descriptor,
         listAppointments.descriptor, parseDateTime.descriptor, chat.descriptor, listConversations.descriptor, conversationHistory.descriptor,
-        deleteConversation.descriptor, companyStatistics.descriptor, companyHealth.descriptor, acceptWebhook.descriptor,
+        exportConversation.descriptor, deleteConversation.descriptor, companyStatistics.descriptor, companyHealth.descriptor, acceptWebhook.descriptor,
         listWebhookEvents.descriptor, getWebhookEvent.descriptor, retryWebhookEvent.descriptor, webhookMetrics.descriptor,
     ]
 }

@@ -133,6 +133,14 @@ start_test_servers() {
             || { echo "error: cannot install selenium from PyPI" >&2; exit 1; }
     fi
     export TEST_BROWSER_PYTHON="$browser_venv/bin/python"
+    # Schemathesis for the generated-input run of the HTTP API against docs/openapi.yaml (Tests/Tools/api_fuzz.py).
+    local api_venv="${XDG_CACHE_HOME:-$HOME/.cache}/conversation-backend/api-venv"
+    if [ ! -x "$api_venv/bin/schemathesis" ]; then
+        echo "==> installing schemathesis (PyPI) into $api_venv"
+        python3 -m venv "$api_venv" && "$api_venv/bin/pip" install -q schemathesis \
+            || { echo "error: cannot install schemathesis from PyPI" >&2; exit 1; }
+    fi
+    export TEST_SCHEMATHESIS="$api_venv/bin/schemathesis"
     echo "==> test servers: $TEST_REDIS_URL, $TEST_DATABASE_URL, $TEST_EMBEDDINGS_URL, $TEST_CHAT_URL, $TEST_TRANSCRIPTION_URL"
 }
 

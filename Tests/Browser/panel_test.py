@@ -204,7 +204,12 @@ def main():
         Select(by_id("language-select")).select_by_value("es")
         probes_silent("the whole run")
 
-        # The dashboard again, now with traffic: metric samples 3 s apart draw the rate and latency lines.
+        # One more chat (the erasure above took the first one's statistics records with it), then the dashboard
+        # again, now with traffic: metric samples 3 s apart draw the rate and latency lines.
+        page("chat")
+        by_id("chat-message").send_keys("¿Cuánto cuesta el botox?")
+        by_id("chat-send").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chat-log .bubble.assistant"))
         page("dashboard")
         WebDriverWait(driver, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-agents svg"))
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#chart-requests svg path"))

@@ -1,4 +1,5 @@
-// Conversations of the company: list by last activity, a conversation's history, export (JSON file) and erase.
+// Conversations of the company: list by last activity, a conversation's history, the patient's data export (JSON file)
+// and erasure (conversation, chat bookings, webhook deliveries, statistics records).
 import { api } from "../api.js";
 import { h, clear, table, when, pill } from "../dom.js";
 import { t } from "../i18n.js";
@@ -26,7 +27,12 @@ export default async function conversations(main) {
         } }, t("export")),
         h("button", { class: "danger", id: "delete-conversation", onclick: async () => {
           if (!confirm(t("confirmDelete"))) return;
-          if (await attempt(() => api("DELETE", `/api/conversations/${encodeURIComponent(userID)}`))) { notify(t("deleted")); clear(historyBox); load(); }
+          const erased = await attempt(() => api("DELETE", `/api/conversations/${encodeURIComponent(userID)}`));
+          if (!erased) return;
+          const counts = erased.erased || {};
+          notify(`${t("deleted")} ${t("erasedCounts")}: ${counts.appointments ?? 0} · ${counts.webhook_events ?? 0} · ${counts.statistics_records ?? 0}`);
+          clear(historyBox);
+          load();
         } }, t("delete"))));
   }
 

@@ -142,6 +142,7 @@ extension IntegrationSuite {
             let chatwootHealth = health["chatwoot"] as? [String: Any]
             #expect(chatwootHealth?["webhook_signature"] as? String == "required" && (chatwootHealth?["webhook_events"] as? [String: Double])?["done"] == 2,
                     "\(health)")
+            #expect(health["chatwoot_configured"] as? Bool == true)
         }
 
         @Test func signaturesAreChecked_AndRefusedDeliveriesStoreNothing() async throws {

@@ -128,6 +128,13 @@ extension IntegrationSuite {
             let health = try #require(fixture.request("GET", "/api/health/company/benova", headers: ["X-API-Key": fixture.adminKey])?.json)
             #expect(health["memory_healthy"] as? Bool == true && health["memory_store"] as? String == "sqlite", "\(health)")
             #expect(health["agents_available"] as? Double == 5 && health["language_model"] as? String == "builtin")
+            // Every AI capability as configured and as the services use it; no Chatwoot for this clinic.
+            let providers = health["providers"] as? [String: [String: Any]] ?? [:]
+            #expect(providers["llm"]?["provider"] as? String == "builtin" && providers["llm"]?["in_use"] as? String == "builtin", "\(providers)")
+            let embedder = providers["embeddings"]?["in_use"] as? String
+            #expect(embedder?.hasPrefix("builtin") == true, "\(providers)")
+            #expect(providers["vision"]?["available"] as? Bool == true && providers["transcription"]?["available"] as? Bool == false, "\(providers)")
+            #expect(health["chatwoot_configured"] as? Bool == false)
         }
 }
 }

@@ -58,8 +58,10 @@ enum VectorstoreRoutes {
             let company = try await PathCompany.resolve(context, companies: companies, upstream: upstream)
             let id = company.id
             async let agentHealth = try? upstream.call(.agent, AgentAPI.companyHealth, AgentCompanyHealthRequest(companyID: id), context: context)
+            async let mediaHealth = try? upstream.call(.media, MediaAPI.capabilities, MediaCapabilitiesRequest(companyID: id), context: context)
             let (json, answer) = await vectorstore(id, context)
             let agents = await agentHealth
+            let media = await mediaHealth
             let healthy = answer?.tenant.healthy == true
             let memoryHealthy = agents?.memoryHealthy == true
             // agents_available: the agents the agent service can run for the company (0 when it cannot be reached).
@@ -71,7 +73,8 @@ enum VectorstoreRoutes {
                 "memory_healthy": .bool(memoryHealthy), "memory_store": agents.map { .string($0.memoryStore) } ?? .null,
                 "memory_problem": agents?.problem.map { .string($0) } ?? (agents == nil ? .string("the agent service did not answer") : .null),
                 "language_model": agents.map { .string($0.languageModel) } ?? .null,
-                "chatwoot": chatwootHealth(company, agents),
+                "chatwoot": chatwootHealth(company, agents), "chatwoot_configured": .bool(chatwootConfigured(company)),
+                "providers": providersHealth(company, agents: agents, vectorstore: answer?.tenant, media: media),
                 "timestamp": .string(Timestamp.iso8601(Date())),
             ])
         })
@@ -91,6 +94,34 @@ enum VectorstoreRoutes {
         })
     }
 
+    /// Whether the bot can answer in Chatwoot: a base URL and an API access token are set.
+    static func chatwootConfigured(_ company: Company) -> Bool {
+        let settings = company.chatwoot ?? ChatwootSettings()
+        return (settings.baseURL.map { !$0.isEmpty } ?? false) && (settings.apiAccessToken.map { !$0.isEmpty } ?? false)
+    }
+
+    /// Each AI capability as configured (provider and model, never the key) and as the services report it in
+    /// use: the agent service's language model, the RAG index's embedder, the media service's voice and image
+    /// processing (null where that service did not answer).
+    static func providersHealth(_ company: Company, agents: AgentCompanyHealth?, vectorstore: VectorstoreTenantHealth?,
+                                media: MediaCapabilities?) -> JSONValue {
+        let configured = company.providers ?? AIProviders()
+        func entry(_ settings: ProviderSettings, _ extra: [String: JSONValue]) -> JSONValue {
+            .object(["provider": .string(settings.provider), "model": settings.model.map { .string($0) } ?? .null].merging(extra) { $1 })
+        }
+        func capability(_ value: MediaCapability?) -> [String: JSONValue] {
+            guard let value else { return ["available": .null, "in_use": .null, "reason": .null] }
+            return ["available": .bool(value.available), "in_use": .string(value.model.map { "\(value.provider):\($0)" } ?? value.provider),
+                    "reason": value.reason.map { .string($0) } ?? .null]
+        }
+        return .object([
+            "llm": entry(configured.llm, ["in_use": agents.map { .string($0.languageModel) } ?? .null]),
+            "embeddings": entry(configured.embeddings, ["in_use": vectorstore.map { .string($0.embeddingProvider) } ?? .null]),
+            "transcription": entry(configured.transcription, capability(media?.voice)),
+            "vision": entry(configured.vision, capability(media?.image)),
+        ])
+    }
+
     /// A company's Chatwoot channel: whether webhooks must be signed (`unverified` when not: the shipped
     /// configuration's accounts, like the original's), the integration, and the inbox's events by state.
     static func chatwootHealth(_ company: Company, _ agents: AgentCompanyHealth?) -> JSONValue {
@@ -102,7 +133,7 @@ enum VectorstoreRoutes {
             "integration": .string(settings.effectiveIntegration.rawValue),
             "bot_active_statuses": .array(settings.effectiveBotActiveStatuses.map { .string($0) }),
             "human_status": .string(settings.effectiveHumanStatus),
-            "api_configured": .bool((settings.baseURL.map { !$0.isEmpty } ?? false) && (settings.apiAccessToken.map { !$0.isEmpty } ?? false)),
+            "api_configured": .bool(chatwootConfigured(company)),
             "inbox_store": agents?.webhookInbox.map { .string($0) } ?? .null,
             "webhook_events": agents?.webhookEvents.map { .object($0.mapValues { .number(Double($0)) }) } ?? .null,
         ])

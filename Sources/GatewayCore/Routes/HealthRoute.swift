@@ -57,13 +57,15 @@ enum HealthRoute {
         let serving = { (service: ServiceName) in statuses[service] == "healthy" }
         var health: [String: JSONValue] = [:]
         for (id, company) in known {
-            let enabled = AgentKind.allCases.filter { company.agentsEnabled?[$0.rawValue] ?? true }.count
+            // The agents that answer patients (the router is not one), as /api/health/company/{id} counts them.
+            let enabled = serving(.agent) ? AgentKind.allCases.filter { $0 != .router && company.agentsEnabled?[$0.rawValue] != false }.count : 0
             health[id.rawValue] = .object([
                 "is_active": .bool(company.isActive),
                 "system_healthy": .bool(company.isActive && serving(.config) && serving(.agent)),
                 "vectorstore_healthy": .bool(serving(.rag)),
                 "agents_available": .number(Double(enabled)),
-                // No service keeps this tenant's data in Redis yet (the embedded stores are the default).
+                // The gateway does not talk to Redis itself: each store's health for the company is in
+                // /api/health/company/{id} (memory_healthy, vectorstore_healthy).
                 "redis_healthy": .null,
             ])
         }

@@ -131,4 +131,27 @@ struct PatientRecordsTests {
         await sweep.sweepAll(at: now)
         #expect(try await stores.memory.history(userID: "reciente", at: now, in: keptScope).count == 1)
     }
+
+    @Test func aMessageBeingAnswered_StopsTheErasureAfterTheInbox_UntilItIsDone() async throws {
+        let stores = try await Stores.make()
+        defer { stores.close() }
+        let scope = try TenantScope(company: try company("clinica"))
+        let now = Date(), user = "chatwoot_contact_8"
+        _ = try await stores.memory.append([ConversationMessage(role: .user, text: "hola", agent: nil, intents: [], timestamp: now)],
+                                           userID: user, policy: MemoryPolicy(), at: now, in: scope)
+        _ = try await stores.inbox.accept(event(1, contact: 8, text: "una pregunta"), body: [], at: now, in: scope)
+        let claimed = try await stores.inbox.claim(limit: 1, lease: .seconds(60), at: now)
+        var refusal: RPCError?
+        do throws(RPCError) {
+            _ = try await stores.records.erase(userID: user, at: now, in: scope)
+        } catch {
+            refusal = error
+        }
+        #expect(refusal?.code == .aborted && refusal?.metadata[RPCError.errorCodeMetadataKey] == "conversation_busy", "\(String(describing: refusal))")
+        // The worker's conversation is left for it to finish; once it has, the erasure goes through.
+        #expect(try await stores.memory.history(userID: user, at: now, in: scope).count == 1)
+        for event in claimed { try await stores.inbox.complete(event.id, outcome: "replied", at: now, in: scope) }
+        let erased = try await stores.records.erase(userID: user, at: now, in: scope)
+        #expect(erased.conversation && erased.webhookEvents == 1)
+    }
 }

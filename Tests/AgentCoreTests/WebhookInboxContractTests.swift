@@ -215,9 +215,15 @@ struct InboxUnderTest {
         #expect(try await inbox.event(theirs, in: scope) == nil)
         #expect(try await inbox.event(first, in: scope) != nil)
 
-        // Erasure: the patient's events in any state, with their outbox; nobody else's.
+        // Erasure: the patient's events in any state, with their outbox; nobody else's. Not the one a worker is
+        // answering (its lease runs): it is counted as busy and erased once it is released.
+        #expect(claimed.contains { $0.id == first })
+        let whileAnswering = try await inbox.erase(userID: "chatwoot_contact_60", at: now, in: scope)
+        #expect(whileAnswering.erased == 1 && whileAnswering.busy == 1, "\(whileAnswering)")
+        #expect(try await inbox.event(first, in: scope)?.state == .processing)
         for event in claimed where event.id == first { try await inbox.fail(event.id, error: "timeout", retryAt: now, at: now, in: scope) }
-        #expect(try await inbox.erase(userID: "chatwoot_contact_60", in: scope) == 2)
+        let afterwards = try await inbox.erase(userID: "chatwoot_contact_60", at: now, in: scope)
+        #expect(afterwards.erased == 1 && afterwards.busy == 0, "\(afterwards)")
         // Gone, or (SQLite, whose row is the de-duplication record) a tombstone with nothing of the patient's.
         for id in [first, second] {
             if let left = try await inbox.event(id, in: scope) {

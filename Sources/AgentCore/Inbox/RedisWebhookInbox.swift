@@ -184,20 +184,24 @@ public final class RedisWebhookInbox: WebhookInbox {
 
     // MARK: Helpers
 
-    /// Deletes, among the given events (ARGV[6…]), those of the patient ARGV[4] (`user` mode) or the finished
-    /// ones received before ARGV[5] (`retention` mode): the event, its outbox, its index and queue places and
-    /// its stream entry. The de-duplication key stays.
+    /// Deletes, among the given events (ARGV[7…]), those of the patient ARGV[4] (`user` mode; not one a worker
+    /// holds now, with its lease running past ARGV[6]: those are counted as busy) or the finished ones received
+    /// before ARGV[5] (`retention` mode): the event, its outbox, its index and queue places and its stream
+    /// entry. The de-duplication key stays. An id whose event expired already leaves every index. Returns
+    /// {erased, busy}.
     static let eraseScript = RedisScript("""
-        local p, stream, group, user, cutoff = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-        local removed = 0
-        for i = 6, #ARGV do
+        local p, stream, group, user, cutoff, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+        local removed, busy = 0, 0
+        for i = 7, #ARGV do
             local id = ARGV[i]
             local ekey = p .. 'webhook:event:' .. id
-            local f = redis.call('HMGET', ekey, 'user', 'state', 'entry', 'account', 'conversation', 'received')
+            local f = redis.call('HMGET', ekey, 'user', 'state', 'entry', 'account', 'conversation', 'received', 'lease_until')
             local match
             if user ~= '' then match = f[1] == user
             else match = (f[2] == 'done' or f[2] == 'dead') and tonumber(f[6] or '0') < cutoff end
-            if f[2] and match then
+            if match and f[2] == 'processing' and tonumber(f[7] or '0') > now then
+                busy = busy + 1
+            elseif f[2] and match then
                 redis.call('ZREM', p .. 'webhook:events', id)
                 redis.call('ZREM', p .. 'webhook:state:' .. f[2], id)
                 redis.call('ZREM', p .. 'webhook:finished', id)
@@ -210,9 +214,11 @@ public final class RedisWebhookInbox: WebhookInbox {
                 removed = removed + 1
             elseif not f[2] then
                 redis.call('ZREM', p .. 'webhook:events', id)
+                redis.call('ZREM', p .. 'webhook:finished', id)
+                for _, state in ipairs({'pending', 'processing', 'done', 'dead'}) do redis.call('ZREM', p .. 'webhook:state:' .. state, id) end
             end
         end
-        return removed
+        return {removed, busy}
         """)
 
     private func failure(_ error: RedisError) -> WebhookInboxError { WebhookInboxError("webhook inbox (Redis): \(error)") }
@@ -528,7 +534,8 @@ public final class RedisWebhookInbox: WebhookInbox {
     public func events(ofUser userID: String, limit: Int, in scope: TenantScope) async throws(WebhookInboxError) -> [InboxEvent] {
         var found: [InboxEvent] = []
         var cursor = "+inf"
-        // Newest first, a page of the company's events at a time (the patient's are among the rest).
+        // Newest first, a page of the company's events at a time: their senders first, then only the
+        // patient's events in full.
         while found.count < limit {
             let page = try await run { () throws(RedisError) -> RedisValue in
                 try await redis.command(["ZREVRANGEBYSCORE", RedisArgument(scope.redisKey("webhook", "events")), RedisArgument(cursor), "-inf",
@@ -536,34 +543,47 @@ public final class RedisWebhookInbox: WebhookInbox {
             }.array?.compactMap(\.string) ?? []
             guard page.count >= 2 else { break }
             let ids = stride(from: 0, to: page.count - 1, by: 2).map { page[$0] }
-            found += try await events(ids, in: scope).filter { $0.event.userID == userID }
+            let senders: [RedisValue]
+            do {
+                senders = try await redis.pipeline(ids.map { [RedisArgument("HGET"), RedisArgument(scope.redisKey("webhook", "event", $0)), "user"] })
+            } catch {
+                throw failure(error)
+            }
+            let theirs = zip(ids, senders).filter { $0.1.string == userID }.map(\.0)
+            if !theirs.isEmpty { found += try await events(theirs, in: scope).map { event in
+                var event = event
+                event.body = []
+                return event
+            } }
             cursor = "(" + page[page.count - 1]
         }
         return Array(found.prefix(limit))
     }
 
-    public func erase(userID: String, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
-        try await eraseEvents(user: userID, cutoff: 0, in: scope)
+    public func erase(userID: String, at now: Date, in scope: TenantScope) async throws(WebhookInboxError) -> (erased: Int, busy: Int) {
+        try await eraseEvents(user: userID, cutoff: 0, now: now, in: scope)
     }
 
     public func removeFinished(before cutoff: Date, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
-        try await eraseEvents(user: "", cutoff: cutoff.timeIntervalSince1970, in: scope)
+        try await eraseEvents(user: "", cutoff: cutoff.timeIntervalSince1970, now: Date(), in: scope).erased
     }
 
     /// Walks the company's events in arrival order, a page at a time, and lets ``eraseScript`` delete the
     /// matching ones of each page atomically.
-    private func eraseEvents(user: String, cutoff: Double, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
-        var removed = 0
+    private func eraseEvents(user: String, cutoff: Double, now: Date, in scope: TenantScope) async throws(WebhookInboxError) -> (erased: Int, busy: Int) {
+        var removed = 0, busy = 0
         var cursor = "-inf"
         while true {
             let page = try await run { () throws(RedisError) -> RedisValue in
                 try await redis.command(["ZRANGEBYSCORE", RedisArgument(scope.redisKey("webhook", "events")), RedisArgument(cursor), "+inf",
                                          "WITHSCORES", "LIMIT", "0", "500"])
             }.array?.compactMap(\.string) ?? []
-            guard page.count >= 2 else { return removed }
+            guard page.count >= 2 else { return (removed, busy) }
             let ids = stride(from: 0, to: page.count - 1, by: 2).map { page[$0] }
-            let reply = try await script(Self.eraseScript, [scope.redisPrefix, streamKey, group, user, String(format: "%.3f", cutoff)] + ids)
-            removed += Int(reply.integer ?? 0)
+            let reply = try await script(Self.eraseScript, [scope.redisPrefix, streamKey, group, user, String(format: "%.3f", cutoff),
+                                                            Self.stamp(now)] + ids).array ?? []
+            removed += Int(reply.first?.integer ?? 0)
+            busy += Int(reply.dropFirst().first?.integer ?? 0)
             cursor = "(" + page[page.count - 1]
         }
     }

@@ -73,6 +73,9 @@ public final class SQLiteWebhookInbox: WebhookInbox {
         received_at, updated_at, next_attempt_at, last_error, outcome, body
         """
 
+    /// ``columns`` with an empty payload in its place.
+    static let columnsWithoutBody = columns.replacingOccurrences(of: "outcome, body", with: "outcome, x'' AS body")
+
     static func event(_ row: SQLiteRow) -> InboxEvent? {
         guard let company = row.text(0).flatMap(CompanyID.init), let id = row.text(1), let kind = row.text(2).flatMap(ChatwootEvent.Kind.init),
               let name = row.text(3), let account = row.text(4), let conversation = row.int(5), let key = row.text(10) else { return nil }
@@ -197,7 +200,7 @@ public final class SQLiteWebhookInbox: WebhookInbox {
             _ = try connection.execute(
                 """
                 UPDATE webhook_events SET state = ?, last_error = ?, next_attempt_at = ?, lease_until = NULL, updated_at = ?
-                WHERE company_id = ? AND id = ?\(fence)
+                WHERE company_id = ? AND id = ? AND outcome IS NOT 'erased'\(fence)
                 """,
                 [.text(retryAt == nil ? "dead" : "pending"), .text(String(error.prefix(500))), .real(retryAt?.timeIntervalSince1970 ?? stamp),
                  .real(stamp), .text(company.rawValue), .text(id)] + fenceBindings)
@@ -313,7 +316,7 @@ public final class SQLiteWebhookInbox: WebhookInbox {
             _ = try connection.execute(
                 """
                 UPDATE webhook_events SET state = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-                WHERE company_id = ? AND id = ? AND state IN ('dead', 'pending')
+                WHERE company_id = ? AND id = ? AND state IN ('dead', 'pending') AND outcome IS NOT 'erased'
                 """, [.real(stamp), .real(stamp), .text(company), .text(id)])
             return try connection.query("SELECT \(Self.columns) FROM webhook_events WHERE company_id = ? AND id = ?", [.text(company), .text(id)])
                 .first.flatMap(Self.event)
@@ -333,34 +336,49 @@ public final class SQLiteWebhookInbox: WebhookInbox {
     public func events(ofUser userID: String, limit: Int, in scope: TenantScope) async throws(WebhookInboxError) -> [InboxEvent] {
         let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(userID), .integer(max(1, limit))]
         return try await reading { (connection) throws(SQLiteError) -> [InboxEvent] in
-            try connection.query("SELECT \(Self.columns) FROM webhook_events WHERE company_id = ? AND user_id = ? ORDER BY sequence DESC LIMIT ?",
+            // Without the payloads (up to 256 KiB each): an export shows the text the patient sent.
+            try connection.query("SELECT \(Self.columnsWithoutBody) FROM webhook_events WHERE company_id = ? AND user_id = ? ORDER BY sequence DESC LIMIT ?",
                                  arguments).compactMap(Self.event)
         }
     }
 
     /// The events' rows stay as tombstones (done, outcome `erased`, no user, text or payload) because the
     /// row is this store's de-duplication record; the retention removes them with the other done events.
-    public func erase(userID: String, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
-        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(userID), .real(Date().timeIntervalSince1970)]
-        return try await writing { (connection) throws(SQLiteError) -> Int in
-            _ = try connection.execute("""
-                DELETE FROM webhook_outbox WHERE company_id = ?1 AND event_id IN (SELECT id FROM webhook_events WHERE company_id = ?1 AND user_id = ?2)
-                """, Array(arguments.prefix(2)))
-            return try connection.execute("""
+    public func erase(userID: String, at now: Date, in scope: TenantScope) async throws(WebhookInboxError) -> (erased: Int, busy: Int) {
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .text(userID), .real(now.timeIntervalSince1970)]
+        let erasable = "company_id = ?1 AND user_id = ?2 AND NOT (state = 'processing' AND lease_until > ?3)"
+        return try await writing { (connection) throws(SQLiteError) -> (erased: Int, busy: Int) in
+            let busy = try connection.query("""
+                SELECT COUNT(*) FROM webhook_events WHERE company_id = ?1 AND user_id = ?2 AND state = 'processing' AND lease_until > ?3
+                """, arguments).first?.int(0) ?? 0
+            _ = try connection.execute("DELETE FROM webhook_outbox WHERE company_id = ?1 AND event_id IN (SELECT id FROM webhook_events WHERE \(erasable))",
+                                       arguments)
+            let erased = try connection.execute("""
                 UPDATE webhook_events SET user_id = NULL, content = NULL, body = x'', state = 'done', outcome = 'erased', last_error = NULL,
-                    lease_until = NULL, updated_at = ?3 WHERE company_id = ?1 AND user_id = ?2
+                    lease_until = NULL, updated_at = ?3 WHERE \(erasable)
                 """, arguments)
+            return (erased, busy)
         }
     }
 
+    /// In batches of 1,000 events, one write transaction each (webhook acceptance waits behind the writer).
     public func removeFinished(before cutoff: Date, in scope: TenantScope) async throws(WebhookInboxError) -> Int {
-        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .real(cutoff.timeIntervalSince1970)]
-        return try await writing { (connection) throws(SQLiteError) -> Int in
-            _ = try connection.execute("""
-                DELETE FROM webhook_outbox WHERE company_id = ?1 AND event_id IN
-                    (SELECT id FROM webhook_events WHERE company_id = ?1 AND state IN ('done', 'dead') AND received_at < ?2)
-                """, arguments)
-            return try connection.execute("DELETE FROM webhook_events WHERE company_id = ?1 AND state IN ('done', 'dead') AND received_at < ?2", arguments)
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .real(cutoff.timeIntervalSince1970), .integer(1_000)]
+        var total = 0
+        while true {
+            let removed = try await writing { (connection) throws(SQLiteError) -> Int in
+                let batch = try connection.query("""
+                    SELECT sequence, id FROM webhook_events WHERE company_id = ?1 AND state IN ('done', 'dead') AND received_at < ?2 LIMIT ?3
+                    """, arguments)
+                for row in batch {
+                    guard let sequence = row.int(0), let id = row.text(1) else { continue }
+                    _ = try connection.execute("DELETE FROM webhook_outbox WHERE company_id = ? AND event_id = ?", [arguments[0], .text(id)])
+                    _ = try connection.execute("DELETE FROM webhook_events WHERE sequence = ?", [.integer(sequence)])
+                }
+                return batch.count
+            }
+            total += removed
+            if removed < 1_000 { return total }
         }
     }
 

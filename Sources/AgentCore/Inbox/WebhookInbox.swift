@@ -133,10 +133,12 @@ public protocol WebhookInbox: Sendable {
     func purge(_ scope: TenantScope) async throws(WebhookInboxError) -> Int
     /// The company's events from one patient (their `user_id`), newest first, at most `limit`.
     func events(ofUser userID: String, limit: Int, in scope: TenantScope) async throws(WebhookInboxError) -> [InboxEvent]
-    /// Erases the patient's events (whatever their state) with their outbox; returns how many there were.
-    /// The de-duplication records stay (they hold no personal data), so a late redelivery is still recognised:
-    /// an erased event is gone, or a `done` tombstone with outcome `erased` and no user, text or payload.
-    func erase(userID: String, in scope: TenantScope) async throws(WebhookInboxError) -> Int
+    /// Erases the patient's events with their outbox, except those a worker is answering right now (claimed,
+    /// lease running: their worker would write the conversation again); returns how many were erased and how
+    /// many were left for that reason. The de-duplication records stay (they hold no personal data), so a late
+    /// redelivery is still recognised: an erased event is gone, or a `done` tombstone with outcome `erased`
+    /// and no user, text or payload.
+    func erase(userID: String, at now: Date, in scope: TenantScope) async throws(WebhookInboxError) -> (erased: Int, busy: Int)
     /// The privacy retention: deletes the company's finished events (done or dead) received before `cutoff`,
     /// with their outbox; returns how many.
     func removeFinished(before cutoff: Date, in scope: TenantScope) async throws(WebhookInboxError) -> Int

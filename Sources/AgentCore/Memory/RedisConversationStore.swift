@@ -181,27 +181,45 @@ public final class RedisConversationStore: ConversationStore {
         }
     }
 
-    /// Reads the company's turn log in pages (by rank, newest last) and counts or removes the patient's.
+    /// Walks the company's turn log with `ZSCAN` (every entry present for the whole walk is seen once at
+    /// least, whatever is added or trimmed meanwhile) and counts or removes the patient's.
     public func turns(ofUser userID: String, erase: Bool, in scope: TenantScope) async throws(ConversationStoreError) -> Int {
         let key = RedisArgument(scope.redisKey("conversation_turns"))
-        var found = 0, start = 0
+        var found = Set<String>()
+        var cursor = "0"
         do throws(RedisError) {
-            while true {
-                let page = (try await redis.command(["ZRANGE", key, RedisArgument(start), RedisArgument(start + 499)]).array ?? []).compactMap(\.string)
-                if page.isEmpty { return found }
-                let theirs = page.filter { ConversationTurn.decode($0)?.userID == userID }
-                found += theirs.count
-                if erase, !theirs.isEmpty {
-                    _ = try await redis.command([RedisArgument("ZREM"), key] + theirs.map { RedisArgument($0) })
-                    start += page.count - theirs.count
-                } else {
-                    start += page.count
-                }
-            }
+            repeat {
+                let reply = try await redis.command(["ZSCAN", key, RedisArgument(cursor), "COUNT", "500"]).array ?? []
+                guard reply.count == 2, let next = reply[0].string else { throw RedisError(.server, "unexpected ZSCAN reply") }
+                let members = (reply[1].array ?? []).compactMap(\.string)
+                // Member, score, member, score…
+                let theirs = stride(from: 0, to: members.count, by: 2).map { members[$0] }.filter { ConversationTurn.decode($0)?.userID == userID }
+                found.formUnion(theirs)
+                if erase, !theirs.isEmpty { _ = try await redis.command([RedisArgument("ZREM"), key] + theirs.map { RedisArgument($0) }) }
+                cursor = next
+            } while cursor != "0"
+            return found.count
         } catch {
             throw failure(error)
         }
     }
+
+    /// Deletes each listed conversation (ARGV[3…]) whose last activity is still before ARGV[2]: a message that
+    /// arrived since the listing keeps it.
+    static let removeInactiveScript = RedisScript("""
+        local p, cutoff = ARGV[1], tonumber(ARGV[2])
+        local removed = 0
+        for i = 3, #ARGV do
+            local user = ARGV[i]
+            local score = redis.call('ZSCORE', p .. 'conversations', user)
+            if score and tonumber(score) < cutoff then
+                redis.call('DEL', p .. 'conversation:' .. user, p .. 'conversation_state:' .. user)
+                redis.call('ZREM', p .. 'conversations', user)
+                removed = removed + 1
+            end
+        end
+        return removed
+        """)
 
     /// Conversations are found through the activity index (`conversations`); their keys go with them.
     public func removeInactive(before cutoff: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (conversations: Int, turns: Int) {
@@ -212,11 +230,12 @@ public final class RedisConversationStore: ConversationStore {
             while true {
                 let users = (try await redis.command(["ZRANGEBYSCORE", index, "-inf", bound, "LIMIT", "0", "500"]).array ?? []).compactMap(\.string)
                 if users.isEmpty { break }
-                _ = try await redis.command([RedisArgument("DEL")] + users.flatMap {
-                    [RedisArgument(scope.redisKey("conversation", $0)), RedisArgument(scope.redisKey("conversation_state", $0))]
-                })
-                _ = try await redis.command([RedisArgument("ZREM"), index] + users.map { RedisArgument($0) })
-                conversations += users.count
+                let removed = Int(try await redis.evaluate(Self.removeInactiveScript, keys: [], arguments: [
+                    RedisArgument(scope.redisPrefix), RedisArgument(String(format: "%.3f", cutoff.timeIntervalSince1970)),
+                ] + users.map { RedisArgument($0) }).integer ?? 0)
+                conversations += removed
+                // Every listed one was active again: the next page would be the same.
+                if removed == 0 { break }
             }
             let turns = Int(try await redis.command(["ZREMRANGEBYSCORE", RedisArgument(scope.redisKey("conversation_turns")), "-inf", bound]).integer ?? 0)
             return (conversations, turns)

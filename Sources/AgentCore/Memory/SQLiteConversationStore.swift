@@ -236,18 +236,39 @@ public final class SQLiteConversationStore: ConversationStore {
         return try await writing { (connection) throws(SQLiteError) -> Int in try connection.execute("DELETE FROM turns WHERE \(condition)", arguments) }
     }
 
+    /// In batches of ``retentionBatch`` rows, one write transaction each, so that a first sweep over years
+    /// of data never holds the writer for long.
     public func removeInactive(before cutoff: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (conversations: Int, turns: Int) {
-        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .real(cutoff.timeIntervalSince1970)]
-        return try await writing { (connection) throws(SQLiteError) -> (conversations: Int, turns: Int) in
-            _ = try connection.execute("""
-                DELETE FROM messages WHERE company_id = ?1 AND user_id IN
-                    (SELECT user_id FROM conversations WHERE company_id = ?1 AND last_activity < ?2)
-                """, arguments)
-            let conversations = try connection.execute("DELETE FROM conversations WHERE company_id = ? AND last_activity < ?", arguments)
-            let turns = try connection.execute("DELETE FROM turns WHERE company_id = ? AND timestamp < ?", arguments)
-            return (conversations, turns)
+        let arguments: [SQLiteValue] = [.text(scope.companyID.rawValue), .real(cutoff.timeIntervalSince1970), .integer(Self.retentionBatch)]
+        var conversations = 0, turns = 0
+        while true {
+            let removed = try await writing { (connection) throws(SQLiteError) -> Int in
+                let users = try connection.query("SELECT user_id FROM conversations WHERE company_id = ?1 AND last_activity < ?2 LIMIT ?3", arguments)
+                    .compactMap { $0.text(0) }
+                for user in users {
+                    _ = try connection.execute("DELETE FROM messages WHERE company_id = ? AND user_id = ?", [arguments[0], .text(user)])
+                    _ = try connection.execute("DELETE FROM conversations WHERE company_id = ? AND user_id = ?", [arguments[0], .text(user)])
+                }
+                return users.count
+            }
+            conversations += removed
+            if removed < Self.retentionBatch { break }
         }
+        while true {
+            let removed = try await writing { (connection) throws(SQLiteError) -> Int in
+                try connection.execute("""
+                    DELETE FROM turns WHERE company_id = ?1 AND (timestamp, id) IN
+                        (SELECT timestamp, id FROM turns WHERE company_id = ?1 AND timestamp < ?2 LIMIT ?3)
+                    """, arguments)
+            }
+            turns += removed
+            if removed < Self.retentionBatch { break }
+        }
+        return (conversations, turns)
     }
+
+    /// The most rows one retention transaction deletes.
+    static let retentionBatch = 1_000
 
     private func writing<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws(SQLiteError) -> T) async throws(ConversationStoreError) -> T {
         do {

@@ -56,8 +56,12 @@ public struct PatientRecords: Sendable {
     /// Erases the patient from every store; `notFound` when there was nothing of theirs.
     public func erase(userID: String, at now: Date, in scope: TenantScope) async throws(RPCError) -> ConversationErasure {
         let erasure = try await Self.unavailable { () async throws(PatientRecordsError) in
-            // The inbox first: an event still waiting would otherwise write the conversation again.
-            let events = try await PatientRecordsError.wrap { () async throws(WebhookInboxError) in try await inbox?.erase(userID: userID, in: scope) ?? 0 }
+            // The inbox first: an event still waiting would otherwise write the conversation again; one being
+            // answered right now would too, so then the erasure stops there and asks to be repeated.
+            let (events, busy) = try await PatientRecordsError.wrap { () async throws(WebhookInboxError) in
+                try await inbox?.erase(userID: userID, at: now, in: scope) ?? (0, 0)
+            }
+            if busy > 0 { throw PatientRecordsError(message: "a message of '\(userID)' is being answered right now; erase again in a few seconds", busy: true) }
             let booked = try await chatAppointments(of: userID, in: scope)
             let appointments = try await PatientRecordsError.wrap { () async throws(AppointmentStoreError) in
                 try await self.appointments.erase(booked.map(\.id), in: scope)
@@ -91,15 +95,19 @@ public struct PatientRecords: Sendable {
     static func unavailable<T>(_ body: () async throws(PatientRecordsError) -> T) async throws(RPCError) -> T {
         do {
             return try await body()
+        } catch where error.busy {
+            throw RPCError(.aborted, error.message, errorCode: "conversation_busy")
         } catch {
             throw RPCError(.unavailable, error.message, errorCode: "store_unavailable")
         }
     }
 }
 
-/// A store failed while a patient's records were read or erased (its message names the store).
+/// A store failed while a patient's records were read or erased (its message names the store), or (`busy`)
+/// one of the patient's messages was being answered and the erasure has to be repeated.
 struct PatientRecordsError: Error {
     var message: String
+    var busy = false
 
     static func wrap<T, Failure: Error & CustomStringConvertible>(_ body: () async throws(Failure) -> T) async throws(PatientRecordsError) -> T {
         do {

@@ -235,20 +235,33 @@ public final class RedisAppointmentStore: AppointmentStore {
         }
     }
 
+    /// Walks the company's own listing (`appointments:by_start`, with `ZSCAN`) reading each appointment's
+    /// key, so the cost is the company's appointments, not the server's keyspace.
     public func appointments(withKeyPrefix prefix: String, limit: Int, in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment] {
-        let keyspace = scope.redisKey("appointments", "key", "")
-        var found: [Appointment] = []
+        let listing = RedisArgument(scope.redisKey("appointments", "by_start"))
+        let bound = max(1, min(limit, 10_000))
+        var matching = Set<String>()
+        var cursor = "0"
         do throws(RedisError) {
-            for key in try await redis.keys(withPrefix: keyspace + prefix).prefix(max(1, min(limit, 10_000))) {
-                guard let id = try await redis.command(["GET", RedisArgument(key)]).string else { continue }
+            repeat {
+                let reply = try await redis.command(["ZSCAN", listing, RedisArgument(cursor), "COUNT", "500"]).array ?? []
+                guard reply.count == 2, let next = reply[0].string else { throw RedisError(.server, "unexpected ZSCAN reply") }
+                let members = (reply[1].array ?? []).compactMap(\.string)
+                let ids = stride(from: 0, to: members.count, by: 2).map { members[$0] }
+                let keys = try await redis.pipeline(ids.map { [RedisArgument("HGET"), RedisArgument(scope.redisKey("appointment", $0)), "key"] })
+                for (id, key) in zip(ids, keys) where key.string?.hasPrefix(prefix) == true { matching.insert(id) }
+                cursor = next
+            } while cursor != "0" && matching.count < bound
+            var found: [Appointment] = []
+            for id in matching.prefix(bound) {
                 if let appointment = Self.appointment(id: id, Self.fields(try await redis.command(["HGETALL", RedisArgument(scope.redisKey("appointment", id))]))) {
                     found.append(appointment)
                 }
             }
+            return found.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         } catch {
             throw failure(error)
         }
-        return found.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }
 
     public func erase(_ ids: [String], in scope: TenantScope) async throws(AppointmentStoreError) -> Int {

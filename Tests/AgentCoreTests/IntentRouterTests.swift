@@ -43,6 +43,10 @@ struct IntentRouterTests {
         let phone = [RouterTurn(fromPatient: true, text: "mi dni es 12345678", intents: [.schedule]),
                      RouterTurn(fromPatient: false, text: "¿Me indicas tu teléfono?")]
         #expect(intents("mi teléfono es +34 600 111 222", context: phone) == [.schedule])
+        // A day and time while the booking asks for them is schedule, even after a mixed turn.
+        let when = [RouterTurn(fromPatient: true, text: "hola, quiero reservar y saber el horario", intents: [.schedule, .support]),
+                    RouterTurn(fromPatient: false, text: "¿Qué día y a qué hora te gustaría?")]
+        #expect(intents("el próximo jueves a las 11", context: when) == [.schedule])
         // A question about the clinic's phone is still support.
         #expect(intents("¿cuál es el teléfono de la clínica?", context: phone) != [.schedule])
     }

@@ -178,14 +178,17 @@ enum RouterLexicon {
          "confirmas", "confirma", "confirm", "correo", "email"].contains { text.contains($0) }
     }
 
-    /// Whether a message looks like booking data or its confirmation: an ID or phone number, an email, a name
-    /// introduction, a yes/no, a correction.
+    /// Whether a message looks like booking data or its confirmation: an ID or phone number, an email, a day
+    /// or a time, a name introduction, a yes/no, a correction.
     static func looksLikeBookingData(_ text: RouterText) -> Bool {
         // An ID or phone number, also written in groups ("+34 600 111 222").
         if text.numbers.contains(where: { $0.count >= 6 }) || text.numbers.reduce(0, { $0 + $1.count }) >= 7 || text.hasEmail { return true }
         let confirmations = ["si", "sii", "dale", "ok", "okay", "vale", "perfecto", "correcto", "exacto", "yes", "yep", "sure", "correct", "no",
                              "claro", "confirmo", "listo", "genial"]
         if let first = text.words.first, confirmations.contains(first) { return true }
+        // A day or a time ("el próximo jueves a las 11", "mañana 10:30", "friday at 3"): when the booking is for.
+        if !text.isQuestion, text.words.contains(where: { weekdays.contains($0) })
+            || (!text.numbers.isEmpty && ["las", "at", "am", "pm", "hrs", "h"].contains(where: { text.words.contains($0) })) { return true }
         if text.words.count <= 4, text.words.count >= 2, !text.isQuestion { return true }  // a name
         return ["me llamo", "mi nombre", "soy", "my name", "i am", "im", "es con", "se escribe", "mi apellido"].contains { text.contains($0) }
     }

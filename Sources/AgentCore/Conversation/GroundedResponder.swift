@@ -47,16 +47,18 @@ public struct GroundedResponder: Sendable {
 
     public init() {}
 
+    /// Function words that tell English from Spanish (folded).
+    static let englishWords: Set<String> = ["the", "is", "are", "do", "does", "how", "what", "can", "i", "my", "you", "your", "a", "an", "of", "to",
+                                           "in", "for", "and", "with", "after", "when", "much", "have", "it", "im", "ive", "cant", "please", "hi", "hello", "at", "on",
+                                           "yes", "pm", "am", "is", "id", "like", "would", "name", "phone", "book", "thanks", "next", "this"]
+    static let spanishWords: Set<String> = ["el", "la", "los", "las", "es", "de", "que", "en", "y", "para", "con", "por", "un", "una", "mi", "me", "se",
+                                           "cuanto", "como", "cuando", "tengo", "hay", "tienen", "hola", "quiero", "puedo", "del", "al", "lo"]
+
     /// The language of a patient's message: `en` or `es` by function words; `fallback` (the conversation's
     /// language so far) when the message does not tell ("ID 44556677", "sí").
     public static func language(of text: String, fallback: String = "es") -> String {
         let words = RouterText(text).words
-        let english: Set<String> = ["the", "is", "are", "do", "does", "how", "what", "can", "i", "my", "you", "your", "a", "an", "of", "to",
-                                    "in", "for", "and", "with", "after", "when", "much", "have", "it", "im", "ive", "cant", "please", "hi", "hello", "at", "on",
-                                    "yes", "pm", "am", "is", "id", "like", "would", "name", "phone", "book", "thanks", "next", "this"]
-        let spanish: Set<String> = ["el", "la", "los", "las", "es", "de", "que", "en", "y", "para", "con", "por", "un", "una", "mi", "me", "se",
-                                    "cuanto", "como", "cuando", "tengo", "hay", "tienen", "hola", "quiero", "puedo", "del", "al", "lo"]
-        let en = words.filter { english.contains($0) }.count, es = words.filter { spanish.contains($0) }.count
+        let en = words.filter { Self.englishWords.contains($0) }.count, es = words.filter { Self.spanishWords.contains($0) }.count
         return en > es ? "en" : es > en ? "es" : fallback
     }
 

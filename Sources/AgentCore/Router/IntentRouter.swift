@@ -99,8 +99,9 @@ public struct IntentRouter: Sendable {
 
     /// Whether the bot's last message asked for booking data and this message looks like that data.
     static func answersDataRequest(_ text: RouterText, context: [RouterTurn]) -> Bool {
-        guard let last = context.last, !last.fromPatient, RouterLexicon.asksForData(RouterText(last.text)) else { return false }
-        return RouterLexicon.looksLikeBookingData(text) && !text.isQuestion
+        // The cheap test on the message first: the bot's message is only read when the message looks like data.
+        guard let last = context.last, !last.fromPatient, !text.isQuestion, RouterLexicon.looksLikeBookingData(text) else { return false }
+        return RouterLexicon.asksForData(RouterText(last.text))
     }
 
     /// A message with no intent of its own continues the conversation: booking data while a booking is under

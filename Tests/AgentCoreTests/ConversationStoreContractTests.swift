@@ -234,4 +234,18 @@ struct StoredMessageFormatTests {
         #expect(written == message)
         #expect(ConversationMessage.decode(#"{"role":"user","text":"x"}"#) == nil && ConversationMessage.decode("not json") == nil)
     }
+
+    @Test func turns_RoundTrip_InTheShapeJSONEncoderWrote() throws {
+        let at = Date(timeIntervalSince1970: 1_796_540_400.5)
+        for escalation in [nil, EscalationRecord(id: "e1", userID: "ana", reason: "emergency", priority: "urgent", message: "me arde \"mucho\"", createdAt: at)] {
+            let turn = ConversationTurn(id: "t1", userID: "chatwoot_contact_5", timestamp: at, agent: "sales", intents: ["sales", "availability"],
+                                        provider: "builtin", classificationMilliseconds: 0.125, retrievalMilliseconds: 1.5, totalMilliseconds: 3.25,
+                                        answered: true, booked: false, escalation: escalation)
+            #expect(ConversationTurn.decode(ConversationTurn.encode(turn)) == turn)
+            // What JSONEncoder wrote before reads the same, and what is written now is what JSONDecoder reads.
+            #expect(ConversationTurn.decode(String(decoding: try JSONEncoder().encode(turn), as: UTF8.self)) == turn)
+            let parsed = try JSONSerialization.jsonObject(with: Data(ConversationTurn.encode(turn).utf8)) as? [String: Any]
+            #expect(parsed?["userID"] as? String == "chatwoot_contact_5")
+        }
+    }
 }

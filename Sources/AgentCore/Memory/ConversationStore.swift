@@ -75,8 +75,24 @@ extension ConversationStore {
 }
 
 extension ConversationTurn {
+    /// The stored JSON of a turn, in the shape Foundation's `JSONEncoder` gives it (property names as keys,
+    /// dates as seconds since 2001-01-01), so that older entries and the SQLite index on `$.userID` keep
+    /// reading it; written with ``JSONValue`` (every answered message writes one).
     static func encode(_ turn: ConversationTurn) -> String {
-        String(decoding: (try? JSONEncoder().encode(turn)) ?? Data("{}".utf8), as: UTF8.self)
+        var members: [String: JSONValue] = [
+            "id": .string(turn.id), "userID": .string(turn.userID), "timestamp": .number(turn.timestamp.timeIntervalSinceReferenceDate),
+            "agent": .string(turn.agent), "intents": .array(turn.intents.map { .string($0) }), "provider": .string(turn.provider),
+            "classificationMilliseconds": .number(turn.classificationMilliseconds), "retrievalMilliseconds": .number(turn.retrievalMilliseconds),
+            "totalMilliseconds": .number(turn.totalMilliseconds), "answered": .bool(turn.answered), "booked": .bool(turn.booked),
+        ]
+        if let escalation = turn.escalation {
+            members["escalation"] = .object([
+                "id": .string(escalation.id), "userID": .string(escalation.userID), "reason": .string(escalation.reason),
+                "priority": .string(escalation.priority), "message": .string(escalation.message),
+                "createdAt": .number(escalation.createdAt.timeIntervalSinceReferenceDate),
+            ])
+        }
+        return String(decoding: JSONValue.object(members).serialized(), as: UTF8.self)
     }
 
     static func decode(_ text: String) -> ConversationTurn? {

@@ -15,6 +15,9 @@ enum HumanRequestDetector {
         "talk to staff", "speak to staff", "speak to the doctor", "talk to the doctor",
     ]
 
+    /// ``phrases`` indexed by their first word (one pass over the message's words).
+    static let phraseSet = PhraseSet(phrases)
+
     /// What the bot says when it offers a person (the information agent's "nothing found" answer).
     static let offers = ["una persona de nuestro equipo te contacte", "a person from our team to contact you"]
     /// Short answers that accept the offer.
@@ -26,7 +29,7 @@ enum HumanRequestDetector {
     /// Whether `message` asks for a person; `lastBotMessage` is what the bot said just before.
     static func asksForPerson(_ message: String, lastBotMessage: String?) -> Bool {
         let text = RouterText(message)
-        if phrases.contains(where: text.contains) { return true }
+        if phraseSet.occurs(in: text.words) { return true }
         guard let lastBotMessage, offers.contains(where: lastBotMessage.contains) else { return false }
         return acceptances.contains(text.words.joined(separator: " "))
     }

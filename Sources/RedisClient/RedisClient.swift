@@ -152,6 +152,18 @@ public final class RedisClient: Sendable {
         return found
     }
 
+    /// One step of an incremental `ZSCAN` over a sorted set: a batch of its members (scores left out) and the
+    /// cursor to go on from, `"0"` once the walk is complete. Every member present for the whole walk comes
+    /// back at least once, whatever is added or removed meanwhile.
+    public func scanSortedSet(_ key: String, cursor: String, batch: Int = 500) async throws(RedisError) -> (members: [String], next: String) {
+        let reply = try await command(["ZSCAN", RedisArgument(key), RedisArgument(cursor), "COUNT", RedisArgument(batch)])
+        guard let parts = reply.array, parts.count == 2, let next = parts[0].string, let items = parts[1].array else {
+            throw RedisError(.server, "unexpected ZSCAN reply")
+        }
+        let flat = items.compactMap(\.string)
+        return (stride(from: 0, to: flat.count, by: 2).map { flat[$0] }, next)
+    }
+
     /// Deletes every key that starts with `prefix`; returns how many were deleted (tenant purge).
     @discardableResult
     public func deleteKeys(withPrefix prefix: String) async throws(RedisError) -> Int {

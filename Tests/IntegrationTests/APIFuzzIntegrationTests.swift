@@ -8,8 +8,6 @@ extension IntegrationSuite {
     /// type, and match its documented schema; at least 2,000 requests must reach the gateway. Logs and JUnit
     /// reports are kept in `.build/test-artefacts/api-fuzz/`.
     @Suite(.serialized) struct APIFuzzIntegrationTests {
-        static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
         @Test func generatedRequests_GetNoServerErrorAndNothingTheSpecDoesNotSay() async throws {
             let schemathesis = try #require(ProcessInfo.processInfo.environment["TEST_SCHEMATHESIS"],
                                             "TEST_SCHEMATHESIS is not set: run the tests through scripts/test.sh, which installs schemathesis")
@@ -17,29 +15,14 @@ extension IntegrationSuite {
             let fixture = GatewayFixture()
             defer { fixture.stop() }
             try await fixture.start(startAllServices: true)
-            let artefacts = Self.repository.appendingPathComponent(".build/test-artefacts/api-fuzz").path
+            let artefacts = PythonTool.repository.appendingPathComponent(".build/test-artefacts/api-fuzz").path
             try? FileManager.default.removeItem(atPath: artefacts)
-            try FileManager.default.createDirectory(atPath: artefacts, withIntermediateDirectories: true)
-            let summary = artefacts + "/summary.txt"
-            _ = FileManager.default.createFile(atPath: summary, contents: nil)
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: summary))
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: python)
-            process.arguments = [Self.repository.appendingPathComponent("Tests/Tools/api_fuzz.py").path,
-                                 "--base", "http://127.0.0.1:\(fixture.httpPort)", "--admin-key", fixture.adminKey,
-                                 "--spec", Self.repository.appendingPathComponent("docs/openapi.yaml").path,
-                                 "--schemathesis", schemathesis, "--artefacts", artefacts]
-            process.standardOutput = output
-            process.standardError = output
-            let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-                process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-                do { try process.run() } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                }
-            }
-            try output.close()
-            let report = (try? String(contentsOfFile: summary, encoding: .utf8)) ?? ""
+            let (status, report) = try await PythonTool.run(
+                python: python, script: "Tests/Tools/api_fuzz.py",
+                arguments: ["--base", "http://127.0.0.1:\(fixture.httpPort)", "--admin-key", fixture.adminKey,
+                            "--spec", PythonTool.repository.appendingPathComponent("docs/openapi.yaml").path, "--schemathesis", schemathesis,
+                            "--artefacts", artefacts],
+                log: artefacts + "/summary.txt")
             print(report.prefix(4_000))
             #expect(status == 0, "the generated-input run failed:\n\(report)")
         }

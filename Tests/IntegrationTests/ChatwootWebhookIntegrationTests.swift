@@ -301,15 +301,10 @@ extension IntegrationSuite {
             defer { system.stop() }
             let fixture = system.fixture
             let user = "chatwoot_contact_777"
-            func tenant(_ method: String, _ target: String, body: String? = nil) -> RawHTTPResponse? {
-                var headers = ["X-API-Key": fixture.adminKey, "X-Company-ID": "benova"]
-                if body != nil { headers["Content-Type"] = "application/json" }
-                return fixture.request(method, target, headers: headers, body: body)
-            }
             // The patient books through the chat: answer what the schedule agent asks until it books.
             var reply = "", message = "Quiero reservar una cita de botox el próximo jueves a las 11"
             for _ in 0..<10 {
-                let answer = tenant("POST", "/api/conversations/\(user)/test", body: ChatwootPayloads.json(["message": message]))?.json
+                let answer = fixture.request(as: "benova", "POST", "/api/conversations/\(user)/test", body: ["message": message])?.json
                 reply = answer?["bot_response"] as? String ?? ""
                 if reply.contains("¡Reservado!") || answer == nil { break }
                 let lower = reply.lowercased()
@@ -328,7 +323,7 @@ extension IntegrationSuite {
             let neighbour = try #require(system.deliver(ChatwootPayloads.incoming("hola", id: 9502, conversation: 78, account: 7, contact: 778), account: "7"))
             _ = await system.finished(neighbour.json?["event_id"] as? String ?? "", company: "benova")
 
-            let export = try #require(tenant("GET", "/api/conversations/\(user)/export"))
+            let export = try #require(fixture.request(as: "benova", "GET", "/api/conversations/\(user)/export"))
             #expect(export.status == 200 && export.header("Content-Disposition")?.contains("attachment") == true, "\(export.text)")
             let exported = export.json ?? [:]
             let appointments = exported["appointments"] as? [[String: Any]] ?? []
@@ -341,17 +336,17 @@ extension IntegrationSuite {
             #expect((exported["collected_data"] as? [String: Any])?["appointment_id"] as? String == appointmentID,
                     "\(exported["collected_data"] ?? "")")
 
-            let erased = try #require(tenant("DELETE", "/api/conversations/\(user)"))
+            let erased = try #require(fixture.request(as: "benova", "DELETE", "/api/conversations/\(user)"))
             let counts = erased.json?["erased"] as? [String: Any] ?? [:]
             #expect(erased.status == 200 && counts["conversation"] as? Bool == true && counts["appointments"] as? Double == 1
                         && (counts["webhook_events"] as? Double ?? 0) >= 1, "\(erased.text)")
-            #expect(tenant("GET", "/api/conversations/\(user)/export")?.status == 404)
-            #expect(tenant("DELETE", "/api/conversations/\(user)")?.status == 404)
-            #expect(tenant("GET", "/api/appointments/\(appointmentID)")?.status == 404)
+            #expect(fixture.request(as: "benova", "GET", "/api/conversations/\(user)/export")?.status == 404)
+            #expect(fixture.request(as: "benova", "DELETE", "/api/conversations/\(user)")?.status == 404)
+            #expect(fixture.request(as: "benova", "GET", "/api/appointments/\(appointmentID)")?.status == 404)
             let left = system.event(eventID, company: "benova")
             #expect(left == nil || (left?["outcome"] as? String == "erased" && (left?["payload"] as? String ?? "").isEmpty), "\(left ?? [:])")
             // The neighbour's conversation is untouched.
-            #expect(tenant("GET", "/api/conversations/chatwoot_contact_778/history")?.status == 200)
+            #expect(fixture.request(as: "benova", "GET", "/api/conversations/chatwoot_contact_778/history")?.status == 200)
         }
 }
 }

@@ -180,6 +180,13 @@ final class GatewayFixture: @unchecked Sendable {
         return connection.readResponse(headOnly: method == "HEAD")
     }
 
+    /// A request with the admin key on behalf of `company` (`X-Company-ID`), `body` sent as JSON when given.
+    func request(as company: String, _ method: String, _ target: String, body: Any? = nil) -> RawHTTPResponse? {
+        var headers = ["X-API-Key": adminKey, "X-Company-ID": company]
+        if body != nil { headers["Content-Type"] = "application/json" }
+        return request(method, target, headers: headers, body: body.map(ChatwootPayloads.json))
+    }
+
     /// A request with a binary body (a multipart upload), read with a longer time limit (media takes seconds).
     func request(_ method: String, _ target: String, headers: [String: String] = [:], bytes: [UInt8], receiveTimeout: Double = 60) -> RawHTTPResponse? {
         guard let connection = RawHTTPConnection(port: httpPort, receiveTimeout: receiveTimeout) else { return nil }

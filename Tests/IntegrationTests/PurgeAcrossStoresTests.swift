@@ -7,16 +7,6 @@ extension IntegrationSuite {
     /// appointments, the webhook inbox): afterwards no key with any of the company's data is left under its
     /// prefix or its vector index, and another company's data is all there.
     @Suite(.serialized) struct PurgeAcrossStoresTests {
-        func json(_ object: Any) -> String {
-            String(decoding: (try? JSONSerialization.data(withJSONObject: object)) ?? Data(), as: UTF8.self)
-        }
-
-        func call(_ fixture: GatewayFixture, _ method: String, _ target: String, company: String, body: Any? = nil) -> RawHTTPResponse? {
-            var headers = ["X-API-Key": fixture.adminKey, "X-Company-ID": company]
-            if body != nil { headers["Content-Type"] = "application/json" }
-            return fixture.request(method, target, headers: headers, body: body.map(json))
-        }
-
         /// The keys under any of `prefixes`.
         func keys(_ redis: RedisClient, _ prefixes: [String]) async throws -> [String] {
             var found: [String] = []
@@ -38,13 +28,13 @@ extension IntegrationSuite {
             try await fixture.start(environment: ["REDIS_URL": url], startAllServices: true)
 
             for (company, account, price, treatment) in [("benova", 7, "220", "botox"), ("medispa", 8, "180", "botox")] {
-                #expect(call(fixture, "POST", "/api/documents", company: company,
+                #expect(fixture.request(as: company, "POST", "/api/documents",
                              body: ["title": "Precios", "content": "# Precios\nEl botox cuesta \(price) € por zona."])?.status == 201)
-                #expect(call(fixture, "POST", "/api/conversations/ana/test", company: company, body: ["message": "¿Cuánto cuesta un botox?"])?.status == 200)
-                let slots = call(fixture, "GET", "/api/appointments/availability?treatment=\(treatment)&limit=1", company: company)?.json?["slots"] as? [[String: Any]]
+                #expect(fixture.request(as: company, "POST", "/api/conversations/ana/test", body: ["message": "¿Cuánto cuesta un botox?"])?.status == 200)
+                let slots = fixture.request(as: company, "GET", "/api/appointments/availability?treatment=\(treatment)&limit=1")?.json?["slots"] as? [[String: Any]]
                 let start = try #require(slots?.first?["start"] as? String,
-                                        "no free slot at \(company): \(call(fixture, "GET", "/api/appointments/availability?treatment=\(treatment)&limit=1", company: company)?.text ?? "")")
-                let booked = call(fixture, "POST", "/api/appointments", company: company,
+                                        "no free slot at \(company): \(fixture.request(as: company, "GET", "/api/appointments/availability?treatment=\(treatment)&limit=1")?.text ?? "")")
+                let booked = fixture.request(as: company, "POST", "/api/appointments",
                                   body: ["treatment": treatment, "start": start,
                                          "patient": ["full_name": "Ana Ruiz", "id_number": "12345678", "phone": "+57 300 111 2222"]])
                 #expect(booked?.status == 201, "\(booked?.text ?? "")")
@@ -74,10 +64,10 @@ extension IntegrationSuite {
                 #expect(remaining.contains { $0.hasPrefix("medispa:\(part)") }, "no medispa:\(part)… key among \(remaining.sorted())")
             }
             #expect(remaining.contains { $0.hasPrefix("medispa_documents") })
-            let search = call(fixture, "POST", "/api/documents/search", company: "medispa", body: ["query": "botox precio"])?.json
+            let search = fixture.request(as: "medispa", "POST", "/api/documents/search", body: ["query": "botox precio"])?.json
             #expect((search?["results"] as? [[String: Any]])?.first?["content"] as? String == "# Precios\nEl botox cuesta 180 € por zona."
                         || ((search?["results"] as? [[String: Any]])?.first?["content"] as? String ?? "").contains("180"), "\(search ?? [:])")
-            #expect(call(fixture, "GET", "/api/conversations/ana/history", company: "medispa")?.status == 200)
+            #expect(fixture.request(as: "medispa", "GET", "/api/conversations/ana/history")?.status == 200)
         }
     }
 }

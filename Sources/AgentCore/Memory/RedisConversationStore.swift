@@ -184,18 +184,15 @@ public final class RedisConversationStore: ConversationStore {
     /// Walks the company's turn log with `ZSCAN` (every entry present for the whole walk is seen once at
     /// least, whatever is added or trimmed meanwhile) and counts or removes the patient's.
     public func turns(ofUser userID: String, erase: Bool, in scope: TenantScope) async throws(ConversationStoreError) -> Int {
-        let key = RedisArgument(scope.redisKey("conversation_turns"))
+        let key = scope.redisKey("conversation_turns")
         var found = Set<String>()
         var cursor = "0"
         do throws(RedisError) {
             repeat {
-                let reply = try await redis.command(["ZSCAN", key, RedisArgument(cursor), "COUNT", "500"]).array ?? []
-                guard reply.count == 2, let next = reply[0].string else { throw RedisError(.server, "unexpected ZSCAN reply") }
-                let members = (reply[1].array ?? []).compactMap(\.string)
-                // Member, score, member, score…
-                let theirs = stride(from: 0, to: members.count, by: 2).map { members[$0] }.filter { ConversationTurn.decode($0)?.userID == userID }
+                let (members, next) = try await redis.scanSortedSet(key, cursor: cursor)
+                let theirs = members.filter { ConversationTurn.decode($0)?.userID == userID }
                 found.formUnion(theirs)
-                if erase, !theirs.isEmpty { _ = try await redis.command([RedisArgument("ZREM"), key] + theirs.map { RedisArgument($0) }) }
+                if erase, !theirs.isEmpty { _ = try await redis.command([RedisArgument("ZREM"), RedisArgument(key)] + theirs.map { RedisArgument($0) }) }
                 cursor = next
             } while cursor != "0"
             return found.count

@@ -66,16 +66,14 @@ public struct PatientRecords: Sendable {
             let appointments = try await PatientRecordsError.wrap { () async throws(AppointmentStoreError) in
                 try await self.appointments.erase(booked.map(\.id), in: scope)
             }
-            let collected = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
-                try await memory.collectedData(userID: userID, at: now, in: scope)
-            }
+            // The collected data lives with the conversation (its row, its state hash): one delete takes both.
             let conversation = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
                 try await memory.delete(userID: userID, at: now, in: scope)
             }
             let turns = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
                 try await memory.turns(ofUser: userID, erase: true, in: scope)
             }
-            return ConversationErasure(conversation: conversation || !collected.isEmpty, statisticsRecords: turns, appointments: appointments,
+            return ConversationErasure(conversation: conversation, statisticsRecords: turns, appointments: appointments,
                                        webhookEvents: events)
         }
         guard erasure.erasedAnything else {

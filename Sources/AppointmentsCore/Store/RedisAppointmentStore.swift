@@ -238,16 +238,13 @@ public final class RedisAppointmentStore: AppointmentStore {
     /// Walks the company's own listing (`appointments:by_start`, with `ZSCAN`) reading each appointment's
     /// key, so the cost is the company's appointments, not the server's keyspace.
     public func appointments(withKeyPrefix prefix: String, limit: Int, in scope: TenantScope) async throws(AppointmentStoreError) -> [Appointment] {
-        let listing = RedisArgument(scope.redisKey("appointments", "by_start"))
+        let listing = scope.redisKey("appointments", "by_start")
         let bound = max(1, min(limit, 10_000))
         var matching = Set<String>()
         var cursor = "0"
         do throws(RedisError) {
             repeat {
-                let reply = try await redis.command(["ZSCAN", listing, RedisArgument(cursor), "COUNT", "500"]).array ?? []
-                guard reply.count == 2, let next = reply[0].string else { throw RedisError(.server, "unexpected ZSCAN reply") }
-                let members = (reply[1].array ?? []).compactMap(\.string)
-                let ids = stride(from: 0, to: members.count, by: 2).map { members[$0] }
+                let (ids, next) = try await redis.scanSortedSet(listing, cursor: cursor)
                 let keys = try await redis.pipeline(ids.map { [RedisArgument("HGET"), RedisArgument(scope.redisKey("appointment", $0)), "key"] })
                 for (id, key) in zip(ids, keys) where key.string?.hasPrefix(prefix) == true { matching.insert(id) }
                 cursor = next

@@ -35,6 +35,11 @@ public final class SQLiteConversationStore: ConversationStore {
         SQLiteMigration(version: 3, statements: [
             "CREATE INDEX turns_by_user ON turns (company_id, json_extract(body, '$.userID'))",
         ]),
+        // Every write removes the company's expired conversations first: through this index it reads only those,
+        // not all of the company's conversations.
+        SQLiteMigration(version: 4, statements: [
+            "CREATE INDEX conversations_by_expiry ON conversations (company_id, expires_at)",
+        ]),
     ]
 
     public init(path: String) async throws(ConversationStoreError) {

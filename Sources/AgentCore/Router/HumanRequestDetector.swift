@@ -30,7 +30,8 @@ enum HumanRequestDetector {
     static func asksForPerson(_ message: String, lastBotMessage: String?) -> Bool {
         let text = RouterText(message)
         if phraseSet.occurs(in: text.words) { return true }
-        guard let lastBotMessage, offers.contains(where: lastBotMessage.contains) else { return false }
-        return acceptances.contains(text.words.joined(separator: " "))
+        // The short answer first: the bot's (longer) message is only searched when the patient said yes.
+        guard let lastBotMessage, acceptances.contains(text.words.joined(separator: " ")) else { return false }
+        return offers.contains(where: lastBotMessage.contains)
     }
 }

@@ -31,27 +31,39 @@ struct RouterText: Sendable {
         let folded = LatinFolding.folded(text)
         var words: [String] = []
         var numbers: [String] = []
-        var current = ""
-        var digits = ""
-        for character in folded {
+        var current = String.UnicodeScalarView()
+        var digits = String.UnicodeScalarView()
+        // Scalar by scalar (the folded text has no accents left): a word is a run of letters, with the marks
+        // that follow a letter (scripts other than Latin) kept in it, as a `Character` would keep them.
+        for scalar in folded.unicodeScalars {
             // "can't", "I've", "it's" are one word each.
-            if character == "'" || character == "\u{2019}" { continue }
-            let isLetter = character.isASCII ? (character >= "a" && character <= "z") || (character >= "A" && character <= "Z") : character.isLetter
-            if isLetter {
-                current.append(character)
+            if scalar == "'" || scalar == "\u{2019}" { continue }
+            let value = scalar.value
+            let isLetter: Bool
+            if value < 0x80 {
+                isLetter = (0x61...0x7A).contains(value) || (0x41...0x5A).contains(value)
             } else {
-                if !current.isEmpty { words.append(current) }
-                current = ""
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: isLetter = properties.isAlphabetic || !current.isEmpty
+                default: isLetter = properties.isAlphabetic
+                }
             }
-            if character.isASCII && character >= "0" && character <= "9" {
-                digits.append(character)
+            if isLetter {
+                current.append(scalar)
+            } else {
+                if !current.isEmpty { words.append(String(current)) }
+                current = String.UnicodeScalarView()
+            }
+            if (0x30...0x39).contains(value) {
+                digits.append(scalar)
             } else if !digits.isEmpty {
-                numbers.append(digits)
-                digits = ""
+                numbers.append(String(digits))
+                digits = String.UnicodeScalarView()
             }
         }
-        if !current.isEmpty { words.append(current) }
-        if !digits.isEmpty { numbers.append(digits) }
+        if !current.isEmpty { words.append(String(current)) }
+        if !digits.isEmpty { numbers.append(String(digits)) }
         self.words = words.map { RouterText.abbreviations[$0] ?? $0 }
         padded = " " + self.words.joined(separator: " ") + " "
         paddedBytes = Array(padded.utf8)

@@ -14,6 +14,16 @@ public struct BookingRules: Sendable {
     public let treatments: [String: Int]
     /// Folded name or alias → treatment.
     let names: [String: String]
+    /// The names of ``names`` as words, grouped by their first word, longest name first within each group, so
+    /// ``treatment(named:)`` looks at the few names that can start at each word of a text instead of all of them.
+    let namesByFirstWord: [String: [NameWords]]
+
+    /// A folded name split into its words, with the treatment it stands for.
+    struct NameWords: Sendable {
+        let name: String
+        let words: [String]
+        let treatment: String
+    }
 
     /// Hours for a company that sets none: the original's fallback (Monday–Friday 08:00–18:00, Saturday 08:00–16:00).
     public static let defaultBusinessHours: [String: [String]] = [
@@ -61,6 +71,15 @@ public struct BookingRules: Sendable {
             for alias in settings.treatmentAliases[treatment] ?? [] { names[DateToken.fold(alias)] = treatment }
         }
         self.names = names
+        var byFirstWord: [String: [NameWords]] = [:]
+        for (name, treatment) in names {
+            let words = name.split(separator: " ").map(String.init)
+            guard let first = words.first else { continue }
+            byFirstWord[first, default: []].append(NameWords(name: name, words: words, treatment: treatment))
+        }
+        self.namesByFirstWord = byFirstWord.mapValues { group in
+            group.sorted { $0.name.count != $1.name.count ? $0.name.count > $1.name.count : $0.name < $1.name }
+        }
     }
 
     /// `09:00-13:30` → 540..<810 (an end of `24:00` is midnight).
@@ -83,14 +102,21 @@ public struct BookingRules: Sendable {
     public func treatment(named words: String) -> (name: String, minutes: Int)? {
         let folded = DateToken.fold(words).trimmingCharacters(in: .whitespacesAndNewlines)
         if let name = names[folded], let minutes = treatments[name] { return (name, minutes) }
-        // The longest name whose words appear in a row among the text's words.
-        let tokens = folded.split { !($0.isLetter || $0.isNumber) }
-        let found = names.filter { key, _ in
-            let keyTokens = key.split(separator: " ")
-            guard !keyTokens.isEmpty, keyTokens.count <= tokens.count else { return false }
-            return (0...(tokens.count - keyTokens.count)).contains { start in keyTokens.indices.allSatisfy { tokens[start + $0] == keyTokens[$0] } }
-        }.max { $0.key.count < $1.key.count }
-        guard let found, let minutes = treatments[found.value] else { return nil }
-        return (found.value, minutes)
+        // The longest name (in characters; ties by name) whose words appear in a row among the text's words.
+        let tokens = folded.split { !($0.isLetter || $0.isNumber) }.map(String.init)
+        var best: NameWords?
+        for start in tokens.indices {
+            for candidate in namesByFirstWord[tokens[start]] ?? [] {
+                if let found = best, found.name.count > candidate.name.count || (found.name.count == candidate.name.count && found.name <= candidate.name) {
+                    break
+                }
+                guard start + candidate.words.count <= tokens.count,
+                      candidate.words.indices.allSatisfy({ tokens[start + $0] == candidate.words[$0] }) else { continue }
+                best = candidate
+                break
+            }
+        }
+        guard let best, let minutes = treatments[best.treatment] else { return nil }
+        return (best.treatment, minutes)
     }
 }

@@ -40,15 +40,23 @@ enum DateVocabulary {
         "midnight", "afternoon", "morning", "evening", "tonight", "yesterday", "dentro", "next", "this",
     ])
 
+    /// The keywords a misspelling can stand for (five letters or more), as UTF-8 with their length, in
+    /// alphabetical order so that ties between equally close keywords always go the same way.
+    static let correctable: [(word: String, utf8: [UInt8], length: Int)] = keywords.filter { $0.count >= 5 }.sorted()
+        .map { ($0, Array($0.utf8), $0.count) }
+
     /// `word` as a keyword: itself, or the keyword it misspells (one edit for words of 5–6 letters, two for
-    /// longer ones; a swap of neighbours counts as one edit). Short words must be exact.
+    /// longer ones; a swap of neighbours counts as one edit; the alphabetically first of equally close ones).
+    /// Short words must be exact.
     static func corrected(_ word: String) -> String {
-        if keywords.contains(word) || word.count < 5 { return word }
-        let budget = word.count >= 7 ? 2 : 1
+        let length = word.count
+        if length < 5 || keywords.contains(word) { return word }
+        let budget = length >= 7 ? 2 : 1
+        let letters = Array(word.utf8)
         var best: (word: String, distance: Int)?
-        for keyword in keywords where abs(keyword.count - word.count) <= budget && keyword.count >= 5 {
-            let distance = editDistance(Array(word.utf8), Array(keyword.utf8), limit: budget)
-            if distance <= budget, best.map({ distance < $0.distance }) ?? true { best = (keyword, distance) }
+        for keyword in correctable where abs(keyword.length - length) <= budget {
+            let distance = editDistance(letters, keyword.utf8, limit: budget)
+            if distance <= budget, best.map({ distance < $0.distance }) ?? true { best = (keyword.word, distance) }
         }
         return best?.word ?? word
     }

@@ -113,8 +113,19 @@ public final class MetricsRegistry: Sendable {
         return out
     }
 
+    /// A label value in quotes, with `\`, `"` and newlines escaped as the exposition format asks (one pass;
+    /// the common value, with nothing to escape, is copied as is).
     static func quote(_ value: String) -> String {
-        "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+        var quoted = "\""
+        quoted.reserveCapacity(value.utf8.count + 2)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case "\n": quoted += "\\n"
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 }

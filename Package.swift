@@ -106,7 +106,7 @@ let package = Package(
         .target(
             name: "RAGCore",
             dependencies: ["Wire", "WireRPC", "TenantStorage", "CompanyModel", "SQLiteClient", "RedisClient", "BlockingIO", "ServiceRuntime",
-                           "CryptoPrimitives", "CVectorKernels", "HTTPClient"],
+                           "CryptoPrimitives", "CVectorKernels", "HTTPClient", "TextFolding"],
             swiftSettings: swiftSettings),
         .target(
             name: "AppointmentsCore",

@@ -30,8 +30,10 @@ struct RetrievalFixture {
     var documents: [Document]
     var queries: [Query]
 
-    init(directory: String) throws {
+    /// The documents and queries of `directory` (`documents.json`, `queries.json`), or the queries of
+    /// `queriesFile` instead (a held-out set over the same documents).
+    init(directory: String, queriesFile: String? = nil) throws {
         documents = try JSONDecoder().decode([Document].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/documents.json")))
-        queries = try JSONDecoder().decode([Query].self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/queries.json")))
+        queries = try JSONDecoder().decode([Query].self, from: Data(contentsOf: URL(fileURLWithPath: queriesFile ?? directory + "/queries.json")))
     }
 }

@@ -50,6 +50,18 @@ struct SpeedBench {
             }
             print(String(format: "  built-in %-7@ (query embedding included): p50 %.3f ms  p99 %.3f ms", mode.rawValue, p50, p99))
         }
+        // A word no chunk holds: the first one makes a small index build its typo-tolerance vocabulary on the
+        // query's path; a large one leaves it to prepareVocabulary() (the service runs it on its pool).
+        let typoStart = ContinuousClock.now
+        _ = index.search(vector: [], text: "zzqxwvutsr", k: k, mode: .keyword)
+        let firstTypo = milliseconds(since: typoStart)
+        let vocabularyStart = ContinuousClock.now
+        index.prepareVocabulary()
+        let vocabularySeconds = milliseconds(since: vocabularyStart) / 1e3
+        let (typoP50, typoP99) = measure(queries) { query in _ = index.search(vector: [], text: query.text + " zzqxwvutsr", k: k, mode: .keyword) }
+        let offPath = index.counts.chunks > TenantIndex.vocabularyOnQueryPathChunks
+        print(String(format: "  keyword with an unknown word: first query %.1f ms, typo vocabulary built in %.2f s (%@), then p50 %.3f ms  p99 %.3f ms",
+                     firstTypo, offPath ? vocabularySeconds : firstTypo / 1e3, offPath ? "off the query path" : "by that query", typoP50, typoP99))
 
         // The corpus's own dense vectors (the peers' numpy/faiss input), to compare the vector scan itself.
         let dense = TenantIndex(scope: benchScope("dense"), dimensions: dimensions, embedder: "random-dense", layout: .rows)

@@ -5,7 +5,7 @@ import RAGCore
 // rag-bench: the RAG service's benchmark and retrieval-quality report (not a test: numbers for
 // docs/PERFORMANCE.md, run beside the peers in ../shared/peers/rag).
 //
-//   rag-bench quality [--fixtures Tests/Fixtures/Retrieval] [--verbose]
+//   rag-bench quality [--fixtures Tests/Fixtures/Retrieval] [--queries FILE] [--verbose]
 //                     [--embeddings-url http://127.0.0.1:8089/v1 [--model multilingual-e5-small] [--input-convention input_type]]
 //                     (with an embeddings URL: that model over the OpenAI embeddings API instead of the built-in embedder)
 //   rag-bench speed --corpus /tmp/corpus-10k [--startup-db /tmp/rag-startup.sqlite3] [--ingest-only]
@@ -19,7 +19,7 @@ func option(_ name: String) -> String? {
 do {
     switch arguments.first {
     case "quality":
-        let fixture = try RetrievalFixture(directory: option("fixtures") ?? "Tests/Fixtures/Retrieval")
+        let fixture = try RetrievalFixture(directory: option("fixtures") ?? "Tests/Fixtures/Retrieval", queriesFile: option("queries"))
         if let url = option("embeddings-url") {
             let client = try HTTPClient(name: "rag-bench-embeddings")
             defer { client.shutdown() }
@@ -43,7 +43,7 @@ do {
         }
         try await SpeedBench.startup(chunks: [], path: database)
     default:
-        print("usage: rag-bench quality [--fixtures DIR] [--verbose] | speed --corpus DIR [--startup-db FILE]")
+        print("usage: rag-bench quality [--fixtures DIR] [--queries FILE] [--verbose] | speed --corpus DIR [--startup-db FILE]")
         exit(2)
     }
 } catch {

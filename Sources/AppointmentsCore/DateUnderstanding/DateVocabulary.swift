@@ -1,3 +1,5 @@
+import TextFolding
+
 /// The Spanish and English words of dates and times (folded: lower case, no accents), and the tolerant
 /// lookup that lets "miercoles", "viernnes" or "tommorow" be understood.
 enum DateVocabulary {
@@ -55,31 +57,9 @@ enum DateVocabulary {
         let letters = Array(word.utf8)
         var best: (word: String, distance: Int)?
         for keyword in correctable where abs(keyword.length - length) <= budget {
-            let distance = editDistance(letters, keyword.utf8, limit: budget)
+            let distance = EditDistance.optimalStringAlignment(letters, keyword.utf8, limit: budget)
             if distance <= budget, best.map({ distance < $0.distance }) ?? true { best = (keyword.word, distance) }
         }
         return best?.word ?? word
-    }
-
-    /// Optimal string alignment distance (Levenshtein plus adjacent swaps), stopping once above `limit`.
-    static func editDistance(_ a: [UInt8], _ b: [UInt8], limit: Int) -> Int {
-        if a == b { return 0 }
-        var previous2 = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            var rowMinimum = current[0]
-            for j in 1...max(1, b.count) where j <= b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
-                current[j] = value
-                rowMinimum = min(rowMinimum, value)
-            }
-            if rowMinimum > limit { return limit + 1 }
-            (previous2, previous, current) = (previous, current, previous2)
-        }
-        return previous[b.count]
     }
 }

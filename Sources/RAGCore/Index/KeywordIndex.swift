@@ -116,6 +116,15 @@ struct KeywordIndex {
     var slotCount: Int { lengths.count }
     var termCount: Int { termIDs.count }
 
+    /// How many slots hold `term` (removed ones included until the index is compacted); 0 for a term it
+    /// has never seen.
+    func documentFrequency(of term: UInt64) -> Int {
+        guard let id = termIDs[term] else { return 0 }
+        let term = Int(id), baseTerms = baseOffsets.count - 1
+        let base = term < baseTerms ? Int(baseOffsets[term + 1] - baseOffsets[term]) : 0
+        return base + addedSlots[term].count
+    }
+
     /// Adds each live slot's BM25 score for `terms` (deduplicated) into `scores`.
     func accumulate(_ terms: [UInt64], alive: [Bool], allowed: [Bool]?, into scores: inout [Float]) {
         guard liveCount > 0 else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TenantStorage
 import Wire
 
@@ -25,6 +26,12 @@ public final class TenantIndex: @unchecked Sendable {
     private var documents: [String: IndexedDocumentEntry] = [:]
     private var fieldPostings: [String: [String: [Int32]]] = [:]
     private var liveChunks = 0
+    /// The indexed stems, for typo-tolerant queries: nil until the first query with a word the index has
+    /// never seen, kept up to date by later replacements. Taken while holding `lock`.
+    private let vocabulary = Mutex<TermVocabulary?>(nil)
+    /// 1 once a query found no vocabulary in an index too large to build it on the query's path, 2 once a
+    /// caller took on building it (``claimVocabularyBuild()``).
+    private let vocabularyBuild = Atomic<Int>(0)
 
     /// Reciprocal-rank-fusion constant (the usual 60).
     static let fusionConstant: Float = 60
@@ -66,6 +73,10 @@ public final class TenantIndex: @unchecked Sendable {
                                                           metadataJSON: document.metadataJSON,
                                                           fields: document.fields, slots: slots)
             liveChunks += slots.count
+            vocabulary.withLock { vocabulary in
+                guard vocabulary != nil else { return }
+                for chunk in document.chunks { vocabulary?.insert(AnalyzedText(IndexableDocument.indexedText(title: document.title, chunk: chunk))) }
+            }
             return replaced
         }
     }
@@ -275,7 +286,7 @@ public final class TenantIndex: @unchecked Sendable {
     ///     reciprocal-rank fusion divided by its maximum, so 1 means first in both lists).
     public func search(vector: [Float], text: String, k: Int, mode: SearchMode, filter: [String: [String]] = [:],
                        minScore: Double? = nil) -> [SearchHitCandidate] {
-        search(vector: vector, terms: mode == .vector ? [] : AnalyzedText(text).contentStems, k: k, mode: mode, filter: filter,
+        search(vector: vector, terms: mode == .vector ? [] : keywordTerms(for: AnalyzedText(text)), k: k, mode: mode, filter: filter,
                minScore: minScore)
     }
 
@@ -333,6 +344,75 @@ public final class TenantIndex: @unchecked Sendable {
             }
             return hits
         }
+    }
+
+    /// The keyword terms of a query: its stems and their concepts (``AnalyzedText/contentStems``) and, for
+    /// each stem of ``TermVocabulary/minimumLength`` bytes or more that no chunk holds (a typo such as
+    /// "inplante"), up to ``maximumCorrections`` indexed stems one edit away, most frequent first, with
+    /// their concepts. At most ``maximumCorrectedWords`` words of a query are corrected.
+    func keywordTerms(for analyzed: AnalyzedText) -> [UInt64] {
+        var terms = analyzed.contentStems
+        lock.withReadLock {
+            var unknown: [ArraySlice<UInt8>] = []
+            for (position, range) in analyzed.words.enumerated() where !analyzed.isStopWord[position] {
+                guard unknown.count < Self.maximumCorrectedWords, keywords.documentFrequency(of: analyzed.stems[position]) == 0 else { continue }
+                let word = analyzed.folded[range]
+                let stem = word.prefix(LightStemmer.stemLength(word))
+                if stem.count >= TermVocabulary.minimumLength { unknown.append(stem) }
+            }
+            guard !unknown.isEmpty, liveChunks > 0 else { return }
+            vocabulary.withLock { vocabulary in
+                if vocabulary == nil {
+                    guard liveChunks <= Self.vocabularyOnQueryPathChunks else {
+                        // About 14 µs per chunk: too long to make this query wait; corrections start once it is built.
+                        _ = vocabularyBuild.compareExchange(expected: 0, desired: 1, ordering: .relaxed)
+                        return
+                    }
+                    vocabulary = vocabularyLocked()
+                }
+                guard let vocabulary else { return }
+                for stem in unknown {
+                    for hash in vocabulary.corrections(of: stem, frequency: keywords.documentFrequency(of:)).prefix(Self.maximumCorrections) {
+                        terms.append(hash)
+                        if let concepts = BilingualLexicon.concepts[hash] { terms.append(contentsOf: concepts) }
+                    }
+                }
+            }
+        }
+        return terms
+    }
+
+    static let maximumCorrectedWords = 8
+    static let maximumCorrections = 3
+    /// Up to this many live chunks, the first query that needs the vocabulary builds it (about 0.15 s at
+    /// 10,000 chunks); a larger index leaves it to ``prepareVocabulary()`` off the query's path.
+    public static let vocabularyOnQueryPathChunks = 20_000
+
+    /// Builds the typo-tolerance vocabulary if it is not built yet (a long computation for a large index:
+    /// run it on a blocking pool).
+    public func prepareVocabulary() {
+        lock.withReadLock {
+            vocabulary.withLock { vocabulary in
+                if vocabulary == nil { vocabulary = vocabularyLocked() }
+            }
+        }
+    }
+
+    /// True once, for the caller that should run ``prepareVocabulary()`` because a query needed the
+    /// vocabulary of an index too large to build it on the query's path.
+    public func claimVocabularyBuild() -> Bool {
+        vocabularyBuild.compareExchange(expected: 1, desired: 2, ordering: .relaxed).exchanged
+    }
+
+    /// The vocabulary of the live chunks (under `lock`).
+    private func vocabularyLocked() -> TermVocabulary {
+        var vocabulary = TermVocabulary()
+        for slot in records.indices where alive[slot] {
+            guard let record = records[slot], let entry = documents[record.documentID] else { continue }
+            let chunk = DocumentChunk(index: record.chunkIndex, heading: record.heading, content: record.content)
+            vocabulary.insert(AnalyzedText(IndexableDocument.indexedText(title: entry.title, chunk: chunk)))
+        }
+        return vocabulary
     }
 
     /// Reciprocal rank fusion of two rankings, scaled so that first in both is 1.

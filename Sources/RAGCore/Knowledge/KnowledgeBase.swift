@@ -311,7 +311,7 @@ public final class KnowledgeBase: Sendable {
             hits = try await onPool { _ in
                 // One analysis of the query serves both halves.
                 let analyzed = AnalyzedText(query)
-                return index.search(vector: builtIn.vector(of: analyzed), terms: mode == .vector ? [] : analyzed.contentStems, k: request.k,
+                return index.search(vector: builtIn.vector(of: analyzed), terms: mode == .vector ? [] : index.keywordTerms(for: analyzed), k: request.k,
                                     mode: mode, filter: request.filter, minScore: request.minScore)
             }
         } else {
@@ -329,11 +329,18 @@ public final class KnowledgeBase: Sendable {
             }
             let queryVector = vector, ranMode = mode
             hits = try await onPool { _ in
-                index.search(vector: queryVector, terms: ranMode == .vector ? [] : AnalyzedText(query).contentStems, k: request.k, mode: ranMode,
+                index.search(vector: queryVector, terms: ranMode == .vector ? [] : index.keywordTerms(for: AnalyzedText(query)), k: request.k, mode: ranMode,
                              filter: request.filter, minScore: request.minScore)
             }
         }
+        buildVocabularyIfClaimed(index)
         return Self.response(hits, mode: mode, since: start, note: note)
+    }
+
+    /// Builds a large index's typo-tolerance vocabulary on the pool when a query needed it (once per index).
+    func buildVocabularyIfClaimed(_ index: TenantIndex) {
+        guard index.claimVocabularyBuild() else { return }
+        Task { try? await onPool { _ in index.prepareVocabulary() } }
     }
 
     /// The request's query, trimmed, once the request is within bounds.
@@ -361,8 +368,9 @@ public final class KnowledgeBase: Sendable {
         guard builtIn != nil || request.mode == .keyword else { return nil }
         let analyzed = AnalyzedText(query)
         let vector = request.mode == .keyword ? [] : builtIn?.vector(of: analyzed) ?? []
-        let hits = index.search(vector: vector, terms: request.mode == .vector ? [] : analyzed.contentStems, k: request.k, mode: request.mode,
+        let hits = index.search(vector: vector, terms: request.mode == .vector ? [] : index.keywordTerms(for: analyzed), k: request.k, mode: request.mode,
                                 filter: request.filter, minScore: request.minScore)
+        buildVocabularyIfClaimed(index)
         return Self.response(hits, mode: request.mode, since: start, note: nil)
     }
 

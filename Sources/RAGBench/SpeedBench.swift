@@ -55,13 +55,15 @@ struct SpeedBench {
         let typoStart = ContinuousClock.now
         _ = index.search(vector: [], text: "zzqxwvutsr", k: k, mode: .keyword)
         let firstTypo = milliseconds(since: typoStart)
-        let vocabularyStart = ContinuousClock.now
+        let vocabularyStart = ContinuousClock.now, rssBeforeVocabulary = residentBytes()
         index.prepareVocabulary()
         let vocabularySeconds = milliseconds(since: vocabularyStart) / 1e3
+        let vocabularyBytes = max(0, residentBytes() - rssBeforeVocabulary)
         let (typoP50, typoP99) = measure(queries) { query in _ = index.search(vector: [], text: query.text + " zzqxwvutsr", k: k, mode: .keyword) }
         let offPath = index.counts.chunks > TenantIndex.vocabularyOnQueryPathChunks
-        print(String(format: "  keyword with an unknown word: first query %.1f ms, typo vocabulary built in %.2f s (%@), then p50 %.3f ms  p99 %.3f ms",
-                     firstTypo, offPath ? vocabularySeconds : firstTypo / 1e3, offPath ? "off the query path" : "by that query", typoP50, typoP99))
+        print(String(format: "  keyword with an unknown word: first query %.1f ms, typo vocabulary built in %.2f s (%@)%@, then p50 %.3f ms  p99 %.3f ms",
+                     firstTypo, offPath ? vocabularySeconds : firstTypo / 1e3, offPath ? "off the query path" : "by that query",
+                     offPath ? String(format: ", %.1f MB", Double(vocabularyBytes) / 1e6) : "", typoP50, typoP99))
 
         // The corpus's own dense vectors (the peers' numpy/faiss input), to compare the vector scan itself.
         let dense = TenantIndex(scope: benchScope("dense"), dimensions: dimensions, embedder: "random-dense", layout: .rows)

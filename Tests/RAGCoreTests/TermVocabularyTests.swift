@@ -68,4 +68,20 @@ struct TermVocabularyTests {
         #expect(index.search(vector: [], text: "blanquamiento", k: 1, mode: .keyword).map(\.documentID) == ["blanqueamiento"])
         #expect(index.search(vector: embedder.vector("blanquamiento"), text: "blanquamiento", k: 1, mode: .hybrid).map(\.documentID) == ["blanqueamiento"])
     }
+
+    @Test func aLargeIndex_AnswersAtOnce_AndLeavesTheVocabularyToOneBuilderOffThePath() {
+        let chunkCount = TenantIndex.vocabularyOnQueryPathChunks + 1
+        let documents = (0..<chunkCount).map { number in
+            IndexableDocument.embedded(id: "doc-\(number)", title: "Nota \(number)",
+                                       chunks: [DocumentChunk(index: 0, heading: "", content: number == 7 ? "Implantes de titanio" : "Revisión anual \(number)")],
+                                       embedder: nil)
+        }
+        let index = TenantIndex.build(scope: testScope("dental"), dimensions: 0, embedder: "none", documents: documents)
+        // Too large to build the vocabulary on a query's path: the typo goes uncorrected, and one caller is asked to build it.
+        #expect(index.search(vector: [], text: "inplantes", k: 1, mode: .keyword).isEmpty)
+        #expect(index.claimVocabularyBuild())
+        #expect(!index.claimVocabularyBuild())
+        index.prepareVocabulary()
+        #expect(index.search(vector: [], text: "inplantes", k: 1, mode: .keyword).map(\.documentID) == ["doc-7"])
+    }
 }

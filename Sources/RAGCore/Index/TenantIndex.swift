@@ -27,7 +27,8 @@ public final class TenantIndex: @unchecked Sendable {
     private var fieldPostings: [String: [String: [Int32]]] = [:]
     private var liveChunks = 0
     /// The indexed stems, for typo-tolerant queries: nil until the first query with a word the index has
-    /// never seen, kept up to date by later replacements. Taken while holding `lock`.
+    /// never seen, kept up to date by later replacements (under the write lock). Read and built under the
+    /// read lock.
     private let vocabulary = Mutex<TermVocabulary?>(nil)
     /// 1 once a query found no vocabulary in an index too large to build it on the query's path, 2 once a
     /// caller took on building it (``claimVocabularyBuild()``).
@@ -361,21 +362,26 @@ public final class TenantIndex: @unchecked Sendable {
                 if stem.count >= TermVocabulary.minimumLength { unknown.append(stem) }
             }
             guard !unknown.isEmpty, liveChunks > 0 else { return }
-            vocabulary.withLock { vocabulary in
-                if vocabulary == nil {
-                    guard liveChunks <= Self.vocabularyOnQueryPathChunks else {
-                        // About 14 µs per chunk: too long to make this query wait; corrections start once it is built.
-                        _ = vocabularyBuild.compareExchange(expected: 0, desired: 1, ordering: .relaxed)
-                        return
-                    }
-                    vocabulary = vocabularyLocked()
+            // A copy (copy-on-write: no copying) used under the read lock, so no writer changes it meanwhile;
+            // the mutex is only held to take it or to store a newly built one, never during a build.
+            var current = vocabulary.withLock { $0 }
+            if current == nil {
+                guard liveChunks <= Self.vocabularyOnQueryPathChunks else {
+                    // About 14 µs per chunk: too long to make this query wait; corrections start once it is built.
+                    _ = vocabularyBuild.compareExchange(expected: 0, desired: 1, ordering: .relaxed)
+                    return
                 }
-                guard let vocabulary else { return }
-                for stem in unknown {
-                    for hash in vocabulary.corrections(of: stem, frequency: keywords.documentFrequency(of:)).prefix(Self.maximumCorrections) {
-                        terms.append(hash)
-                        if let concepts = BilingualLexicon.concepts[hash] { terms.append(contentsOf: concepts) }
-                    }
+                let built = vocabularyLocked()
+                current = vocabulary.withLock { stored in
+                    if stored == nil { stored = built }
+                    return stored
+                }
+            }
+            guard let current else { return }
+            for stem in unknown {
+                for hash in current.corrections(of: stem, frequency: keywords.documentFrequency(of:)).prefix(Self.maximumCorrections) {
+                    terms.append(hash)
+                    if let concepts = BilingualLexicon.concepts[hash] { terms.append(contentsOf: concepts) }
                 }
             }
         }
@@ -389,11 +395,13 @@ public final class TenantIndex: @unchecked Sendable {
     public static let vocabularyOnQueryPathChunks = 20_000
 
     /// Builds the typo-tolerance vocabulary if it is not built yet (a long computation for a large index:
-    /// run it on a blocking pool).
+    /// run it on a blocking pool). Searches go on meanwhile (uncorrected); writes wait for the read lock.
     public func prepareVocabulary() {
         lock.withReadLock {
-            vocabulary.withLock { vocabulary in
-                if vocabulary == nil { vocabulary = vocabularyLocked() }
+            guard vocabulary.withLock({ $0 == nil }) else { return }
+            let built = vocabularyLocked()
+            vocabulary.withLock { stored in
+                if stored == nil { stored = built }
             }
         }
     }

@@ -79,12 +79,14 @@ public struct GroundedResponder: Sendable {
         let asksPrice = preferAmounts && (questionText.hasStem(["cuest", "cuant", "preci", "vale", "valor", "tarif", "cost", "price", "pric"])
             || questionText.contains("how much"))
         var candidates: [(score: Double, passage: Int, order: Int, text: String)] = []
+        // Counted by membership, without building intersection sets per sentence.
+        func shared(_ words: Set<String>, _ with: Set<String>) -> Int { words.reduce(0) { $0 + (with.contains($1) ? 1 : 0) } }
+        let askedOrTopic = asked.union(topicWords)
         for (position, passage) in passages.prefix(4).enumerated() {
-            let framing = passageSentences.words(of: passage.heading + " " + passage.title)
+            let framing = shared(askedOrTopic, passageSentences.words(of: passage.heading + " " + passage.title))
             for (order, analysed) in passageSentences.sentences(of: passage.content).enumerated() {
                 let sentence = analysed.text, words = analysed.words
-                let relevance = Double(asked.intersection(words).count) + Double(topicWords.intersection(words).count) * 0.5
-                    + Double(asked.union(topicWords).intersection(framing).count) * 0.5
+                let relevance = Double(shared(asked, words)) + Double(shared(topicWords, words)) * 0.5 + Double(framing) * 0.5
                 guard relevance > 0 else { continue }
                 var score = relevance
                 if asksPrice, sentence.utf8.contains(where: { (0x30...0x39).contains($0) }),

@@ -128,6 +128,11 @@ struct AvailabilityTests {
         #expect(plain.treatment(named: "limpieza facial")?.name == "limpieza_facial")
         #expect(plain.treatment(named: "ácido hialurónico en labios")?.name == "rellenos")
         #expect(plain.treatment(named: "hydrafacial") == nil)
+        // The longest name the words hold wins, wherever it starts; a shorter one inside it does not.
+        let nested = try BookingRules(timeZone: "Europe/Madrid", businessHours: Self.hours, treatments: ["relleno": 30, "relleno de labios": 60, "botox": 45])
+        #expect(nested.treatment(named: "quiero un relleno de labios")?.name == "relleno de labios")
+        #expect(nested.treatment(named: "botox y después un relleno de labios")?.name == "relleno de labios")
+        #expect(nested.treatment(named: "un relleno en los pómulos")?.name == "relleno")
         #expect(throws: BookingRules.Invalid.self) { try BookingRules(timeZone: "Mars/Olympus", businessHours: [:], treatments: [:]) }
         #expect(throws: BookingRules.Invalid.self) { try BookingRules(timeZone: "UTC", businessHours: ["monday": ["13:00-09:00"]], treatments: [:]) }
     }

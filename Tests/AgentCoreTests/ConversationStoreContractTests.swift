@@ -157,8 +157,10 @@ struct ConversationStoreContractTests {
                                        userID: "u", policy: policy, retentionSeconds: 86_400, at: now, in: scope)
         }
         try await store.setBotStatus(BotStatus(active: false, reason: "human", changedAt: now), userID: "u", policy: policy, at: now, in: scope)
-        let (history, bot) = try await store.conversation(userID: "u", at: now, in: scope)
-        #expect(history.map(\.text) == ["respuesta 0", "pregunta 1", "respuesta 1"] && bot.active == false && bot.reason == "human")
+        try await store.setCollectedData(["treatment": "botox", "full_name": "Ana Ruiz"], userID: "u", policy: policy, at: now, in: scope)
+        let state = try await store.conversation(userID: "u", at: now, in: scope)
+        #expect(state.history.map(\.text) == ["respuesta 0", "pregunta 1", "respuesta 1"] && state.bot.active == false && state.bot.reason == "human")
+        #expect(state.collected == ["treatment": "botox", "full_name": "Ana Ruiz"])
         #expect(try await store.turns(from: now.addingTimeInterval(-1), to: now.addingTimeInterval(1), limit: 10, in: scope).count == 2)
         #expect(try await store.conversation(userID: "u", at: now, in: freshScope()).history.isEmpty, "another tenant sees nothing")
     }

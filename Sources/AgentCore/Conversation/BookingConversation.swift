@@ -27,10 +27,10 @@ struct BookingConversation: Sendable {
     }
 
     /// The schedule agent's reply; `booked` becomes true when this message booked an appointment.
-    func reply(to message: String, userID: String, context: [RouterTurn], company: Company, scope: TenantScope, language: String,
+    func reply(to message: String, userID: String, collected: [String: String], context: [RouterTurn], company: Company, scope: TenantScope, language: String,
                now: Date, booked bookedNow: inout Bool) async throws(ConversationStoreError) -> String {
         let en = language == "en"
-        var data = try await memory.collectedData(userID: userID, at: now, in: scope)
+        var data = collected
         let text = RouterText(message)
         let zone = TimeZone(identifier: company.timezone) ?? .gmt
 

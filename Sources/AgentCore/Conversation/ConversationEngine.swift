@@ -74,7 +74,8 @@ public final class ConversationEngine: Sendable {
         let started = ContinuousClock.now
         let now = clock()
         let policy = MemoryPolicy(window: company.memory?.windowMessages ?? 10, ttlSeconds: company.memory?.ttlSeconds ?? 7 * 24 * 3600)
-        let (history, status) = try await memory.conversation(userID: request.userID, at: now, in: scope)
+        let state = try await memory.conversation(userID: request.userID, at: now, in: scope)
+        let history = state.history, status = state.bot
         var timings: [String: Double] = [:]
 
         let classifying = ContinuousClock.now
@@ -173,8 +174,8 @@ public final class ConversationEngine: Sendable {
                     sections.append(await availabilityReply(request.message, context: context, company: company, scope: scope, language: language, now: now))
                 case .schedule:
                     let booking = BookingConversation(book: appointments, memory: memory, policy: policy)
-                    sections.append(try await booking.reply(to: request.message, userID: request.userID, context: context, company: company, scope: scope,
-                                                            language: language, now: now, booked: &booked))
+                    sections.append(try await booking.reply(to: request.message, userID: request.userID, collected: state.collected, context: context,
+                                                            company: company, scope: scope, language: language, now: now, booked: &booked))
                 case .emergency:
                     break
                 }

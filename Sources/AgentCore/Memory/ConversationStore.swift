@@ -47,8 +47,9 @@ public protocol ConversationStore: Sendable {
     func recordTurn(_ turn: ConversationTurn, retentionSeconds: Int, at now: Date, in scope: TenantScope) async throws(ConversationStoreError)
     /// The turns logged in `from..<to`, oldest first, at most `limit` (the newest ones when there are more).
     func turns(from: Date, to: Date, limit: Int, in scope: TenantScope) async throws(ConversationStoreError) -> [ConversationTurn]
-    /// The kept messages and the bot status together (one read where the store can).
-    func conversation(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (history: [ConversationMessage], bot: BotStatus)
+    /// What a turn needs of its conversation: the kept messages, the bot status and the collected booking
+    /// data (one read where the store can).
+    func conversation(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> ConversationState
     /// Appends an answered message's messages and logs its turn (one write where the store can).
     func appendTurn(_ messages: [ConversationMessage], turn: ConversationTurn, userID: String, policy: MemoryPolicy, retentionSeconds: Int, at now: Date,
                     in scope: TenantScope) async throws(ConversationStoreError)
@@ -61,10 +62,25 @@ public protocol ConversationStore: Sendable {
     func removeInactive(before cutoff: Date, in scope: TenantScope) async throws(ConversationStoreError) -> (conversations: Int, turns: Int)
 }
 
+/// A conversation as a turn reads it.
+public struct ConversationState: Sendable, Equatable {
+    /// The kept messages, oldest first.
+    public var history: [ConversationMessage]
+    public var bot: BotStatus
+    /// Booking data collected across turns (field → value).
+    public var collected: [String: String]
+
+    public init(history: [ConversationMessage] = [], bot: BotStatus = BotStatus(), collected: [String: String] = [:]) {
+        self.history = history
+        self.bot = bot
+        self.collected = collected
+    }
+}
+
 extension ConversationStore {
-    public func conversation(userID: String, at now: Date,
-                             in scope: TenantScope) async throws(ConversationStoreError) -> (history: [ConversationMessage], bot: BotStatus) {
-        (try await history(userID: userID, at: now, in: scope), try await botStatus(userID: userID, at: now, in: scope))
+    public func conversation(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> ConversationState {
+        ConversationState(history: try await history(userID: userID, at: now, in: scope), bot: try await botStatus(userID: userID, at: now, in: scope),
+                          collected: try await collectedData(userID: userID, at: now, in: scope))
     }
 
     public func appendTurn(_ messages: [ConversationMessage], turn: ConversationTurn, userID: String, policy: MemoryPolicy, retentionSeconds: Int,

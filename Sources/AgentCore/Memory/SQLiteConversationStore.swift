@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServerCore
 import SQLiteClient
 import TenantStorage
 import Wire
@@ -109,17 +110,16 @@ public final class SQLiteConversationStore: ConversationStore {
         }
     }
 
-    public func conversation(userID: String, at now: Date,
-                             in scope: TenantScope) async throws(ConversationStoreError) -> (history: [ConversationMessage], bot: BotStatus) {
+    public func conversation(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> ConversationState {
         let company = scope.companyID.rawValue
-        return try await reading { (connection) throws(SQLiteError) -> (history: [ConversationMessage], bot: BotStatus) in
+        return try await reading { (connection) throws(SQLiteError) -> ConversationState in
             guard let row = try connection.query(
-                "SELECT bot_active, bot_reason, bot_changed_at FROM conversations WHERE company_id = ? AND user_id = ? AND expires_at > ?",
-                [.text(company), .text(userID), .real(now.timeIntervalSince1970)]).first else { return ([], BotStatus()) }
+                "SELECT bot_active, bot_reason, bot_changed_at, collected FROM conversations WHERE company_id = ? AND user_id = ? AND expires_at > ?",
+                [.text(company), .text(userID), .real(now.timeIntervalSince1970)]).first else { return ConversationState() }
             let bot = BotStatus(active: (row.int(0) ?? 1) != 0, reason: row.text(1), changedAt: row.real(2).map(Date.init(timeIntervalSince1970:)))
             let history = try connection.query("SELECT body FROM messages WHERE company_id = ? AND user_id = ? ORDER BY sequence",
                                                [.text(company), .text(userID)]).compactMap { $0.text(0).flatMap(ConversationMessage.decode) }
-            return (history, bot)
+            return ConversationState(history: history, bot: bot, collected: Self.collected(fromJSON: row.text(3)))
         }
     }
 
@@ -191,7 +191,18 @@ public final class SQLiteConversationStore: ConversationStore {
             try connection.query("SELECT collected FROM conversations WHERE company_id = ? AND user_id = ? AND expires_at > ?",
                                  [.text(company), .text(userID), .real(now.timeIntervalSince1970)]).first?.text(0)
         }
-        return text.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        return Self.collected(fromJSON: text)
+    }
+
+    /// The stored collected data (a JSON object of strings); empty when absent or not of that shape.
+    static func collected(fromJSON text: String?) -> [String: String] {
+        guard let text, case .object(let members)? = try? JSONParser.parse(Array(text.utf8)) else { return [:] }
+        var data: [String: String] = [:]
+        for (field, value) in members {
+            guard case .string(let string) = value else { return [:] }
+            data[field] = string
+        }
+        return data
     }
 
     public func setCollectedData(_ data: [String: String], userID: String, policy: MemoryPolicy, at now: Date,

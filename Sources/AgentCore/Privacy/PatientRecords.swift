@@ -29,12 +29,10 @@ public struct PatientRecords: Sendable {
     /// The patient's records; `notFound` when there is nothing of theirs in any store.
     public func export(userID: String, at now: Date, in scope: TenantScope) async throws(RPCError) -> ConversationExport {
         let records = try await Self.unavailable { () async throws(PatientRecordsError) in
-            let (history, bot) = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
+            let conversation = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
                 try await memory.conversation(userID: userID, at: now, in: scope)
             }
-            let collected = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
-                try await memory.collectedData(userID: userID, at: now, in: scope)
-            }
+            let (history, bot, collected) = (conversation.history, conversation.bot, conversation.collected)
             let turns = try await PatientRecordsError.wrap { () async throws(ConversationStoreError) in
                 try await memory.turns(ofUser: userID, erase: false, in: scope)
             }

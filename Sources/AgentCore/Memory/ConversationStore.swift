@@ -75,6 +75,17 @@ public struct ConversationState: Sendable, Equatable {
         self.bot = bot
         self.collected = collected
     }
+
+    /// Collected data as the stores keep it (a JSON object of strings); empty when absent or not of that shape.
+    static func collected(fromJSON text: String?) -> [String: String] {
+        guard let text, case .object(let members)? = try? JSONParser.parse(Array(text.utf8)) else { return [:] }
+        var data: [String: String] = [:]
+        for (field, value) in members {
+            guard case .string(let string) = value else { return [:] }
+            data[field] = string
+        }
+        return data
+    }
 }
 
 extension ConversationStore {

@@ -102,9 +102,27 @@ public final class RedisConversationStore: ConversationStore {
         do throws(RedisError) {
             let values = (try await redis.command(["HMGET", RedisArgument(scope.redisKey("conversation_state", userID)), "bot_active", "bot_reason",
                                                    "bot_changed_at"]).array ?? []).map(\.string)
-            guard values.count == 3, let active = values[0] else { return BotStatus() }
-            return BotStatus(active: active != "0", reason: values[1].flatMap { $0.isEmpty ? nil : $0 },
-                             changedAt: values[2].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)))
+            return Self.botStatus(values)
+        } catch {
+            throw failure(error)
+        }
+    }
+
+    /// The status from the state hash's `bot_active`, `bot_reason` and `bot_changed_at` (the first three of `values`).
+    static func botStatus(_ values: [String?]) -> BotStatus {
+        guard values.count >= 3, let active = values[0] else { return BotStatus() }
+        return BotStatus(active: active != "0", reason: values[1].flatMap { $0.isEmpty ? nil : $0 },
+                         changedAt: values[2].flatMap(Double.init).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// The messages (one LRANGE) and the state hash's status and collected data (one HMGET).
+    public func conversation(userID: String, at now: Date, in scope: TenantScope) async throws(ConversationStoreError) -> ConversationState {
+        let history = try await history(userID: userID, at: now, in: scope)
+        do throws(RedisError) {
+            let values = (try await redis.command(["HMGET", RedisArgument(scope.redisKey("conversation_state", userID)), "bot_active", "bot_reason",
+                                                   "bot_changed_at", "collected"]).array ?? []).map(\.string)
+            return ConversationState(history: history, bot: Self.botStatus(values),
+                                     collected: ConversationState.collected(fromJSON: values.count == 4 ? values[3] : nil))
         } catch {
             throw failure(error)
         }
@@ -122,7 +140,7 @@ public final class RedisConversationStore: ConversationStore {
             guard let text = try await redis.command(["HGET", RedisArgument(scope.redisKey("conversation_state", userID)), "collected"]).string else {
                 return [:]
             }
-            return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+            return ConversationState.collected(fromJSON: text)
         } catch {
             throw failure(error)
         }

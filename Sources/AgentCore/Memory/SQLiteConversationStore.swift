@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServerCore
 import SQLiteClient
 import TenantStorage
 import Wire
@@ -119,7 +118,7 @@ public final class SQLiteConversationStore: ConversationStore {
             let bot = BotStatus(active: (row.int(0) ?? 1) != 0, reason: row.text(1), changedAt: row.real(2).map(Date.init(timeIntervalSince1970:)))
             let history = try connection.query("SELECT body FROM messages WHERE company_id = ? AND user_id = ? ORDER BY sequence",
                                                [.text(company), .text(userID)]).compactMap { $0.text(0).flatMap(ConversationMessage.decode) }
-            return ConversationState(history: history, bot: bot, collected: Self.collected(fromJSON: row.text(3)))
+            return ConversationState(history: history, bot: bot, collected: ConversationState.collected(fromJSON: row.text(3)))
         }
     }
 
@@ -191,19 +190,9 @@ public final class SQLiteConversationStore: ConversationStore {
             try connection.query("SELECT collected FROM conversations WHERE company_id = ? AND user_id = ? AND expires_at > ?",
                                  [.text(company), .text(userID), .real(now.timeIntervalSince1970)]).first?.text(0)
         }
-        return Self.collected(fromJSON: text)
+        return ConversationState.collected(fromJSON: text)
     }
 
-    /// The stored collected data (a JSON object of strings); empty when absent or not of that shape.
-    static func collected(fromJSON text: String?) -> [String: String] {
-        guard let text, case .object(let members)? = try? JSONParser.parse(Array(text.utf8)) else { return [:] }
-        var data: [String: String] = [:]
-        for (field, value) in members {
-            guard case .string(let string) = value else { return [:] }
-            data[field] = string
-        }
-        return data
-    }
 
     public func setCollectedData(_ data: [String: String], userID: String, policy: MemoryPolicy, at now: Date,
                                  in scope: TenantScope) async throws(ConversationStoreError) {

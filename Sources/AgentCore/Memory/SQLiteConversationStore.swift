@@ -193,7 +193,6 @@ public final class SQLiteConversationStore: ConversationStore {
         return ConversationState.collected(fromJSON: text)
     }
 
-
     public func setCollectedData(_ data: [String: String], userID: String, policy: MemoryPolicy, at now: Date,
                                  in scope: TenantScope) async throws(ConversationStoreError) {
         let company = scope.companyID.rawValue

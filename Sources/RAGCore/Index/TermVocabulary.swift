@@ -25,8 +25,6 @@ struct TermVocabulary: Sendable {
     /// Hash of a stem or of one of its one-byte deletions → the stems filed under it.
     private var candidates: [UInt64: [Int32]] = [:]
 
-    var count: Int { stems.count }
-
     /// Adds every stem of `analyzed` that is long enough and not yet known.
     mutating func insert(_ analyzed: AnalyzedText) {
         for (position, range) in analyzed.words.enumerated() where !analyzed.isStopWord[position] {
